@@ -1,0 +1,5 @@
+import sys
+
+from casereview.cli import main
+
+sys.exit(main())

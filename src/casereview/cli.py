@@ -1,0 +1,219 @@
+"""Command line (SPEC 7). Argument parsing only: every command calls the layers below.
+
+Exit status: 0 success, 1 invalid input (with a message naming the file, line and field),
+2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from datetime import datetime
+from pathlib import Path
+
+from casereview import __version__
+
+DEFAULT_DB = Path("db") / "casereview.db"
+OK, INVALID, USAGE = 0, 1, 2
+
+
+def default_db() -> Path:
+    return Path(os.environ.get("CASEREVIEW_DB") or DEFAULT_DB)
+
+
+def _common() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", type=Path, default=argparse.SUPPRESS,
+                        help="database file (default: $CASEREVIEW_DB or db/casereview.db)")
+    common.add_argument("--user", default=argparse.SUPPRESS,
+                        help="name recorded as the author of changes (default: your login)")
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from casereview.io.kinds import KINDS
+
+    common = _common()
+    parser = argparse.ArgumentParser(
+        prog="casereview", parents=[common],
+        description="Audits of older people's journeys through hospital, community and social "
+                    "care. With no command, opens the terminal application.")
+    parser.add_argument("--version", action="version", version=f"casereview {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    demo = sub.add_parser("demo", parents=[common], help="create a database of synthetic data")
+    demo.add_argument("--weeks", type=int, default=26, help="weeks of history (default 26)")
+
+    imp = sub.add_parser("import", parents=[common], help="import a CSV file")
+    imp.add_argument("kind", choices=sorted(KINDS), metavar="KIND",
+                     help=f"one of: {', '.join(KINDS)}")
+    imp.add_argument("file", type=Path, metavar="FILE")
+    imp.add_argument("--skip-invalid", action="store_true",
+                     help="write the valid rows; invalid rows go to FILE.rejects.csv")
+
+    summary = sub.add_parser("summary", parents=[common], help="the measures for a period")
+    period = summary.add_mutually_exclusive_group(required=True)
+    period.add_argument("--week", help="ISO week, e.g. 2026-W47")
+    period.add_argument("--month", help="month, e.g. 2026-11")
+    period.add_argument("--quarter", help="NHS financial quarter, e.g. '2026/27 Q3'")
+    summary.add_argument("--format", choices=["json", "csv", "xlsx", "md"], default="json")
+    summary.add_argument("--out", type=Path, help="write to FILE instead of standard output")
+    summary.add_argument("--publish", action="store_true",
+                         help="suppress counts of 1-7 for publication (SPEC 7.2)")
+
+    backup = sub.add_parser("backup", parents=[common], help="an online copy of the database")
+    backup.add_argument("--to", type=Path, help="backup file (default: beside the database)")
+
+    sub.add_parser("check", parents=[common], help="integrity, foreign keys, change log")
+    return parser
+
+
+def _fail(message: str, code: int = INVALID) -> int:
+    print(f"casereview: {message}", file=sys.stderr)
+    return code
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    db_path = getattr(args, "db", None) or default_db()
+    from casereview.identity import current_user
+
+    user = current_user(getattr(args, "user", None))
+    command = args.command
+    try:
+        if command is None:
+            return _run_app(db_path, user)
+        handler = {"demo": _demo, "import": _import, "summary": _summary, "backup": _backup,
+                   "check": _check}[command]
+        return handler(args, db_path, user)
+    except KeyboardInterrupt:
+        return _fail("interrupted; nothing further was written", INVALID)
+    except OSError as exc:
+        return _fail(_os_message(exc))
+
+
+def _os_message(exc: OSError) -> str:
+    import errno
+
+    where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
+    if exc.errno == errno.ENOSPC:
+        return f"the disk is full{where}; nothing was saved. Free some space and try again."
+    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return f"cannot write{where}: {exc.strerror}"
+    return f"{exc.strerror or exc}{where}"
+
+
+def _open(db_path: Path):
+    from casereview.storage.db import connect
+
+    return connect(db_path)
+
+
+def _run_app(db_path: Path, user: str) -> int:
+    from casereview.storage.db import DatabaseError
+    from casereview.tui.app import create_app
+
+    try:
+        _open(db_path).conn.close()
+    except DatabaseError as exc:
+        return _fail(str(exc))
+    create_app(db_path, user).run()
+    return OK
+
+
+def _demo(args, db_path: Path, user: str) -> int:
+    from casereview.demo import build_demo
+
+    if args.weeks < 1 or args.weeks > 520:
+        return _fail("--weeks must be between 1 and 520", USAGE)
+    if db_path.exists():
+        return _fail(f"{db_path} already exists; remove it or choose another --db")
+    build_demo(db_path, weeks=args.weeks,
+               report=lambda msg: print(f"  {msg}", file=sys.stderr))
+    print(f"demo database written to {db_path}", file=sys.stderr)
+    return OK
+
+
+def _import(args, db_path: Path, user: str) -> int:
+    from casereview.io.csvfile import FileInvalid
+    from casereview.io.importer import ImportFailed, import_file
+    from casereview.io.kinds import KINDS
+    from casereview.storage.context import load_context
+
+    db = _open(db_path)
+    context = load_context(db)
+    try:
+        result = import_file(db, KINDS[args.kind], args.file, context, user,
+                             skip_invalid=args.skip_invalid)
+    except FileInvalid as exc:
+        return _fail(f"nothing imported.\n{exc}")
+    except ImportFailed as exc:
+        n = len(exc.result.problems)
+        return _fail(f"nothing imported: {n} problem{'s' if n != 1 else ''} found\n{exc}")
+    message = f"imported {result.written} {args.kind} row{'s' if result.written != 1 else ''}"
+    if result.rejected_rows:
+        message += (f"; {result.rejected_rows} invalid row"
+                    f"{'s' if result.rejected_rows != 1 else ''} written to {result.rejects_path}")
+    print(message, file=sys.stderr)
+    return OK
+
+
+def _summary(args, db_path: Path, user: str) -> int:
+    from casereview.io.summary_files import write_summary
+    from casereview.metrics.engine import summarise
+    from casereview.metrics.periods import PeriodError, parse_period
+
+    kind = "week" if args.week else "month" if args.month else "quarter"
+    try:
+        period = parse_period(kind, args.week or args.month or args.quarter)
+    except PeriodError as exc:
+        return _fail(str(exc), USAGE)
+    if args.format == "xlsx" and not args.out:
+        return _fail("--format xlsx needs --out FILE", USAGE)
+    db = _open(db_path)
+    summary = summarise(db, period)
+    text = write_summary(db, summary, args.format, args.out, publish=args.publish)
+    if args.out:
+        print(f"summary for {period.label} written to {args.out}", file=sys.stderr)
+    elif text is not None:
+        sys.stdout.write(text)
+    return OK
+
+
+def _backup(args, db_path: Path, user: str) -> int:
+    from casereview.storage.db import backup_to
+
+    if not db_path.exists():
+        return _fail(f"{db_path} does not exist")
+    db = _open(db_path)
+    target = args.to or db_path.with_name(
+        f"{db_path.stem}-backup-{datetime.now():%Y%m%d-%H%M%S}.db")
+    backup_to(db, target)
+    print(f"backup written to {target}", file=sys.stderr)
+    return OK
+
+
+def _check(args, db_path: Path, user: str) -> int:
+    from casereview.storage.check import check_database
+    from casereview.storage.db import DatabaseError
+
+    if not db_path.exists():
+        return _fail(f"{db_path} does not exist")
+    try:
+        db = _open(db_path)
+    except DatabaseError as exc:
+        return _fail(str(exc))
+    problems = check_database(db)
+    if problems:
+        for p in problems:
+            print(p, file=sys.stderr)
+        return INVALID
+    print(f"{db_path}: ok", file=sys.stderr)
+    return OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,193 @@
+"""The out-of-hours ward move (SPEC 4.1) and the night audit return (SPEC 4.2)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator, model_validator
+
+from casereview.domain.validation import ctx_of, optional, required
+from casereview.domain.values import (
+    format_timestamp,
+    format_uk_date,
+    normalise_code,
+    parse_age,
+    parse_bool,
+    parse_date,
+    parse_int,
+    parse_patient_ref,
+    parse_timestamp,
+)
+
+RECORD_CONFIG = ConfigDict(validate_default=True, extra="forbid")
+
+
+class Move(BaseModel):
+    """One ward move. Built from raw values with ``validate(Move, data, context)``."""
+
+    model_config = RECORD_CONFIG
+
+    moved_at: datetime | None = None
+    site_code: str | None = None
+    from_ward: str | None = None
+    to_ward: str | None = None
+    reason: str | None = None
+    patient_ref: str | None = None
+    age: int | None = None
+    dementia: bool | None = None
+    authorised_by: str | None = None
+    informed: bool | None = None
+    move_number: int | None = None
+    notes: str | None = None
+    # Derived (set by the model, never taken from input)
+    out_of_hours: bool = False
+    audit_night: date | None = None
+    non_clinical: bool = False
+
+    @field_validator("moved_at", mode="before")
+    @classmethod
+    def _moved_at(cls, value, info: ValidationInfo):
+        ctx = ctx_of(info)
+        local = parse_timestamp(required(value))
+        if local > ctx.now:
+            raise ValueError(f"{local:%H:%M} on {format_uk_date(local.date())} is in the future")
+        return local
+
+    @field_validator("site_code", mode="before")
+    @classmethod
+    def _site(cls, value, info: ValidationInfo):
+        code = normalise_code(required(value))
+        if code not in ctx_of(info).reference.sites:
+            raise ValueError(f"'{code}' is not a known site")
+        return code
+
+    @field_validator("from_ward", "to_ward", mode="before")
+    @classmethod
+    def _ward(cls, value, info: ValidationInfo):
+        code = normalise_code(required(value))
+        ref = ctx_of(info).reference
+        ward = ref.wards.get(code)
+        if ward is None:
+            raise ValueError(f"'{code}' is not a known ward")
+        site = info.data.get("site_code")
+        if site and ward.site_code != site:
+            raise ValueError(f"ward {code} is on site {ward.site_code}, not on {site}")
+        if info.field_name == "to_ward" and code == info.data.get("from_ward"):
+            raise ValueError("must differ from the ward the patient was moved from")
+        return code
+
+    @field_validator("reason", mode="before")
+    @classmethod
+    def _reason(cls, value, info: ValidationInfo):
+        code = normalise_code(required(value))
+        if code not in ctx_of(info).reference.reasons:
+            raise ValueError(f"'{code}' is not a known move reason")
+        return code
+
+    @field_validator("patient_ref", mode="before")
+    @classmethod
+    def _patient_ref(cls, value):
+        value = optional(value)
+        return None if value is None else parse_patient_ref(value)
+
+    @field_validator("age", mode="before")
+    @classmethod
+    def _age(cls, value):
+        value = optional(value)
+        return None if value is None else parse_age(value)
+
+    @field_validator("dementia", "informed", mode="before")
+    @classmethod
+    def _bool(cls, value):
+        return parse_bool(optional(value))
+
+    @field_validator("move_number", mode="before")
+    @classmethod
+    def _move_number(cls, value):
+        value = optional(value)
+        return None if value is None else parse_int(value, minimum=1)
+
+    @field_validator("authorised_by", "notes", mode="before")
+    @classmethod
+    def _text(cls, value):
+        return optional(value)
+
+    @model_validator(mode="after")
+    def _derive(self, info: ValidationInfo):
+        ctx = ctx_of(info)
+        if self.moved_at is not None:
+            self.out_of_hours = ctx.window.contains(self.moved_at.time())
+            self.audit_night = ctx.window.audit_night(self.moved_at)
+        if self.reason is not None:
+            self.non_clinical = not ctx.reference.reasons[self.reason][1]
+        return self
+
+    def to_row(self) -> dict:
+        """The stored columns (derived non_clinical follows the reason table, so is not kept)."""
+        assert self.moved_at is not None
+        return {
+            "moved_at": format_timestamp(self.moved_at),
+            "moved_at_utc": self.moved_at.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%MZ"),
+            "audit_night": self.audit_night.isoformat() if self.audit_night else None,
+            "out_of_hours": int(self.out_of_hours),
+            "site_code": self.site_code,
+            "from_ward": self.from_ward,
+            "to_ward": self.to_ward,
+            "reason": self.reason,
+            "patient_ref": self.patient_ref,
+            "age": self.age,
+            "dementia": None if self.dementia is None else int(self.dementia),
+            "authorised_by": self.authorised_by,
+            "informed": None if self.informed is None else int(self.informed),
+            "move_number": self.move_number,
+            "notes": self.notes,
+        }
+
+
+class NightAudit(BaseModel):
+    """A night audit return: the site's move log for that night is complete (nil included)."""
+
+    model_config = RECORD_CONFIG
+
+    site_code: str | None = None
+    audit_night: date | None = None
+    audited_by: str | None = None
+    completed_at: datetime | None = None
+
+    @field_validator("site_code", mode="before")
+    @classmethod
+    def _site(cls, value, info: ValidationInfo):
+        code = normalise_code(required(value))
+        if code not in ctx_of(info).reference.sites:
+            raise ValueError(f"'{code}' is not a known site")
+        return code
+
+    @field_validator("audit_night", mode="before")
+    @classmethod
+    def _night(cls, value, info: ValidationInfo):
+        return parse_date(required(value), today=ctx_of(info).today)
+
+    @field_validator("audited_by", mode="before")
+    @classmethod
+    def _audited_by(cls, value):
+        return required(value)
+
+    @field_validator("completed_at", mode="before")
+    @classmethod
+    def _completed_at(cls, value, info: ValidationInfo):
+        ctx = ctx_of(info)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return ctx.now
+        stamp = parse_timestamp(value)
+        if stamp > ctx.now:
+            raise ValueError("is in the future")
+        return stamp
+
+    def to_row(self) -> dict:
+        assert self.audit_night is not None and self.completed_at is not None
+        return {
+            "site_code": self.site_code,
+            "audit_night": self.audit_night.isoformat(),
+            "audited_by": self.audited_by,
+            "completed_at": format_timestamp(self.completed_at),
+        }

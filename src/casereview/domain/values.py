@@ -1,0 +1,228 @@
+"""Parsing and normalising the values common to every record type (SPEC section 3).
+
+Each parser takes what a person typed or a file held and returns the stored form, or raises
+``ValueError`` with a message written for the person who typed it.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time, timedelta
+
+from dateutil import tz
+from nhs_number import is_valid as nhs_number_is_valid
+
+LONDON = tz.gettz("Europe/London")
+EARLIEST_DATE = date(2000, 1, 1)
+
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_UK_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
+_LOCAL_REF = re.compile(r"^[A-Za-z0-9]{1,20}$")
+_TIMESTAMP = re.compile(
+    r"^(?P<date>\S+?)[T ](?P<time>\d{1,2}:\d{2})(?::00)?(?P<offset>Z|[+-]\d{2}:?\d{2})?$"
+)
+
+TRUE_WORDS = {"yes", "y", "true", "1"}
+FALSE_WORDS = {"no", "n", "false", "0"}
+
+UK_DATE_FORMAT = "%-d %b %Y"
+
+
+def blank(value: object) -> bool:
+    """True for None and for strings holding only whitespace."""
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def parse_date(value: object, *, today: date | None = None) -> date:
+    """A date typed as YYYY-MM-DD or DD/MM/YYYY, not before 2000 and not after ``today``."""
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date):
+        parsed = value
+    else:
+        text = str(value).strip()
+        iso = _ISO_DATE.match(text)
+        uk = _UK_DATE.match(text)
+        try:
+            if iso:
+                parsed = date(int(iso[1]), int(iso[2]), int(iso[3]))
+            elif uk:
+                parsed = date(int(uk[3]), int(uk[2]), int(uk[1]))
+            else:
+                raise ValueError(f"'{text}' is not a date: use YYYY-MM-DD or DD/MM/YYYY")
+        except ValueError as exc:
+            if "is not a date" in str(exc):
+                raise
+            raise ValueError(f"'{text}' is not a real calendar date") from None
+    if parsed < EARLIEST_DATE:
+        raise ValueError(f"{format_uk_date(parsed)} is before 1 Jan 2000")
+    if today is not None and parsed > today:
+        raise ValueError(f"{format_uk_date(parsed)} is in the future")
+    return parsed
+
+
+def parse_time(value: object) -> time:
+    """A time of day typed as HH:MM (24 hour)."""
+    if isinstance(value, time):
+        return value.replace(second=0, microsecond=0)
+    text = str(value).strip()
+    match = _TIME.match(text)
+    if not match:
+        raise ValueError(f"'{text}' is not a time: use HH:MM (24 hour), e.g. 23:15")
+    hour, minute = int(match[1]), int(match[2])
+    if hour > 23 or minute > 59:
+        raise ValueError(f"'{text}' is not a time of day (00:00 to 23:59)")
+    return time(hour, minute)
+
+
+def localise(day: date, at: time, *, offset: timedelta | None = None) -> datetime:
+    """Attach the Europe/London offset to a local wall-clock time.
+
+    The clocks change at 01:00 UTC. On the last Sunday of March, 01:00-01:59 does not exist:
+    that is refused. On the last Sunday of October, 01:00-01:59 happens twice: the first
+    (BST, +01:00) is taken unless ``offset`` says which one was meant.
+    """
+    naive = datetime.combine(day, at)
+    if offset is not None:
+        candidates = [naive.replace(tzinfo=LONDON, fold=fold) for fold in (0, 1)]
+        for candidate in candidates:
+            if candidate.utcoffset() == offset and tz.datetime_exists(candidate):
+                return candidate
+        raise ValueError(
+            f"{at:%H:%M} on {format_uk_date(day)} is not at UTC offset "
+            f"{format_offset(offset)} in UK time"
+        )
+    local = naive.replace(tzinfo=LONDON)
+    if not tz.datetime_exists(local):
+        raise ValueError(
+            f"{at:%H:%M} on {format_uk_date(day)} does not exist in UK time: the clocks go "
+            "forward from 01:00 to 02:00 that night; use 02:00 or later, or 00:59 or earlier"
+        )
+    return local  # fold=0: the first of two ambiguous times, in BST
+
+
+def format_offset(offset: timedelta) -> str:
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    minutes = abs(minutes)
+    return f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def _parse_offset(text: str) -> timedelta:
+    if text == "Z":
+        return timedelta(0)
+    sign = -1 if text[0] == "-" else 1
+    digits = text[1:].replace(":", "")
+    return sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
+
+
+def parse_timestamp(value: object) -> datetime:
+    """A local timestamp 'DATE HH:MM' or 'DATE THH:MM', date in either accepted form, with an
+    optional UTC offset (+01:00, +00:00, Z) that settles the repeated hour in October."""
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            return localise(value.date(), value.time().replace(second=0, microsecond=0))
+        return value.astimezone(LONDON)
+    text = str(value).strip()
+    match = _TIMESTAMP.match(text)
+    if not match:
+        raise ValueError(
+            f"'{text}' is not a date and time: use YYYY-MM-DD HH:MM or DD/MM/YYYY HH:MM"
+        )
+    day = parse_date(match["date"])
+    at = parse_time(match["time"])
+    offset = _parse_offset(match["offset"]) if match["offset"] else None
+    return localise(day, at, offset=offset)
+
+
+def format_timestamp(value: datetime) -> str:
+    """Stored form: ISO 8601 local time, minute precision, with its UTC offset."""
+    return value.isoformat(timespec="minutes")
+
+
+def parse_bool(value: object) -> bool | None:
+    """yes/no, y/n, true/false, 1/0 in any case; blank is unknown (None)."""
+    if value is None or isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if not text:
+        return None
+    if text in TRUE_WORDS:
+        return True
+    if text in FALSE_WORDS:
+        return False
+    raise ValueError(f"'{value}' is not yes or no (use yes/no, y/n, true/false or 1/0)")
+
+
+def parse_int(value: object, *, minimum: int | None = None, maximum: int | None = None) -> int:
+    if isinstance(value, bool):
+        raise ValueError("expected a whole number")
+    if isinstance(value, int):
+        number = value
+    else:
+        text = str(value).strip()
+        if not re.fullmatch(r"[+-]?\d+", text):
+            raise ValueError(f"'{text}' is not a whole number")
+        number = int(text)
+    if minimum is not None and number < minimum:
+        raise ValueError(f"{number} is below the minimum of {minimum}")
+    if maximum is not None and number > maximum:
+        raise ValueError(f"{number} is above the maximum of {maximum}")
+    return number
+
+
+def parse_age(value: object) -> int:
+    return parse_int(value, minimum=0, maximum=120)
+
+
+def parse_patient_ref(value: object) -> str:
+    """An NHS number (10 digits, spaces or dashes allowed, Modulus 11 checked) stored as 10
+    digits, or a local hospital number of 1-20 letters and digits."""
+    text = str(value).strip()
+    compact = re.sub(r"[\s-]", "", text)
+    if compact.isdigit() and len(compact) == 10:
+        if not nhs_number_is_valid(compact):
+            raise ValueError(f"'{text}' is not a valid NHS number (it fails the Modulus 11 check)")
+        return compact
+    if _LOCAL_REF.match(text):
+        return text.upper()
+    if compact.isdigit() and len(compact) != 10 and re.search(r"[\s-]", text):
+        raise ValueError(f"'{text}' is not an NHS number: an NHS number has 10 digits")
+    raise ValueError(
+        f"'{text}' is not a patient reference: use a 10-digit NHS number or a local "
+        "hospital number of 1-20 letters and digits"
+    )
+
+
+def normalise_code(value: object) -> str:
+    """Reference codes are stored upper case without surrounding spaces."""
+    return str(value).strip().upper()
+
+
+def parse_code_list(value: object) -> list[str]:
+    """A ';'-separated list of codes (files) or an iterable of codes (forms), de-duplicated in
+    the order given."""
+    if value is None:
+        return []
+    items = value.split(";") if isinstance(value, str) else list(value)
+    seen: dict[str, None] = {}
+    for item in items:
+        code = normalise_code(item)
+        if code:
+            seen.setdefault(code, None)
+    return list(seen)
+
+
+def format_uk_date(value: date | None) -> str:
+    """16 Nov 2026."""
+    if value is None:
+        return ""
+    return f"{value.day} {value:%b %Y}"
+
+
+def format_nhs_number(ref: str) -> str:
+    """999 123 4567 for NHS numbers; local numbers as they are."""
+    if ref.isdigit() and len(ref) == 10:
+        return f"{ref[:3]} {ref[3:6]} {ref[6:]}"
+    return ref

@@ -1,0 +1,126 @@
+"""Reading an import CSV: UTF-8 with or without a BOM, exact headers, physical line numbers."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+MAX_FIELD = 100_000  # characters; a longer field is an error, not a memory blow-up
+
+
+@dataclass(frozen=True)
+class FileProblem:
+    line: int | None
+    field: str | None
+    message: str
+
+    def describe(self, filename: str) -> str:
+        where = filename
+        if self.line is not None:
+            where += f", line {self.line}"
+        if self.field:
+            where += f", field {self.field}"
+        return f"{where}: {self.message}"
+
+
+class FileInvalid(ValueError):
+    """The file as a whole cannot be read (encoding, header)."""
+
+    def __init__(self, filename: str, problems: list[FileProblem]):
+        self.filename = filename
+        self.problems = problems
+        super().__init__("\n".join(p.describe(filename) for p in problems))
+
+
+def decode(path: Path) -> str:
+    name = str(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise FileInvalid(name, [FileProblem(None, None, "no such file")]) from None
+    except IsADirectoryError:
+        raise FileInvalid(name, [FileProblem(None, None, "is a folder, not a file")]) from None
+    except PermissionError:
+        raise FileInvalid(name, [FileProblem(None, None, "cannot be read (permission denied)")]) from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise FileInvalid(name, [FileProblem(
+            line, None, f"is not UTF-8 text (byte 0x{data[exc.start]:02X}); save the file as "
+            "'CSV UTF-8' and import it again")]) from None
+
+
+@dataclass
+class Table:
+    """The header and an iterator of (line number, {column: value}) for the data rows."""
+
+    columns: list[str]
+    rows: Iterator[tuple[int, dict[str, str]]]
+    header_raw: list[str]
+
+
+def read_table(path: Path, known: tuple[str, ...], required: tuple[str, ...]) -> Table:
+    """Open ``path`` and check its header against the known and required columns.
+
+    Row-level shape problems (too many or too few fields, a field too long) are yielded as
+    rows carrying the key ``"__error__"`` so that the importer reports them with the rest.
+    """
+    name = str(path)
+    text = decode(path)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=False)
+    csv.field_size_limit(max(MAX_FIELD * 4, 131072))
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise FileInvalid(name, [FileProblem(None, None, "is empty: expected a header row "
+                                                         f"with {', '.join(known)}")]) from None
+    except csv.Error as exc:
+        raise FileInvalid(name, [FileProblem(1, None, f"header cannot be read: {exc}")]) from None
+    columns = [h.strip().lower() for h in header]
+    problems = []
+    seen: set[str] = set()
+    for position, column in enumerate(columns, start=1):
+        if not column:
+            problems.append(FileProblem(1, None, f"column {position} has no name"))
+        elif column in seen:
+            problems.append(FileProblem(1, column, "column appears more than once in the header"))
+        elif column not in known:
+            problems.append(FileProblem(1, column, f"unknown column (expected: {', '.join(known)})"))
+        seen.add(column)
+    for column in required:
+        if column not in seen:
+            problems.append(FileProblem(1, column, "required column is missing from the header"))
+    if problems:
+        raise FileInvalid(name, problems)
+
+    def rows() -> Iterator[tuple[int, dict[str, str]]]:
+        line = reader.line_num + 1
+        while True:
+            try:
+                record = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                yield line, {"__error__": f"cannot be read as CSV: {exc}"}
+                line = reader.line_num + 1
+                continue
+            start, line = line, reader.line_num + 1
+            if not record or all(not v.strip() for v in record):
+                continue
+            if len(record) != len(columns):
+                yield start, {"__error__": f"has {len(record)} fields but the header has "
+                                           f"{len(columns)}", "__raw__": record}
+                continue
+            row = dict(zip(columns, record))
+            too_long = [c for c, v in row.items() if len(v) > MAX_FIELD]
+            if too_long:
+                yield start, {"__error__": f"field {too_long[0]} is longer than {MAX_FIELD} "
+                                           "characters", "__raw__": record}
+                continue
+            yield start, row
+
+    return Table(columns, rows(), header)

@@ -1,0 +1,33 @@
+"""Small-number suppression for published summaries (SPEC 7.2): every count from 1 to 7 in
+value, numerator or denominator becomes "*", and so does a rate or mean built on one; 0 stays."""
+
+from __future__ import annotations
+
+from casereview.metrics.definitions import MEASURES
+
+SUPPRESSED = "*"
+
+
+def _small(n) -> bool:
+    return isinstance(n, int) and not isinstance(n, bool) and 1 <= n <= 7
+
+
+def suppress_row(row: dict) -> dict:
+    out = dict(row)
+    is_count = MEASURES[row["measure"]].is_count
+    num_hidden = _small(row.get("numerator"))
+    den_hidden = _small(row.get("denominator"))
+    if num_hidden:
+        out["numerator"] = SUPPRESSED
+    if den_hidden:
+        out["denominator"] = SUPPRESSED
+    if is_count:
+        if _small(row.get("value")):
+            out["value"] = SUPPRESSED
+    elif (num_hidden or den_hidden) and row.get("value") is not None:
+        out["value"] = SUPPRESSED
+    return out
+
+
+def suppress_rows(rows: list[dict]) -> list[dict]:
+    return [suppress_row(r) for r in rows]

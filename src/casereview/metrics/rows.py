@@ -1,0 +1,60 @@
+"""One measure for one scope in one period: the row of SPEC 7.2, and the builders that fill
+it the same way for every programme."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from statistics import median
+
+from casereview.domain.reference import Reference
+from casereview.metrics.definitions import MEASURES
+
+Number = int | float | None
+
+
+@dataclass(frozen=True)
+class Row:
+    measure: str
+    scope: str
+    value: Number
+    numerator: Number
+    denominator: Number
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def count(measure: str, scope: str, n: int) -> Row:
+    return Row(measure, scope, n, n, None)
+
+
+def pct(measure: str, scope: str, numerator: int, denominator: int) -> Row:
+    value = numerator / denominator * 100 if denominator else None
+    return Row(measure, scope, value, numerator, denominator)
+
+
+def mean(measure: str, scope: str, total: float, n: int) -> Row:
+    value = total / n if n else None
+    if isinstance(total, float) and total.is_integer():
+        total = int(total)
+    return Row(measure, scope, value, total, n)
+
+
+def median_of(measure: str, scope: str, values: list[float]) -> Row:
+    """Median has no numerator; the denominator is how many values it was taken over."""
+    return Row(measure, scope, median(values) if values else None, None, len(values))
+
+
+def scopes_for(measure: str, reference: Reference) -> list[tuple[str, str | None]]:
+    """(scope label, key) pairs in report order: all, then every site, then every ward."""
+    out: list[tuple[str, str | None]] = []
+    kinds = MEASURES[measure].scopes
+    if "all" in kinds:
+        out.append(("all", None))
+    if "site" in kinds:
+        out += [(f"site:{code}", code) for code in reference.sites]
+    if "ward" in kinds:
+        out += [(f"ward:{code}", code) for code in reference.wards]
+    if "theme" in kinds:
+        out += [(f"theme:{code}", code) for code in reference.review_themes]
+    return out

@@ -1,0 +1,109 @@
+"""Moves and night audit returns in the store."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import date
+
+import sqlite_utils
+
+from casereview.domain.move import Move, NightAudit
+from casereview.storage.changelog import Change, log_change
+from casereview.storage.db import now_utc, transaction
+from casereview.storage.records import insert_in, update_in
+
+
+class NightAlreadyClosed(ValueError):
+    """A second return for the same site and night."""
+
+
+def _night_closed(conn: sqlite3.Connection, site_code: str, night: str) -> bool:
+    return conn.execute(
+        "SELECT 1 FROM night_audit WHERE site_code = ? AND audit_night = ? AND deleted_at IS NULL",
+        (site_code, night),
+    ).fetchone() is not None
+
+
+def save_move(db: sqlite_utils.Database, move: Move, user: str,
+              record_id: int | None = None) -> int:
+    """Insert a new move, or replace the fields of an existing one. A move added to a night
+    that already has its return is allowed, and the change log says so."""
+    row = move.to_row()
+    at = now_utc()
+    with transaction(db) as conn:
+        if record_id is None:
+            record_id = insert_in(conn, "move", row, user, at)
+        else:
+            update_in(conn, "move", record_id, row, user, at)
+        night = row["audit_night"]
+        if night and _night_closed(conn, row["site_code"], night):
+            log_change(conn, user, at, Change(
+                "late_entry", "move", str(record_id), None, {"audit_night": night},
+                f"saved after the night of {night} at {row['site_code']} was closed"))
+    return record_id
+
+
+def close_night(db: sqlite_utils.Database, audit: NightAudit, user: str) -> int:
+    row = audit.to_row()
+    at = now_utc()
+    with transaction(db) as conn:
+        if _night_closed(conn, row["site_code"], row["audit_night"]):
+            raise NightAlreadyClosed(
+                f"the night of {audit.audit_night:%d %b %Y} at {row['site_code']} already has "
+                "its audit return")
+        return insert_in(conn, "night_audit", row, user, at)
+
+
+@dataclass(frozen=True)
+class NightStatus:
+    site_code: str
+    audit_night: date
+    moves: int
+    audit_id: int | None
+    audited_by: str | None
+    completed_at: str | None
+
+    @property
+    def closed(self) -> bool:
+        return self.audit_id is not None
+
+
+def night_status(db: sqlite_utils.Database, site_code: str, night: date) -> NightStatus:
+    conn = db.conn
+    moves = conn.execute(
+        "SELECT COUNT(*) FROM move WHERE site_code = ? AND audit_night = ? AND deleted_at IS NULL",
+        (site_code, night.isoformat()),
+    ).fetchone()[0]
+    audit = conn.execute(
+        "SELECT id, audited_by, completed_at FROM night_audit WHERE site_code = ? AND "
+        "audit_night = ? AND deleted_at IS NULL", (site_code, night.isoformat()),
+    ).fetchone()
+    return NightStatus(site_code, night, moves, audit["id"] if audit else None,
+                       audit["audited_by"] if audit else None,
+                       audit["completed_at"] if audit else None)
+
+
+def moves_for_night(db: sqlite_utils.Database, site_code: str, night: date) -> list[dict]:
+    """The night's moves in time order (a night holds tens at most, so no paging)."""
+    rows = db.conn.execute(
+        "SELECT * FROM move WHERE site_code = ? AND audit_night = ? AND deleted_at IS NULL "
+        "ORDER BY moved_at_utc, id", (site_code, night.isoformat()),
+    ).fetchall()
+    return [dict(r) for r in rows]
+
+
+def unaudited_nights(db: sqlite_utils.Database, since: date, until: date) -> list[tuple[str, str]]:
+    """(site, night) pairs between two dates with no return, newest first."""
+    rows = db.conn.execute(
+        """
+        WITH RECURSIVE nights(d) AS (
+            SELECT date(?) UNION ALL SELECT date(d, '+1 day') FROM nights WHERE d < date(?)
+        )
+        SELECT s.site_code, n.d FROM site s CROSS JOIN nights n
+        WHERE NOT EXISTS (SELECT 1 FROM night_audit a WHERE a.site_code = s.site_code
+                          AND a.audit_night = n.d AND a.deleted_at IS NULL)
+        ORDER BY n.d DESC, s.site_code
+        """, (since.isoformat(), until.isoformat()),
+    ).fetchall()
+    return [(r[0], r[1]) for r in rows]

@@ -1,0 +1,127 @@
+"""Writing records: insert, update, soft delete and restore, each with its change-log entry in
+the same short transaction. Every record type goes through here."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Sequence
+
+import sqlite_utils
+
+from casereview.storage.changelog import Change, log_change, log_changes
+from casereview.storage.db import now_utc, transaction
+
+
+class RecordNotFound(LookupError):
+    pass
+
+
+AUDIT_COLUMNS = ("created_at", "created_by", "updated_at", "updated_by", "deleted_at",
+                 "deleted_by")
+
+
+def _row_dict(conn: sqlite3.Connection, table: str, record_id: int) -> dict:
+    row = conn.execute(f"SELECT * FROM {table} WHERE id = ?", (record_id,)).fetchone()
+    if row is None:
+        raise RecordNotFound(f"{table} {record_id} does not exist")
+    return dict(row)
+
+
+def _content(row: dict) -> dict:
+    return {k: v for k, v in row.items() if k not in AUDIT_COLUMNS}
+
+
+def insert_in(conn: sqlite3.Connection, table: str, values: dict, user: str, at: str) -> int:
+    """Insert inside a transaction the caller holds."""
+    row = dict(values, created_at=at, created_by=user, updated_at=at, updated_by=user)
+    columns = ", ".join(row)
+    marks = ", ".join("?" for _ in row)
+    cursor = conn.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(row.values()))
+    record_id = cursor.lastrowid
+    log_change(conn, user, at, Change("insert", table, str(record_id), None,
+                                      dict(values, id=record_id)))
+    return record_id
+
+
+def insert(db: sqlite_utils.Database, table: str, values: dict, user: str) -> int:
+    at = now_utc()
+    with transaction(db) as conn:
+        return insert_in(conn, table, values, user, at)
+
+
+def insert_many(conn: sqlite3.Connection, table: str, rows: Sequence[dict], user: str,
+                at: str, *, action: str = "insert") -> int:
+    """Batch insert (executemany) inside a transaction the caller holds, one change-log entry
+    per row. All rows must have the same keys."""
+    if not rows:
+        return 0
+    keys = list(rows[0])
+    columns = keys + ["created_at", "created_by", "updated_at", "updated_by"]
+    marks = ", ".join("?" for _ in columns)
+    first_id = (conn.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}").fetchone()[0]) + 1
+    conn.executemany(
+        f"INSERT INTO {table} (id, {', '.join(columns)}) VALUES (?, {marks})",
+        ([first_id + i, *(row[k] for k in keys), at, user, at, user]
+         for i, row in enumerate(rows)),
+    )
+    log_changes(conn, user, at, (
+        Change(action, table, str(first_id + i), None, dict(row, id=first_id + i))
+        for i, row in enumerate(rows)
+    ))
+    return len(rows)
+
+
+def update(db: sqlite_utils.Database, table: str, record_id: int, values: dict, user: str, *,
+           action: str = "update", reason: str | None = None) -> dict:
+    """Change the given columns; returns the row after the change."""
+    at = now_utc()
+    with transaction(db) as conn:
+        return update_in(conn, table, record_id, values, user, at, action=action, reason=reason)
+
+
+def update_in(conn: sqlite3.Connection, table: str, record_id: int, values: dict, user: str,
+              at: str, *, action: str = "update", reason: str | None = None) -> dict:
+    before = _row_dict(conn, table, record_id)
+    row = dict(values, updated_at=at, updated_by=user)
+    assignments = ", ".join(f"{k} = ?" for k in row)
+    conn.execute(f"UPDATE {table} SET {assignments} WHERE id = ?", [*row.values(), record_id])
+    after = _row_dict(conn, table, record_id)
+    changed_before = {k: before[k] for k in values if before.get(k) != after.get(k)}
+    changed_after = {k: after[k] for k in changed_before}
+    log_change(conn, user, at, Change(action, table, str(record_id), changed_before,
+                                      changed_after, reason))
+    return after
+
+
+def soft_delete(db: sqlite_utils.Database, table: str, record_id: int, user: str,
+                reason: str | None = None) -> None:
+    at = now_utc()
+    with transaction(db) as conn:
+        before = _row_dict(conn, table, record_id)
+        if before["deleted_at"] is not None:
+            return
+        conn.execute(f"UPDATE {table} SET deleted_at = ?, deleted_by = ? WHERE id = ?",
+                     (at, user, record_id))
+        log_change(conn, user, at, Change("delete", table, str(record_id), _content(before),
+                                          None, reason))
+
+
+def restore(db: sqlite_utils.Database, table: str, record_id: int, user: str) -> None:
+    at = now_utc()
+    with transaction(db) as conn:
+        before = _row_dict(conn, table, record_id)
+        if before["deleted_at"] is None:
+            return
+        conn.execute(
+            f"UPDATE {table} SET deleted_at = NULL, deleted_by = NULL, updated_at = ?, "
+            "updated_by = ? WHERE id = ?", (at, user, record_id))
+        log_change(conn, user, at, Change("restore", table, str(record_id), None,
+                                          _content(before)))
+
+
+def get(db: sqlite_utils.Database, table: str, record_id: int) -> dict:
+    return _row_dict(db.conn, table, record_id)
+
+
+def ids_of(rows: Iterable[sqlite3.Row]) -> list[int]:
+    return [r["id"] for r in rows]

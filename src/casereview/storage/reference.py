@@ -1,0 +1,167 @@
+"""Reference data (sites, wards, agencies, move reasons, themes) and settings, with the SPEC's
+defaults seeded into every new database."""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+from casereview.domain.reference import Reference, Ward
+from casereview.storage.changelog import Change, log_change
+from casereview.storage.db import get_setting, new_secret, now_utc, transaction
+
+SYSTEM_USER = "casereview"
+
+DEFAULT_AGENCIES = [
+    ("ACUTE", "Acute hospital trust", "health"),
+    ("COMMUNITY", "Community health services", "health"),
+    ("ASC", "Adult social care", "social care"),
+    ("GP", "General practice / primary care", "health"),
+    ("MH", "Mental health trust", "health"),
+    ("VCS", "Voluntary and community sector", "voluntary"),
+    ("CAREHOME", "Care home provider", "social care"),
+    ("AMB", "Ambulance", "health"),
+]
+
+DEFAULT_REASONS = [
+    ("CAPACITY", "bed needed for an admission / flow", False),
+    ("ESCALATION", "into or out of an escalation (surge) area", False),
+    ("OUTLIER", "outlier repatriation to base specialty ward", False),
+    ("WARD_CLOSURE", "ward closure, cleaning or staffing", False),
+    ("OTHER_NC", "other non-clinical reason", False),
+    ("CLINICAL", "clinical need or change of specialty", True),
+    ("INFECTION", "infection prevention (isolation, cohorting)", True),
+    ("END_OF_LIFE", "side room for end-of-life care", True),
+]
+
+DEFAULT_REVIEW_THEMES = [
+    ("COMMUNICATION", "communication between agencies"),
+    ("DECISIONS", "professional decision-making"),
+    ("RISK_AVERSE", "risk-averse discharge"),
+    ("CHOICE", "patient choice"),
+    ("FAMILY", "family and carer involvement"),
+    ("ASSESSMENT_DELAY", "waiting for assessment"),
+    ("CARE_AVAILABILITY", "care package or placement availability"),
+    ("EQUIPMENT", "equipment"),
+    ("INFO_SHARING", "information sharing / shared care record"),
+    ("HOME_FIRST", "home first not considered"),
+    ("WARD_MOVES", "multiple ward moves"),
+    ("GOOD_PRACTICE", "notable good practice"),
+]
+
+DEFAULT_EXPERIENCE_THEMES = [
+    ("STAFF_ATTITUDE", "staff attitude"),
+    ("COMMUNICATION", "communication"),
+    ("NOISE_AT_NIGHT", "noise at night"),
+    ("FOOD", "food and drink"),
+    ("WAITING", "waiting"),
+    ("WARD_MOVES", "ward moves"),
+    ("DISCHARGE", "discharge"),
+]
+
+DEFAULT_SETTINGS = {
+    "night_window_start": "22:00",
+    "night_window_end": "07:00",
+    "experience_weekly_target": "5",
+}
+
+
+def seed_defaults(db: sqlite_utils.Database) -> None:
+    """Fill a brand-new database with the SPEC's default reference data and its secret."""
+    at = now_utc()
+    with transaction(db) as conn:
+        conn.executemany("INSERT OR IGNORE INTO agency VALUES (?, ?, ?)", DEFAULT_AGENCIES)
+        conn.executemany("INSERT OR IGNORE INTO move_reason VALUES (?, ?, ?)",
+                         [(c, label, int(clin)) for c, label, clin in DEFAULT_REASONS])
+        conn.executemany("INSERT OR IGNORE INTO review_theme VALUES (?, ?)",
+                         DEFAULT_REVIEW_THEMES)
+        conn.executemany("INSERT OR IGNORE INTO experience_theme VALUES (?, ?)",
+                         DEFAULT_EXPERIENCE_THEMES)
+        settings = dict(DEFAULT_SETTINGS, secret=new_secret())
+        conn.executemany(
+            "INSERT OR IGNORE INTO setting (key, value, updated_at, updated_by) VALUES (?, ?, ?, ?)",
+            [(k, v, at, SYSTEM_USER) for k, v in settings.items()],
+        )
+        log_change(conn, SYSTEM_USER, at, Change("create", "database", None, None,
+                                                 {"defaults": "seeded"}))
+
+
+def set_setting(db: sqlite_utils.Database, key: str, value: str, user: str) -> None:
+    at = now_utc()
+    with transaction(db) as conn:
+        old = get_setting(db, key)
+        conn.execute(
+            "INSERT INTO setting (key, value, updated_at, updated_by) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value, "
+            "updated_at = excluded.updated_at, updated_by = excluded.updated_by",
+            (key, value, at, user),
+        )
+        shown_old = None if key == "secret" else old
+        log_change(conn, user, at, Change("setting", "setting", key,
+                                          {"value": shown_old}, {"value": value}))
+
+
+def load_reference(db: sqlite_utils.Database) -> Reference:
+    conn = db.conn
+    return Reference(
+        sites={r[0]: r[1] for r in conn.execute(
+            "SELECT site_code, site_name FROM site ORDER BY site_code")},
+        wards={r[0]: Ward(r[0], r[1], r[2], bool(r[3])) for r in conn.execute(
+            "SELECT ward_code, ward_name, site_code, older_adults FROM ward "
+            "ORDER BY site_code, ward_code")},
+        reasons={r[0]: (r[1], bool(r[2])) for r in conn.execute(
+            "SELECT reason_code, label, clinical FROM move_reason ORDER BY clinical, reason_code")},
+        agencies={r[0]: r[1] for r in conn.execute(
+            "SELECT agency_code, agency_name FROM agency ORDER BY agency_code")},
+        review_themes={r[0]: r[1] for r in conn.execute(
+            "SELECT theme_code, label FROM review_theme ORDER BY theme_code")},
+        experience_themes={r[0]: r[1] for r in conn.execute(
+            "SELECT theme_code, label FROM experience_theme ORDER BY theme_code")},
+    )
+
+
+def _upsert(db: sqlite_utils.Database, table: str, key: str, values: dict, user: str) -> None:
+    at = now_utc()
+    with transaction(db) as conn:
+        before_row = conn.execute(f"SELECT * FROM {table} WHERE {key} = ?",
+                                  (values[key],)).fetchone()
+        before = dict(before_row) if before_row else None
+        columns = ", ".join(values)
+        marks = ", ".join("?" for _ in values)
+        updates = ", ".join(f"{c} = excluded.{c}" for c in values if c != key)
+        conn.execute(
+            f"INSERT INTO {table} ({columns}) VALUES ({marks}) "
+            f"ON CONFLICT({key}) DO UPDATE SET {updates}",
+            list(values.values()),
+        )
+        if before != values:
+            log_change(conn, user, at, Change("update" if before else "insert", table,
+                                              values[key], before, values))
+
+
+def save_site(db: sqlite_utils.Database, site_code: str, site_name: str, user: str) -> None:
+    _upsert(db, "site", "site_code", {"site_code": site_code, "site_name": site_name}, user)
+
+
+def save_ward(db: sqlite_utils.Database, ward: Ward, user: str) -> None:
+    _upsert(db, "ward", "ward_code", {
+        "ward_code": ward.ward_code, "ward_name": ward.ward_name,
+        "site_code": ward.site_code, "older_adults": int(ward.older_adults),
+    }, user)
+
+
+def save_reason(db: sqlite_utils.Database, code: str, label: str, clinical: bool,
+                user: str) -> None:
+    _upsert(db, "move_reason", "reason_code",
+            {"reason_code": code, "label": label, "clinical": int(clinical)}, user)
+
+
+def save_agency(db: sqlite_utils.Database, code: str, name: str, agency_type: str,
+                user: str) -> None:
+    _upsert(db, "agency", "agency_code",
+            {"agency_code": code, "agency_name": name, "agency_type": agency_type}, user)
+
+
+def save_theme(db: sqlite_utils.Database, table: str, code: str, label: str, user: str) -> None:
+    if table not in ("review_theme", "experience_theme"):
+        raise ValueError(f"unknown theme list {table}")
+    _upsert(db, table, "theme_code", {"theme_code": code, "label": label}, user)

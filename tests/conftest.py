@@ -1,0 +1,49 @@
+"""Shared fixtures: a fresh database per test, a fixed clock, reference data."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from casereview.domain.reference import Ward
+from casereview.domain.values import LONDON
+from casereview.storage.context import load_context
+from casereview.storage.db import connect
+from casereview.storage.reference import save_site, save_ward
+
+# A fixed "now" for every test: Monday 23 Nov 2026, 09:00 in London.
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=LONDON)
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "test.db"
+
+
+@pytest.fixture
+def fresh_db(db_path: Path):
+    db = connect(db_path)
+    yield db
+    db.conn.close()
+
+
+@pytest.fixture
+def ref_db(fresh_db):
+    """Two sites with three wards each (two older-adult wards per site)."""
+    save_site(fresh_db, "NGH", "Northgate General", "test")
+    save_site(fresh_db, "WCH", "Westbrook Community", "test")
+    for ward in [
+        Ward("A1", "Ward A1", "NGH", True), Ward("A2", "Ward A2", "NGH", True),
+        Ward("A3", "Ward A3", "NGH", False),
+        Ward("B1", "Ward B1", "WCH", True), Ward("B2", "Ward B2", "WCH", True),
+        Ward("B3", "Ward B3", "WCH", False),
+    ]:
+        save_ward(fresh_db, ward, "test")
+    return fresh_db
+
+
+@pytest.fixture
+def ctx(ref_db):
+    return load_context(ref_db, NOW)
