@@ -1,0 +1,91 @@
+"""The casereview terminal application."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from pathlib import Path
+
+import sqlite_utils
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from casereview.domain.validation import Context
+from casereview.domain.values import LONDON
+from casereview.storage.context import load_context
+from casereview.storage.db import connect
+
+Clock = Callable[[], datetime]
+
+
+def london_now() -> datetime:
+    return datetime.now(LONDON)
+
+
+class CaseReviewApp(App):
+    """Holds the database path, the user and the clock; screens ask it for a connection."""
+
+    TITLE = "casereview"
+    CSS_PATH = "app.tcss"
+    BINDINGS = [
+        Binding("f1", "help", "Help"),
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+    ]
+
+    def __init__(self, db_path: Path, user: str, clock: Clock = london_now) -> None:
+        super().__init__()
+        self.db_path = Path(db_path)
+        self.user = user
+        self.clock = clock
+        self._db: sqlite_utils.Database | None = None
+
+    @property
+    def db(self) -> sqlite_utils.Database:
+        """The main thread's connection, opened on first use (never at import time)."""
+        if self._db is None:
+            self._db = connect(self.db_path)
+        return self._db
+
+    def worker_db(self) -> sqlite_utils.Database:
+        """A connection for a worker thread; the caller closes it."""
+        return connect(self.db_path, migrate=False)
+
+    def now(self) -> datetime:
+        return self.clock().astimezone(LONDON)
+
+    def context(self) -> Context:
+        return load_context(self.db, self.now())
+
+    def on_mount(self) -> None:
+        from casereview.tui.screens.home import HomeScreen
+
+        self.sub_title = f"{self.db_path}  ·  {self.user}"
+        self.push_screen(HomeScreen())
+
+    def action_help(self) -> None:
+        from casereview.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def open_destination(self, factory: Callable[[], Screen]) -> None:
+        self.push_screen(factory())
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        from casereview.tui.navigation import destinations
+
+        yield from super().get_system_commands(screen)
+        for dest in destinations():
+            yield SystemCommand(f"Open: {dest.title}", dest.description,
+                                lambda f=dest.factory: self.open_destination(f))
+        yield SystemCommand("Help", "Keys and screens", self.action_help)
+
+    def on_unmount(self) -> None:
+        if self._db is not None:
+            self._db.conn.close()
+
+
+def create_app(db_path: str | Path, user: str, *, clock: Clock = london_now) -> CaseReviewApp:
+    """The app factory used by the CLI and the tests alike."""
+    return CaseReviewApp(Path(db_path), user, clock)

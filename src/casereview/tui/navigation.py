@@ -1,0 +1,30 @@
+"""Where everything is: one entry per screen, used by the home screen, the command palette
+and the help screen. A programme adds its screens here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from textual.screen import Screen
+
+
+@dataclass(frozen=True)
+class Destination:
+    key: str          # single key on the home screen
+    title: str
+    description: str
+    factory: Callable[[], Screen]
+
+
+def destinations() -> list[Destination]:
+    # Imported here so that importing the app does not import every screen.
+    from casereview.tui.screens.night_log import NightLogScreen
+    from casereview.tui.screens.reference import ReferenceScreen
+
+    return [
+        Destination("n", "Night log", "Log tonight's ward moves and close the night",
+                    NightLogScreen),
+        Destination("w", "Sites and wards", "Reference data: sites, wards, move reasons",
+                    ReferenceScreen),
+    ]
