@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date, datetime, time
 from typing import Any, TypeVar
 
@@ -72,6 +73,11 @@ class Context:
     now: datetime
     window: NightWindow = field(default_factory=NightWindow)
 
+    @cached_property
+    def validation_context(self) -> dict[str, Context]:
+        """What pydantic hands the validators (made once, not once per record)."""
+        return {"ctx": self}
+
     @property
     def today(self) -> date:
         return self.now.astimezone(LONDON).date()
@@ -102,7 +108,7 @@ def problems_from(exc: ValidationError) -> list[Problem]:
 def validate(model: type[M], data: dict[str, Any], context: Context) -> M:
     """Build ``model`` from raw values (strings from a form or file), or raise RecordInvalid."""
     try:
-        return model.model_validate(data, context={"ctx": context})
+        return model.model_validate(data, context=context.validation_context)
     except ValidationError as exc:
         raise RecordInvalid(problems_from(exc)) from None
 
@@ -112,13 +118,19 @@ def ctx_of(info: Any) -> Context:
 
 
 def required(value: Any) -> Any:
-    if blank(value):
+    """The value, stripped if text; blank (None or only spaces) is an error."""
+    if isinstance(value, str):
+        value = value.strip()
+        if not value:
+            raise ValueError("is required")
+        return value
+    if value is None:
         raise ValueError("is required")
-    return value.strip() if isinstance(value, str) else value
+    return value
 
 
 def optional(value: Any) -> Any:
-    """Blank strings become None."""
-    if blank(value):
-        return None
-    return value.strip() if isinstance(value, str) else value
+    """The value, stripped if text; blank strings become None."""
+    if isinstance(value, str):
+        return value.strip() or None
+    return value

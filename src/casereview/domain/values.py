@@ -2,23 +2,32 @@
 
 Each parser takes what a person typed or a file held and returns the stored form, or raises
 ``ValueError`` with a message written for the person who typed it.
+
+An import runs these a million times, so the text parsers are pure functions of the text
+and keep a bounded cache (a file repeats its dates, times, wards and patients), and the UK
+clock is the standard library's zoneinfo (C, with the pinned tzdata) rather than dateutil's
+pure-Python zones.
 """
 
 from __future__ import annotations
 
 import re
 from datetime import date, datetime, time, timedelta, timezone
+from functools import lru_cache
+from operator import mul
+from zoneinfo import ZoneInfo
 
-from dateutil import tz
 from nhs_number import is_valid as nhs_number_is_valid
 
-LONDON = tz.gettz("Europe/London")
+LONDON = ZoneInfo("Europe/London")
 EARLIEST_DATE = date(2000, 1, 1)
 
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _UK_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
 _LOCAL_REF = re.compile(r"^[A-Za-z0-9]{1,20}$")
+_INT = re.compile(r"[+-]?\d+")
+_NHS_SEPARATORS = re.compile(r"[\s-]")
 _TIMESTAMP = re.compile(
     r"^(?P<date>\S+?)[T ](?P<time>\d{1,2}:\d{2})(?::\d{2}(?:\.\d+)?)?(?P<offset>Z|[+-]\d{2}:?\d{2})?$"
 )
@@ -38,23 +47,7 @@ def parse_date(value: object, *, today: date | None = None) -> date:
     """A date typed as YYYY-MM-DD or DD/MM/YYYY, not before 2000 and not after ``today``."""
     if isinstance(value, datetime):
         value = value.date()
-    if isinstance(value, date):
-        parsed = value
-    else:
-        text = str(value).strip()
-        iso = _ISO_DATE.match(text)
-        uk = _UK_DATE.match(text)
-        try:
-            if iso:
-                parsed = date(int(iso[1]), int(iso[2]), int(iso[3]))
-            elif uk:
-                parsed = date(int(uk[3]), int(uk[2]), int(uk[1]))
-            else:
-                raise ValueError(f"'{text}' is not a date: use YYYY-MM-DD or DD/MM/YYYY")
-        except ValueError as exc:
-            if "is not a date" in str(exc):
-                raise
-            raise ValueError(f"'{text}' is not a real calendar date") from None
+    parsed = value if isinstance(value, date) else _date_text(str(value).strip())
     if parsed < EARLIEST_DATE:
         raise ValueError(f"{format_uk_date(parsed)} is before 1 Jan 2000")
     if today is not None and parsed > today:
@@ -62,11 +55,30 @@ def parse_date(value: object, *, today: date | None = None) -> date:
     return parsed
 
 
+@lru_cache(maxsize=8192)
+def _date_text(text: str) -> date:
+    """The calendar date a (stripped) text names, before any range check."""
+    iso = _ISO_DATE.match(text)
+    uk = None if iso else _UK_DATE.match(text)
+    try:
+        if iso:
+            return date(int(iso[1]), int(iso[2]), int(iso[3]))
+        if uk:
+            return date(int(uk[3]), int(uk[2]), int(uk[1]))
+    except ValueError:
+        raise ValueError(f"'{text}' is not a real calendar date") from None
+    raise ValueError(f"'{text}' is not a date: use YYYY-MM-DD or DD/MM/YYYY")
+
+
 def parse_time(value: object) -> time:
     """A time of day typed as HH:MM (24 hour)."""
     if isinstance(value, time):
         return value.replace(second=0, microsecond=0)
-    text = str(value).strip()
+    return _time_text(str(value).strip())
+
+
+@lru_cache(maxsize=2048)
+def _time_text(text: str) -> time:
     match = _TIME.match(text)
     if not match:
         raise ValueError(f"'{text}' is not a time: use HH:MM (24 hour), e.g. 23:15")
@@ -89,12 +101,31 @@ def localise(day: date, at: time, *, offset: timedelta | None = None) -> datetim
         # An explicit offset fixes the instant; it is shown in UK local time.
         return naive.replace(tzinfo=timezone(offset)).astimezone(LONDON)
     local = naive.replace(tzinfo=LONDON)
-    if not tz.datetime_exists(local):
+    # A wall time in the spring gap has a smaller offset read as before the change (fold=0)
+    # than as after it (fold=1); an ambiguous autumn time the other way round. Only the
+    # days the clocks change can hold either, so other days skip the test.
+    if day in _clock_change_days(day.year) and \
+            local.utcoffset() < local.replace(fold=1).utcoffset():
         raise ValueError(
             f"{at:%H:%M} on {format_uk_date(day)} does not exist in UK time: the clocks go "
             "forward from 01:00 to 02:00 that night; use 02:00 or later, or 00:59 or earlier"
         )
     return local  # fold=0: the first of two ambiguous times, in BST
+
+
+@lru_cache(maxsize=256)
+def _clock_change_days(year: int) -> frozenset[date]:
+    """The days of ``year`` on which the UK offset changes (at 01:00 UTC, before noon)."""
+    days = set()
+    day = date(year, 1, 1)
+    previous = datetime.combine(day - timedelta(days=1), time(12), LONDON).utcoffset()
+    while day.year == year:
+        offset = datetime.combine(day, time(12), LONDON).utcoffset()
+        if offset != previous:
+            days.add(day)
+        previous = offset
+        day += timedelta(days=1)
+    return frozenset(days)
 
 
 def format_offset(offset: timedelta) -> str:
@@ -119,7 +150,11 @@ def parse_timestamp(value: object) -> datetime:
         if value.tzinfo is None:
             return localise(value.date(), value.time().replace(second=0, microsecond=0))
         return value.astimezone(LONDON)
-    text = str(value).strip()
+    return _timestamp_text(str(value).strip())
+
+
+@lru_cache(maxsize=65536)
+def _timestamp_text(text: str) -> datetime:
     match = _TIMESTAMP.match(text)
     if not match:
         raise ValueError(
@@ -153,18 +188,19 @@ def parse_bool(value: object) -> bool | None:
 def parse_int(value: object, *, minimum: int | None = None, maximum: int | None = None) -> int:
     if isinstance(value, bool):
         raise ValueError("expected a whole number")
-    if isinstance(value, int):
-        number = value
-    else:
-        text = str(value).strip()
-        if not re.fullmatch(r"[+-]?\d+", text):
-            raise ValueError(f"'{text}' is not a whole number")
-        number = int(text)
+    number = value if isinstance(value, int) else _int_text(str(value).strip())
     if minimum is not None and number < minimum:
         raise ValueError(f"{number} is below the minimum of {minimum}")
     if maximum is not None and number > maximum:
         raise ValueError(f"{number} is above the maximum of {maximum}")
     return number
+
+
+@lru_cache(maxsize=4096)
+def _int_text(text: str) -> int:
+    if not _INT.fullmatch(text):
+        raise ValueError(f"'{text}' is not a whole number")
+    return int(text)
 
 
 def parse_age(value: object) -> int:
@@ -174,20 +210,45 @@ def parse_age(value: object) -> int:
 def parse_patient_ref(value: object) -> str:
     """An NHS number (10 digits, spaces or dashes allowed, Modulus 11 checked) stored as 10
     digits, or a local hospital number of 1-20 letters and digits."""
-    text = str(value).strip()
-    compact = re.sub(r"[\s-]", "", text)
+    return _patient_ref_text(str(value).strip())
+
+
+@lru_cache(maxsize=65536)
+def _patient_ref_text(text: str) -> str:
+    compact = _NHS_SEPARATORS.sub("", text)
     if compact.isdigit() and len(compact) == 10:
-        if not nhs_number_is_valid(compact):
+        if not nhs_number_valid(compact):
             raise ValueError(f"'{text}' is not a valid NHS number (it fails the Modulus 11 check)")
         return compact
     if _LOCAL_REF.match(text):
         return text.upper()
-    if compact.isdigit() and len(compact) != 10 and re.search(r"[\s-]", text):
+    if compact.isdigit() and len(compact) != 10 and _NHS_SEPARATORS.search(text):
         raise ValueError(f"'{text}' is not an NHS number: an NHS number has 10 digits")
     raise ValueError(
         f"'{text}' is not a patient reference: use a 10-digit NHS number or a local "
         "hospital number of 1-20 letters and digits"
     )
+
+
+# Modulus 11 weights of the first nine digits; their sum lets the check work on the digits'
+# character codes directly (each is 48 more than the digit).
+_NHS_WEIGHTS = (10, 9, 8, 7, 6, 5, 4, 3, 2)
+_ASCII_ZERO_TOTAL = 48 * sum(_NHS_WEIGHTS)
+# The nhs-number library adds a rule for Scottish CHI numbers (the first six digits are a
+# date of birth); numbers in that range, and anything but ASCII digits, go to the library.
+_CHI_RANGE = (100_000_000, 3_112_999_999)
+
+
+def nhs_number_valid(digits: str) -> bool:
+    """The Modulus 11 check of a 10-digit string, as the nhs-number library does it, without
+    the library's per-call regular expressions for the common case (an import checks a
+    million of these)."""
+    if not digits.isascii() or _CHI_RANGE[0] <= int(digits) <= _CHI_RANGE[1]:
+        return nhs_number_is_valid(digits)
+    codes = digits.encode("ascii")
+    total = sum(map(mul, _NHS_WEIGHTS, codes)) - _ASCII_ZERO_TOTAL
+    check = (11 - total % 11) % 11
+    return check != 10 and check == codes[9] - 48
 
 
 def normalise_code(value: object) -> str:

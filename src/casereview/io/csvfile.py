@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,16 +34,20 @@ class FileInvalid(ValueError):
         super().__init__("\n".join(p.describe(filename) for p in problems))
 
 
+def _unreadable(name: str, exc: OSError) -> FileInvalid:
+    if isinstance(exc, FileNotFoundError):
+        return FileInvalid(name, [FileProblem(None, None, "no such file")])
+    if isinstance(exc, IsADirectoryError):
+        return FileInvalid(name, [FileProblem(None, None, "is a folder, not a file")])
+    return FileInvalid(name, [FileProblem(None, None, "cannot be read (permission denied)")])
+
+
 def decode(path: Path) -> str:
     name = str(path)
     try:
         data = path.read_bytes()
-    except FileNotFoundError:
-        raise FileInvalid(name, [FileProblem(None, None, "no such file")]) from None
-    except IsADirectoryError:
-        raise FileInvalid(name, [FileProblem(None, None, "is a folder, not a file")]) from None
-    except PermissionError:
-        raise FileInvalid(name, [FileProblem(None, None, "cannot be read (permission denied)")]) from None
+    except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
+        raise _unreadable(name, exc) from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -52,6 +55,26 @@ def decode(path: Path) -> str:
         raise FileInvalid(name, [FileProblem(
             line, None, f"is not UTF-8 text (byte 0x{data[exc.start]:02X}); save the file as "
             "'CSV UTF-8' and import it again")]) from None
+
+
+def _lines(path: Path) -> Iterator[str]:
+    """The file's lines, decoded as they are read, so that a large file is never held whole.
+    A byte that is not UTF-8 stops the reading; only then is the whole file decoded, to name
+    the line it is on."""
+    try:
+        handle = open(path, encoding="utf-8-sig", newline="")
+    except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
+        raise _unreadable(str(path), exc) from None
+
+    def lines() -> Iterator[str]:
+        with handle:
+            try:
+                yield from handle
+            except UnicodeDecodeError:
+                decode(path)  # raises FileInvalid with the line number
+                raise
+
+    return lines()
 
 
 @dataclass
@@ -70,8 +93,7 @@ def read_table(path: Path, known: tuple[str, ...], required: tuple[str, ...]) ->
     rows carrying the key ``"__error__"`` so that the importer reports them with the rest.
     """
     name = str(path)
-    text = decode(path)
-    reader = csv.reader(io.StringIO(text, newline=""), strict=False)
+    reader = csv.reader(_lines(path), strict=False)
     csv.field_size_limit(max(MAX_FIELD * 4, 131072))
     try:
         header = next(reader)
@@ -97,6 +119,8 @@ def read_table(path: Path, known: tuple[str, ...], required: tuple[str, ...]) ->
     if problems:
         raise FileInvalid(name, problems)
 
+    width = len(columns)
+
     def rows() -> Iterator[tuple[int, dict[str, str]]]:
         line = reader.line_num + 1
         while True:
@@ -109,18 +133,18 @@ def read_table(path: Path, known: tuple[str, ...], required: tuple[str, ...]) ->
                 line = reader.line_num + 1
                 continue
             start, line = line, reader.line_num + 1
-            if not record or all(not v.strip() for v in record):
+            # Whole-record tests first (one C call each): this loop runs once per row.
+            if not "".join(record).strip():
                 continue
-            if len(record) != len(columns):
+            if len(record) != width:
                 yield start, {"__error__": f"has {len(record)} fields but the header has "
-                                           f"{len(columns)}", "__raw__": record}
+                                           f"{width}", "__raw__": record}
                 continue
-            row = dict(zip(columns, record))
-            too_long = [c for c, v in row.items() if len(v) > MAX_FIELD]
-            if too_long:
-                yield start, {"__error__": f"field {too_long[0]} is longer than {MAX_FIELD} "
+            if max(map(len, record)) > MAX_FIELD:
+                too_long = next(c for c, v in zip(columns, record) if len(v) > MAX_FIELD)
+                yield start, {"__error__": f"field {too_long} is longer than {MAX_FIELD} "
                                            "characters", "__raw__": record}
                 continue
-            yield start, row
+            yield start, dict(zip(columns, record))
 
     return Table(columns, rows(), header)

@@ -1,6 +1,6 @@
 """Importing a CSV of one KIND: all-or-nothing by default, or valid rows only with the
 invalid ones written to FILE.rejects.csv. Every row goes through the record's model; the
-valid rows are written with executemany in one transaction."""
+valid rows are written with executemany in one transaction, chunk by chunk."""
 
 from __future__ import annotations
 
@@ -64,44 +64,47 @@ class ImportFailed(ValueError):
         super().__init__("\n".join(lines))
 
 
+# Rows validated between two writes: large enough for executemany to pay off, small enough
+# that memory stays flat however long the file is.
+CHUNK_ROWS = 5000
+
+
 def import_file(db: sqlite_utils.Database, kind: ImportKind, path: Path, context: Context,
                 user: str, *, skip_invalid: bool = False,
                 progress: Progress | None = None) -> ImportResult:
+    """Validate every row and write the valid ones, in one transaction.
+
+    The file streams through in chunks: each chunk is validated and, while the import can
+    still succeed, written with executemany inside the transaction, so a million-row file
+    never sits in memory. The first invalid row (without ``skip_invalid``) stops the writing
+    but not the validation, so every problem is still listed, and the transaction is rolled
+    back: nothing is written.
+    """
     path = Path(path)
     result = ImportResult(kind.name, path)
     table = read_table(path, kind.columns, kind.required)
-    built: list[Any] = []
     rejects: list[tuple[list[str], str]] = []
     state: dict = {}
-    for number, (line, raw) in enumerate(table.rows, start=1):
-        if progress and number % 5000 == 0:
-            progress(number, None)
-        row_problems: list[FileProblem] = []
-        if "__error__" in raw:
-            row_problems.append(FileProblem(line, None, raw["__error__"]))
-            values = raw.get("__raw__", [])
-        else:
-            values = [raw.get(c, "") for c in table.columns]
-            try:
-                record = kind.build(raw, context)
-                if kind.check is not None:
-                    kind.check(db.conn, record, state)
-            except RecordInvalid as exc:
-                row_problems += [FileProblem(line, p.field or None, p.message)
-                                 for p in exc.problems]
-            except RowRejected as exc:
-                row_problems.append(FileProblem(line, exc.field, str(exc)))
-            else:
-                built.append(record)
-        if row_problems:
-            result.problems += row_problems
-            rejects.append((list(values), "; ".join(
-                (f"{p.field}: {p.message}" if p.field else p.message) for p in row_problems)))
-    if result.problems and not skip_invalid:
-        raise ImportFailed(result)
     at = now_utc()
     with transaction(db) as conn:
-        result.written = kind.write(conn, built, user, at) if built else 0
+        built: list[Any] = []
+        number = 0
+        for number, (line, raw) in enumerate(table.rows, start=1):
+            if progress and number % CHUNK_ROWS == 0:
+                progress(number, None)
+            row_problems = _row_problems(kind, conn, context, line, raw, built, state)
+            if row_problems:
+                result.problems += row_problems
+                values = raw.get("__raw__", []) if "__error__" in raw else \
+                    [raw.get(c, "") for c in table.columns]
+                rejects.append((list(values), "; ".join(
+                    (f"{p.field}: {p.message}" if p.field else p.message)
+                    for p in row_problems)))
+            if len(built) >= CHUNK_ROWS:
+                result.written += _write(kind, conn, built, user, at, result, skip_invalid)
+        result.written += _write(kind, conn, built, user, at, result, skip_invalid)
+        if result.problems and not skip_invalid:
+            raise ImportFailed(result)  # rolls the transaction back
         log_change(conn, user, at, Change("import", kind.name, None, None, {
             "file": path.name, "written": result.written, "rejected": len(rejects)}))
     if progress:
@@ -111,6 +114,34 @@ def import_file(db: sqlite_utils.Database, kind: ImportKind, path: Path, context
         result.rejects_path = path.with_name(path.name + ".rejects.csv")
         write_rejects(result.rejects_path, table.header_raw, rejects)
     return result
+
+
+def _row_problems(kind: ImportKind, conn, context: Context, line: int, raw: dict[str, str],
+                  built: list[Any], state: dict) -> list[FileProblem]:
+    """Validate one row, appending it to ``built`` when it is good; its problems otherwise."""
+    if "__error__" in raw:
+        return [FileProblem(line, None, raw["__error__"])]
+    try:
+        record = kind.build(raw, context)
+        if kind.check is not None:
+            kind.check(conn, record, state)
+    except RecordInvalid as exc:
+        return [FileProblem(line, p.field or None, p.message) for p in exc.problems]
+    except RowRejected as exc:
+        return [FileProblem(line, exc.field, str(exc))]
+    built.append(record)
+    return []
+
+
+def _write(kind: ImportKind, conn, built: list[Any], user: str, at: str,
+           result: ImportResult, skip_invalid: bool) -> int:
+    """Write and empty ``built``; once a problem has doomed the import, only empty it."""
+    if not built:
+        return 0
+    doomed = bool(result.problems) and not skip_invalid
+    written = 0 if doomed else kind.write(conn, built, user, at)
+    built.clear()
+    return written
 
 
 def write_rejects(target: Path, header: list[str], rejects: list[tuple[list[str], str]]) -> None:

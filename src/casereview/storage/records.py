@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Sequence
+from operator import itemgetter
 
 import sqlite_utils
 
-from casereview.storage.changelog import Change, log_change, log_changes
+from casereview.storage.changelog import Change, log_change, log_inserts
 from casereview.storage.db import now_utc, transaction
 
 
@@ -59,15 +60,14 @@ def insert_many(conn: sqlite3.Connection, table: str, rows: Sequence[dict], user
     columns = keys + ["created_at", "created_by", "updated_at", "updated_by"]
     marks = ", ".join("?" for _ in columns)
     first_id = (conn.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}").fetchone()[0]) + 1
+    values = itemgetter(*keys) if len(keys) > 1 else (lambda row: (row[keys[0]],))
+    audit = (at, user, at, user)
     conn.executemany(
         f"INSERT INTO {table} (id, {', '.join(columns)}) VALUES (?, {marks})",
-        ([first_id + i, *(row[k] for k in keys), at, user, at, user]
-         for i, row in enumerate(rows)),
+        ((first_id + i, *values(row), *audit) for i, row in enumerate(rows)),
     )
-    log_changes(conn, user, at, (
-        Change(action, table, str(first_id + i), None, dict(row, id=first_id + i))
-        for i, row in enumerate(rows)
-    ))
+    log_inserts(conn, user, at, action, table,
+                ((first_id + i, dict(row, id=first_id + i)) for i, row in enumerate(rows)))
     return len(rows)
 
 
