@@ -153,3 +153,26 @@ async def test_sites_and_wards_screen_adds_a_ward(ref_db, db_path):
         await pilot.pause()
     row = ref_db.conn.execute("SELECT * FROM ward WHERE ward_code = 'N1'").fetchone()
     assert tuple(row) == ("N1", "Ward N1", "NEW", 1)
+
+
+async def test_move_reasons_and_night_window_screen(ref_db, db_path):
+    app = create_app(db_path, "admin", clock=lambda: NOW)
+    async with app.run_test(size=(130, 45)) as pilot:
+        await pilot.press("m")
+        await pilot.pause()
+        for text in ["TRANSFER", "transfer to a specialist ward", "n"]:
+            await _type(pilot, text)
+            await pilot.press("tab")
+        app.screen.query_one("#reason_clinical", Input).focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        start = app.screen.query_one("#window_start", Input)
+        start.value = "21:00"
+        start.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+    assert tuple(ref_db.conn.execute("SELECT label, clinical FROM move_reason WHERE "
+                                     "reason_code = 'TRANSFER'").fetchone()) == (
+        "transfer to a specialist ward", 0)
+    assert ref_db.conn.execute("SELECT value FROM setting WHERE key = 'night_window_start'"
+                               ).fetchone()[0] == "21:00"
