@@ -176,3 +176,19 @@ async def test_move_reasons_and_night_window_screen(ref_db, db_path):
         "transfer to a specialist ward", 0)
     assert ref_db.conn.execute("SELECT value FROM setting WHERE key = 'night_window_start'"
                                ).fetchone()[0] == "21:00"
+
+
+async def test_command_palette_reaches_screens_and_actions(ref_db, db_path):
+    app = create_app(db_path, "nurse", clock=lambda: NOW)
+    async with app.run_test(size=(130, 45)) as pilot:
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Open: Night log" in titles and "Help" in titles
+        await pilot.press("n")
+        await pilot.pause()
+        commands = {c.title: c for c in app.get_system_commands(app.screen)}
+        assert "Close night (f2)" in commands
+        commands["Close night (f2)"].callback()
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+    assert ref_db.conn.execute("SELECT COUNT(*) FROM night_audit").fetchone()[0] == 1
