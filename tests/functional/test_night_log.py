@@ -192,3 +192,20 @@ async def test_command_palette_reaches_screens_and_actions(ref_db, db_path):
         await pilot.press("enter")
         await pilot.pause()
     assert ref_db.conn.execute("SELECT COUNT(*) FROM night_audit").fetchone()[0] == 1
+
+
+async def test_help_lists_screens_and_their_keys(ref_db, db_path):
+    from textual.widgets import Markdown
+
+    from casereview.tui.screens.help import HelpScreen, screen_keys
+
+    assert "Close night" in screen_keys() and "Pageup" in screen_keys()
+    app = create_app(db_path, "nurse", clock=lambda: NOW)
+    async with app.run_test(size=(130, 45)) as pilot:
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        assert app.screen.query_one(Markdown)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, HelpScreen)
