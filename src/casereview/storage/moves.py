@@ -11,6 +11,7 @@ import sqlite_utils
 from casereview.domain.move import Move, NightAudit
 from casereview.storage.changelog import Change, log_change
 from casereview.storage.db import now_utc, transaction
+from casereview.storage.paging import Keyset
 from casereview.storage.records import insert_in, update_in
 
 
@@ -138,3 +139,18 @@ def set_night_window(db: sqlite_utils.Database, start: str, end: str, user: str)
         log_change(conn, user, at, Change("recompute", "move", None, None,
                                           {"night_window": window.label(), "moves": changed}))
     return changed
+
+
+# Columns of the moves register (everything but the audit columns).
+REGISTER_COLUMNS = ("id, moved_at, moved_at_utc, audit_night, out_of_hours, site_code, "
+                    "from_ward, to_ward, reason, patient_ref, age, dementia, authorised_by, "
+                    "informed, move_number, notes")
+
+
+def moves_register(site_code: str | None = None) -> Keyset:
+    """Every live move, newest first, optionally at one site: paged by keyset on
+    move_live_time (all sites) or move_site_time (one site)."""
+    if site_code is None:
+        return Keyset("move", "moved_at_utc", REGISTER_COLUMNS)
+    return Keyset("move", "moved_at_utc", REGISTER_COLUMNS,
+                  "deleted_at IS NULL AND site_code = ?", (site_code,))

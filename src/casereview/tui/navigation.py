@@ -20,12 +20,15 @@ class Destination:
 def destinations() -> list[Destination]:
     # Imported here so that importing the app does not import every screen.
     from casereview.tui.screens.move_settings import MoveSettingsScreen
+    from casereview.tui.screens.moves_list import MovesListScreen
     from casereview.tui.screens.night_log import NightLogScreen
     from casereview.tui.screens.reference import ReferenceScreen
 
     return [
         Destination("n", "Night log", "Log tonight's ward moves and close the night",
                     NightLogScreen),
+        Destination("v", "Moves register", "Every move logged, newest first, at all sites "
+                    "or one; Enter opens its night", MovesListScreen),
         Destination("w", "Sites and wards", "Reference data: sites and their wards",
                     ReferenceScreen),
         Destination("m", "Move reasons and night window",

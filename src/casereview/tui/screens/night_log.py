@@ -78,10 +78,13 @@ class NightLogScreen(Screen):
         Binding("escape", "escape", "Back"),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, *, site: str | None = None, night: date | None = None) -> None:
+        """Opens on ``site`` and ``night`` when given (e.g. from the moves register)."""
         super().__init__()
         self.editing_id: int | None = None
         self.night: date | None = None
+        self.start_site = site
+        self.start_night = night
 
     # --- layout ---------------------------------------------------------------------------
 
@@ -91,8 +94,10 @@ class NightLogScreen(Screen):
             yield Label("Site")
             sites = [(f"{code}  {name}", code)
                      for code, name in self.app.context().reference.sites.items()]
+            codes = [code for _, code in sites]
+            start = self.start_site if self.start_site in codes else (codes[0] if codes else None)
             yield Select(sites, id="site", allow_blank=not sites,
-                         value=sites[0][1] if sites else Select.NULL)
+                         value=start if start else Select.NULL)
             yield Label("Night of")
             yield Input(id="night", placeholder="DD/MM/YYYY")
             yield Static("", id="status")
@@ -120,7 +125,7 @@ class NightLogScreen(Screen):
         table = self.query_one("#moves", DataTable)
         table.add_columns("Time", "From", "To", "Reason", "Move no.", "Age", "Dementia",
                           "Authorised by", "Informed", "Patient", "Notes")
-        self.set_night(default_night(self.app.now(), context))
+        self.set_night(self.start_night or default_night(self.app.now(), context))
         if not context.reference.sites:
             self.show_message("[b]No sites yet.[/b] Add a site and its wards first (Escape, then "
                               "w), or import them: casereview import wards FILE", "warning")

@@ -1,0 +1,200 @@
+"""A DataTable that shows one page of a keyset-paged list at a time.
+
+Textual's DataTable takes seconds to paint a hundred thousand rows, so a list over the whole
+history never loads it: the table holds one page (a hundred rows), fetched from SQLite in a
+worker thread by keyset (storage/paging.py). PgDn/PgUp turn the page, Home and End jump to the
+newest and the oldest page, and the cursor keys run on across page ends. The count of
+records, a scan of an index, is taken in its own worker so the first page never waits for it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import sqlite_utils
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import DataTable
+
+from casereview.storage.paging import Key, Keyset, Page
+
+Cells = Callable[[dict], Sequence[object]]
+
+
+@dataclass(frozen=True)
+class _Request:
+    how: str              # first, last, after, before
+    key: Key | None
+    cursor: str           # where the cursor goes: top or bottom
+    position: int | None  # where the page's first row is in the list, when known
+
+
+class PagedTable(DataTable):
+    """Pages of ``keyset`` through ``cells`` (a row -> the table's cells)."""
+
+    BINDINGS = [
+        Binding("pagedown", "next_page", "Next page"),
+        Binding("pageup", "previous_page", "Prev page"),
+        Binding("home", "first_page", "Newest"),
+        Binding("end", "last_page", "Oldest"),
+    ]
+
+    class PageShown(Message):
+        """A page is on screen: rows position+1 to position+len(page.rows) of total (either
+        may be None while unknown)."""
+
+        def __init__(self, table: PagedTable, page: Page, position: int | None,
+                     total: int | None) -> None:
+            super().__init__()
+            self.table = table
+            self.page = page
+            self.position = position
+            self.total = total
+
+    def __init__(self, open_db: Callable[[], sqlite_utils.Database], cells: Cells, *,
+                 page_size: int = 100, **kwargs) -> None:
+        kwargs.setdefault("cursor_type", "row")
+        kwargs.setdefault("zebra_stripes", True)
+        super().__init__(**kwargs)
+        self.open_db = open_db
+        self.cells = cells
+        self.page_size = page_size
+        self.keyset: Keyset | None = None
+        self.page: Page | None = None
+        self.position: int | None = None
+        self.total: int | None = None
+        self.fetching = False
+        self._generation = 0  # bumped by show(): results of an older list are dropped
+        self._request_no = 0  # bumped by every fetch: only the latest is shown
+
+    # --- what is listed -------------------------------------------------------------------
+
+    def show(self, keyset: Keyset) -> None:
+        """List ``keyset`` from its first page (and count it)."""
+        self.keyset = keyset
+        self._generation += 1
+        self.page, self.position, self.total = None, None, None
+        self._fetch(_Request("first", None, "top", 0))
+        generation = self._generation
+        self.run_worker(lambda: self._count(keyset, generation), thread=True,
+                        exclusive=True, group="paged-table-count")
+
+    def row_data(self) -> dict | None:
+        """The stored row under the cursor."""
+        if self.page is None or not self.page.rows or self.cursor_row < 0:
+            return None
+        return self.page.rows[min(self.cursor_row, len(self.page.rows) - 1)]
+
+    def reload(self) -> None:
+        """Fetch the page on screen again (after a change), keeping its place."""
+        if self.keyset is None or self.page is None:
+            return  # nothing shown yet: the first page is on its way
+        if not self.page.rows or self.page.at_start:
+            self.show(self.keyset)
+            return
+        self._fetch(_Request("after", self._key_before_page(), "keep", self.position))
+
+    # --- keys -----------------------------------------------------------------------------
+
+    def action_next_page(self) -> None:
+        if self.page is not None and not self.page.at_end and not self.fetching:
+            self._fetch(_Request("after", self.page.last_key(), "top", self._shift(+1)))
+
+    def action_previous_page(self) -> None:
+        if self.page is not None and not self.page.at_start and not self.fetching:
+            self._fetch(_Request("before", self.page.first_key(), "bottom", None))
+
+    def action_first_page(self) -> None:
+        if self.keyset is not None:
+            self._fetch(_Request("first", None, "top", 0))
+
+    def action_last_page(self) -> None:
+        if self.keyset is not None:
+            self._fetch(_Request("last", None, "bottom", None))
+
+    def action_cursor_down(self) -> None:
+        if self.page is not None and self.cursor_row >= self.row_count - 1:
+            self.action_next_page()
+        else:
+            super().action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        if self.page is not None and self.cursor_row <= 0:
+            self.action_previous_page()
+        else:
+            super().action_cursor_up()
+
+    # --- fetching (worker thread) and showing (main thread) -------------------------------
+
+    def _shift(self, pages: int) -> int | None:
+        if self.position is None or self.page is None:
+            return None
+        return self.position + pages * len(self.page.rows)
+
+    def _key_before_page(self) -> Key | None:
+        """A key just before the page's first row, so that 'after' it refetches the page."""
+        key = self.page.first_key() if self.page else None
+        return None if key is None else (key[0], key[1] + 1)
+
+    def _fetch(self, request: _Request) -> None:
+        assert self.keyset is not None
+        self.fetching = True
+        self._request_no += 1
+        number, generation, keyset = self._request_no, self._generation, self.keyset
+        self.run_worker(lambda: self._read(keyset, request, number, generation), thread=True,
+                        exclusive=True, group="paged-table-page")
+
+    def _read(self, keyset: Keyset, request: _Request, number: int, generation: int) -> None:
+        db = self.open_db()
+        try:
+            size = self.page_size
+            if request.how in ("first", "last"):
+                page = getattr(keyset, request.how)(db.conn, size)
+            else:
+                page = getattr(keyset, request.how)(db.conn, request.key, size)
+        finally:
+            db.conn.close()
+        self.app.call_from_thread(self._apply, page, request, number, generation)
+
+    def _count(self, keyset: Keyset, generation: int) -> None:
+        db = self.open_db()
+        try:
+            total = keyset.count(db.conn)
+        finally:
+            db.conn.close()
+        self.app.call_from_thread(self._counted, total, generation)
+
+    def _counted(self, total: int, generation: int) -> None:
+        if generation != self._generation:
+            return
+        self.total = total
+        if self.page is not None:
+            if self.position is None and self.page.at_end:
+                self.position = total - len(self.page.rows)
+            self.post_message(self.PageShown(self, self.page, self.position, self.total))
+
+    def _apply(self, page: Page, request: _Request, number: int, generation: int) -> None:
+        if generation != self._generation or number != self._request_no:
+            return
+        self.fetching = False
+        if not page.rows and request.how in ("after", "before") and self.page is not None:
+            return  # the list changed under us; stay on the page we have
+        previous_row = self.cursor_row
+        self.page = page
+        if request.how == "last":
+            self.position = None if self.total is None else self.total - len(page.rows)
+        elif request.how == "before":
+            self.position = None if self.position is None else max(self.position - len(page.rows), 0)
+            if page.at_start:
+                self.position = 0
+        else:
+            self.position = request.position
+        self.clear()
+        for row in page.rows:
+            self.add_row(*self.cells(row), key=str(row["id"]))
+        if page.rows:
+            target = {"top": 0, "bottom": len(page.rows) - 1,
+                      "keep": min(max(previous_row, 0), len(page.rows) - 1)}[request.cursor]
+            self.move_cursor(row=target)
+        self.post_message(self.PageShown(self, page, self.position, self.total))
