@@ -28,13 +28,11 @@ class Reference:
         return [w for w in self.wards.values() if w.site_code == site_code]
 
 
-# --- Rows of the `wards` import file and the reference-data screens -------------------------
+# --- Codes typed on the reference-data screens and in the `wards` import file -------------
 
 import re  # noqa: E402
 
-from pydantic import BaseModel, ConfigDict, field_validator  # noqa: E402
-
-from casereview.domain.values import blank, parse_bool  # noqa: E402
+from casereview.domain.values import blank  # noqa: E402
 
 _CODE = re.compile(r"^[A-Z0-9][A-Z0-9_\-]{0,19}$")
 
@@ -48,35 +46,11 @@ def parse_reference_code(value: object) -> str:
     return code
 
 
-class WardEntry(BaseModel):
-    """A site and one of its wards, as typed or imported."""
+def __getattr__(name: str):
+    """``WardEntry`` (a pydantic model) lives in domain.ward_entry and is imported on first
+    use, so that the reference snapshot the app's first screen needs does not load pydantic."""
+    if name == "WardEntry":
+        from casereview.domain.ward_entry import WardEntry
 
-    model_config = ConfigDict(validate_default=True, extra="forbid")
-
-    site_code: str | None = None
-    site_name: str | None = None
-    ward_code: str | None = None
-    ward_name: str | None = None
-    older_adults: bool | None = None
-
-    @field_validator("site_code", "ward_code", mode="before")
-    @classmethod
-    def _code(cls, value):
-        return parse_reference_code(value)
-
-    @field_validator("ward_name", mode="before")
-    @classmethod
-    def _name(cls, value):
-        if blank(value):
-            raise ValueError("is required")
-        return str(value).strip()
-
-    @field_validator("site_name", mode="before")
-    @classmethod
-    def _site_name(cls, value):
-        return None if blank(value) else str(value).strip()
-
-    @field_validator("older_adults", mode="before")
-    @classmethod
-    def _older(cls, value):
-        return bool(parse_bool(value))
+        return WardEntry
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

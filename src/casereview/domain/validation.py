@@ -1,16 +1,21 @@
-"""Turning pydantic's errors into problems a person can act on: a field and a sentence."""
+"""Turning pydantic's errors into problems a person can act on: a field and a sentence.
+
+pydantic is imported with the first record validated, not with this module: the context and
+the problem types are needed by the app's first screen, the models are not.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
 from datetime import date, datetime, time
-from typing import Any, TypeVar
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
-
-from casereview.domain.values import LONDON, blank, parse_time
 from casereview.domain.reference import Reference
+from casereview.domain.values import LONDON, parse_time
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel, ValidationError
 
 
 @dataclass(frozen=True)
@@ -83,7 +88,7 @@ class Context:
         return self.now.astimezone(LONDON).date()
 
 
-M = TypeVar("M", bound=BaseModel)
+M = TypeVar("M", bound="BaseModel")
 
 
 def _message(error: dict[str, Any]) -> str:
@@ -107,6 +112,8 @@ def problems_from(exc: ValidationError) -> list[Problem]:
 
 def validate(model: type[M], data: dict[str, Any], context: Context) -> M:
     """Build ``model`` from raw values (strings from a form or file), or raise RecordInvalid."""
+    from pydantic import ValidationError
+
     try:
         return model.model_validate(data, context=context.validation_context)
     except ValidationError as exc:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 from casereview.domain.move import Move, NightAudit
-from casereview.domain.reference import WardEntry
+from casereview.domain.ward_entry import WardEntry
 from casereview.domain.validation import Context, validate
 from casereview.io.importer import ImportKind, RowRejected
 from casereview.storage.changelog import Change, log_changes

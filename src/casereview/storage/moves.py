@@ -6,13 +6,17 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import date
 
+from typing import TYPE_CHECKING
+
 import sqlite_utils
 
-from casereview.domain.move import Move, NightAudit
 from casereview.storage.changelog import Change, log_change
 from casereview.storage.db import now_utc, transaction
 from casereview.storage.paging import Keyset
 from casereview.storage.records import insert_in, update_in
+
+if TYPE_CHECKING:  # the home screen reads nights without loading the record models
+    from casereview.domain.move import Move, NightAudit
 
 
 class NightAlreadyClosed(ValueError):

@@ -57,11 +57,23 @@ class CaseReviewApp(App):
     def context(self) -> Context:
         return load_context(self.db, self.now())
 
-    def on_mount(self) -> None:
+    def on_ready(self) -> None:
+        """The first screen is painted: import the other screens and the record models in a
+        worker, so that opening one is quick too (the cold start does not wait for them)."""
+        from casereview.tui.navigation import warm_up
+
+        self.run_worker(warm_up, thread=True, group="warm-up", exit_on_error=False)
+
+    def get_default_screen(self) -> Screen:
+        """The home screen is the app's base screen (nothing to go back to from it), made
+        directly rather than pushed over an empty default screen: one screen less to build
+        and style before the first paint."""
         from casereview.tui.screens.home import HomeScreen
 
+        return HomeScreen()
+
+    def on_mount(self) -> None:
         self.sub_title = f"{self.db_path}  ·  {self.user}"
-        self.push_screen(HomeScreen())
 
     def action_help(self) -> None:
         from casereview.tui.screens.help import HelpScreen

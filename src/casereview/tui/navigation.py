@@ -1,12 +1,41 @@
 """Where everything is: one entry per screen, used by the home screen, the command palette
-and the help screen. A programme adds its screens here."""
+and the help screen. A programme adds its screens here.
+
+A screen is named by "module:Class" and imported when it is first opened (or by the app's
+warm-up in a worker after the first paint), so that painting the home screen does not
+import every screen and the record models behind them.
+"""
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from textual.screen import Screen
+
+
+class LazyScreen:
+    """A screen class named by "module:Class", imported on first use; calling it makes the
+    screen and its attributes (e.g. BINDINGS, read by the help screen) are the class's."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self._cls: type[Screen] | None = None
+
+    def resolve(self) -> type[Screen]:
+        if self._cls is None:
+            module, name = self.path.split(":")
+            self._cls = getattr(importlib.import_module(module), name)
+        return self._cls
+
+    def __call__(self, *args, **kwargs) -> Screen:
+        return self.resolve()(*args, **kwargs)
+
+    def __getattr__(self, name: str):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self.resolve(), name)
 
 
 @dataclass(frozen=True)
@@ -18,19 +47,25 @@ class Destination:
 
 
 def destinations() -> list[Destination]:
-    # Imported here so that importing the app does not import every screen.
-    from casereview.tui.screens.move_settings import MoveSettingsScreen
-    from casereview.tui.screens.moves_list import MovesListScreen
-    from casereview.tui.screens.night_log import NightLogScreen
-    from casereview.tui.screens.reference import ReferenceScreen
-
+    screens = "casereview.tui.screens"
     return [
         Destination("n", "Night log", "Log tonight's ward moves and close the night",
-                    NightLogScreen),
+                    LazyScreen(f"{screens}.night_log:NightLogScreen")),
         Destination("v", "Moves register", "Every move logged, newest first, at all sites "
-                    "or one; Enter opens its night", MovesListScreen),
+                    "or one; Enter opens its night",
+                    LazyScreen(f"{screens}.moves_list:MovesListScreen")),
         Destination("w", "Sites and wards", "Reference data: sites and their wards",
-                    ReferenceScreen),
+                    LazyScreen(f"{screens}.reference:ReferenceScreen")),
         Destination("m", "Move reasons and night window",
-                    "Which reasons are clinical; the out-of-hours window", MoveSettingsScreen),
+                    "Which reasons are clinical; the out-of-hours window",
+                    LazyScreen(f"{screens}.move_settings:MoveSettingsScreen")),
     ]
+
+
+def warm_up() -> None:
+    """Import every screen (and so the record models): run in a worker after the first
+    paint, so the first screen a person opens is as quick as the rest."""
+    for dest in destinations():
+        resolve = getattr(dest.factory, "resolve", None)
+        if resolve is not None:
+            resolve()
