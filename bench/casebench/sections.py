@@ -35,8 +35,8 @@ class Section:
     # The week-only database: (SQL with ? = week start, week end, run with main = the large
     # database and small = the week's database attached).
     week_copy: tuple[str, ...]
-    list_table: str | None = None  # keyset-paged list: table and its date order column
-    list_order: str | None = None
+    table: str = ""                # where the records are stored (counted in the report)
+    list_order: str | None = None  # a keyset-paged list orders them by this column (and id)
     save: str | None = None        # "module:function(db, record, user)" saving one record
     save_rows: Rows | None = None  # raw rows for the save figure (default: ``rows``)
     notes: list[str] = field(default_factory=list)
@@ -98,7 +98,7 @@ SECTIONS: list[Section] = [
         "nights", "nights", "casereview.storage.moves", generate.NIGHT_COLUMNS, _nights, None,
         ("INSERT INTO small.night_audit SELECT * FROM main.night_audit "
          "WHERE audit_night BETWEEN ? AND ?",),
-        "night_audit", "audit_night"),
+        "night_audit"),  # no list of returns: they are read by night
     Section(
         "experience", "experience", "casereview.storage.experience",
         generate.EXPERIENCE_COLUMNS, generate.experience, 200_000,

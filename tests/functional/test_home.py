@@ -1,0 +1,30 @@
+"""The home screen is the app's base screen: it lists what needs doing (nights without a
+return), each entry opens its screen, and Escape from a screen comes back to it."""
+
+from textual.widgets import Static
+
+from casereview.domain.move import NightAudit
+from casereview.domain.validation import validate
+from casereview.storage.moves import close_night
+from casereview.tui.app import create_app
+from casereview.tui.screens.home import HomeScreen
+from tests.conftest import NOW
+
+
+async def test_home_lists_unaudited_nights_and_opens_screens(ref_db, ctx, db_path):
+    for night in ("2026-11-21", "2026-11-22"):
+        close_night(ref_db, validate(NightAudit, {"site_code": "NGH", "audit_night": night,
+                                                  "audited_by": "K"}, ctx), "test")
+    app = create_app(db_path, "manager", clock=lambda: NOW)
+    async with app.run_test(size=(130, 40)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen) and len(app.screen_stack) == 1
+        todo = str(app.screen.query_one("#todo", Static).render())
+        assert "WCH: night of 22 Nov 2026" in todo and "NGH: night of 22 Nov" not in todo
+        for key in ("n", "v", "w", "m"):
+            await pilot.press(key)
+            await pilot.pause()
+            assert not isinstance(app.screen, HomeScreen)
+            await pilot.press("escape")
+            await pilot.pause()
+            assert isinstance(app.screen, HomeScreen)

@@ -1,0 +1,51 @@
+"""Opening the app paints the home screen without loading the record models (pydantic comes
+with the first record validated; the screens behind the menu are imported when opened or by
+a worker after the first paint). Every menu entry still opens its screen."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from textual.screen import Screen
+
+import casereview
+from casereview.tui.navigation import LazyScreen, destinations
+
+SRC = str(Path(casereview.__file__).parents[1])
+
+FIRST_PAINT_PATH = """
+import sys
+import casereview.cli
+casereview.cli.build_parser()
+import casereview.tui.app, casereview.tui.screens.home
+from casereview.tui.navigation import destinations
+destinations()
+print(sorted(m for m in ("pydantic", "casereview.domain.move", "casereview.io.kinds",
+                         "casereview.tui.screens.night_log") if m in sys.modules))
+"""
+
+
+def test_the_home_screen_path_does_not_import_the_record_models():
+    env = dict(os.environ, PYTHONPATH=SRC)
+    done = subprocess.run([sys.executable, "-c", FIRST_PAINT_PATH], env=env,
+                          capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+def test_every_destination_resolves_to_a_screen_with_its_keys():
+    for dest in destinations():
+        if isinstance(dest.factory, LazyScreen):
+            cls = dest.factory.resolve()
+            assert issubclass(cls, Screen)
+            assert dest.factory.BINDINGS is cls.BINDINGS
+
+
+def test_import_kinds_still_checked_on_the_command_line(tmp_path, capsys):
+    from casereview.cli import main
+
+    try:
+        main(["import", "bogus", str(tmp_path / "x.csv"), "--db", str(tmp_path / "c.db")])
+    except SystemExit as exc:
+        assert exc.code == 2
+    assert "invalid choice: 'bogus' (choose from 'moves', 'nights'" in capsys.readouterr().err
