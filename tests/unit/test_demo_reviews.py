@@ -7,7 +7,7 @@ from casereview.demo import build_demo
 from casereview.metrics.engine import summarise
 from casereview.metrics.periods import Period
 from casereview.storage.check import check_database
-from conftest import NOW
+from tests.conftest import NOW
 
 
 def test_demo_reviews(tmp_path):

@@ -17,7 +17,7 @@ from casereview.io.importer import ImportFailed, import_file
 from casereview.io.kinds import KINDS, REVIEW_COLUMNS
 from casereview.storage.changelog import history
 from casereview.storage.reviews import get_review
-from review_samples import complete_raw
+from tests.review_samples import complete_raw
 
 REVIEWS = KINDS["reviews"]
 

@@ -19,7 +19,7 @@ from casereview.metrics.periods import parse_week
 from casereview.storage.db import transaction
 from casereview.storage.reference import load_reference, save_theme
 from casereview.storage.reviews import delete_review, insert_reviews, save_review
-from review_samples import complete_raw
+from tests.review_samples import complete_raw
 
 WEEK = parse_week("2026-W46")
 PHASES_3 = dict(score_pre_admission="3", score_admission="3", score_ongoing="3",

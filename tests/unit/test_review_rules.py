@@ -13,7 +13,7 @@ from casereview.domain.review import (
     second_stage,
 )
 from casereview.domain.validation import RecordInvalid, validate
-from review_samples import NHS, complete_raw
+from tests.review_samples import NHS, complete_raw
 
 def problems(raw: dict, ctx) -> dict[str, str]:
     with pytest.raises(RecordInvalid) as caught:

@@ -26,7 +26,7 @@ from casereview.storage.reviews import (
     save_review,
     sign_off,
 )
-from review_samples import NHS, complete_raw
+from tests.review_samples import NHS, complete_raw
 
 
 def build(ctx, **changes) -> Review:

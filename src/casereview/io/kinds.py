@@ -7,7 +7,7 @@ import sqlite3
 from casereview.domain.move import Move, NightAudit
 from casereview.domain.review import COMPLETE, Review
 from casereview.domain.reference import WardEntry
-from casereview.domain.validation import Context, validate
+from casereview.domain.validation import Context, Problem, RecordInvalid, validate
 from casereview.io.importer import ImportKind, RowRejected
 from casereview.storage.changelog import Change, log_changes
 from casereview.storage.records import insert_many
