@@ -21,10 +21,16 @@ def destinations() -> list[Destination]:
     # Imported here so that importing the app does not import every screen.
     from casereview.tui.screens.night_log import NightLogScreen
     from casereview.tui.screens.reference import ReferenceScreen
+    from casereview.tui.screens.review_reference import ReviewReferenceScreen
+    from casereview.tui.screens.reviews import ReviewListScreen
 
     return [
         Destination("n", "Night log", "Log tonight's ward moves and close the night",
                     NightLogScreen),
         Destination("w", "Sites and wards", "Reference data: sites, wards, move reasons",
                     ReferenceScreen),
+        Destination("r", "Case-note reviews", "Multi-agency reviews: list, new review, sign-off",
+                    ReviewListScreen),
+        Destination("a", "Agencies and themes", "Reference lists for the case-note reviews",
+                    ReviewReferenceScreen),
     ]
