@@ -248,3 +248,27 @@ async def test_leaving_with_unsaved_changes_asks_first(ref_db, db_path):
 def test_context_has_default_agencies(ref_db):
     # The form's pick lists come from the reference data.
     assert len(load_context(ref_db, NOW).reference.agencies) == 8
+
+
+async def test_an_untouched_review_reads_back_unchanged(ref_db, db_path, ctx):
+    """Agencies stored in any order (an import) are not reordered by opening the form, so an
+    amendment that changes nothing is refused rather than logged."""
+    rid = save_review(ref_db, validate(Review, complete_raw(agencies="ASC;ACUTE;GP",
+                                                            themes="RISK_AVERSE;CHOICE"), ctx),
+                      "amy")
+    sign_off(ref_db, rid, "lead")
+    app = create_app(db_path, "amy", clock=lambda: NOW)
+    async with app.run_test(size=(130, 45)) as pilot:
+        await pilot.press("r")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = pilot.app.screen
+        assert not screen.dirty
+        await pilot.press("f5")
+        await _type(pilot, "checking")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "changes nothing" in _text(screen, "message")
+    assert _log(ref_db, "amend") == []
+    assert _review(ref_db)["agencies"] == "ASC;ACUTE;GP"

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, SelectionList, Static, TextArea
 from textual.widgets.selection_list import Selection
@@ -79,6 +79,7 @@ OUTCOME_SHORT = {
     "OTHER": "other",
 }
 DATE_FIELDS = ("review_date", "admission_date", "medically_fit_date", "discharge_date")
+FIELDS_PER_ROW = 4
 SECTIONS = ["episode", "agencies", "outcomes", "scores", "themes", "learning"]
 LIVE_FIELDS = {"ideal_outcome", "actual_outcome", "score_overall", *PHASE_SCORES}
 
@@ -135,11 +136,12 @@ class ReviewFormScreen(Screen):
     ReviewFormScreen #amend-row.amending { display: block; }
     ReviewFormScreen #amend-row Input { width: 1fr; }
     ReviewFormScreen #message { height: auto; padding: 0 1; }
+    ReviewFormScreen #amend_reason-problem { padding: 0 1; }
     ReviewFormScreen #sections { height: 1fr; padding: 0 1; }
     ReviewFormScreen .section { height: auto; border-top: solid $primary-darken-2; }
     ReviewFormScreen .section-title { text-style: bold; color: $accent; }
-    ReviewFormScreen .grid { grid-size: 4; grid-gutter: 0 1; height: auto; }
-    ReviewFormScreen .field { height: auto; margin-bottom: 1; }
+    ReviewFormScreen .row { height: auto; }
+    ReviewFormScreen .field { height: auto; width: 1fr; margin: 0 1 1 0; }
     ReviewFormScreen .field Input { background: $boost; }
     ReviewFormScreen .field Input:focus { background: $primary 30%; }
     ReviewFormScreen .field Label { color: $text-muted; }
@@ -184,9 +186,7 @@ class ReviewFormScreen(Screen):
         with VerticalScroll(id="sections"):
             with Vertical(classes="section", id="sec-episode"):
                 yield Static("1  Episode", classes="section-title")
-                with Grid(classes="grid"):
-                    for spec in EPISODE:
-                        yield self._field(*spec)
+                yield from self._rows(EPISODE)
             with Vertical(classes="section", id="sec-agencies"):
                 yield Static("2  Agencies and reviewers   [dim]Space ticks an agency; at least "
                              "two[/dim]", classes="section-title")
@@ -198,17 +198,13 @@ class ReviewFormScreen(Screen):
             with Vertical(classes="section", id="sec-outcomes"):
                 yield Static("3  Outcomes   [dim]where the person went, and where they should "
                              "have gone[/dim]", classes="section-title")
-                with Grid(classes="grid"):
-                    for spec in OUTCOME_FIELDS:
-                        yield self._field(*spec)
+                yield from self._rows(OUTCOME_FIELDS)
                 yield Static("", classes="flags", id="outcome-flag")
             with Vertical(classes="section", id="sec-scores"):
                 yield Static("4  Care scores   [dim]1 very poor, 2 poor, 3 adequate, 4 good, "
                              "5 excellent; blank = not applicable[/dim]",
                              classes="section-title")
-                with Grid(classes="grid"):
-                    for spec in SCORE_FIELDS:
-                        yield self._field(*spec)
+                yield from self._rows(SCORE_FIELDS)
                 yield Static("", classes="flags", id="stage-flag")
             with Vertical(classes="section", id="sec-themes"):
                 yield Static("5  Themes   [dim]Space ticks a theme[/dim]",
@@ -222,6 +218,14 @@ class ReviewFormScreen(Screen):
                 yield TextArea(id="learning", soft_wrap=True, tab_behavior="focus")
                 yield Static("", classes="problem", id="learning-problem")
         yield Footer()
+
+    def _rows(self, specs: list[tuple[str, str, str]]) -> ComposeResult:
+        """Fields four to a row. Rows rather than a grid: a grid row keeps its height when a
+        problem message below a field wraps onto a second line."""
+        for start in range(0, len(specs), FIELDS_PER_ROW):
+            row = [self._field(*spec) for spec in specs[start:start + FIELDS_PER_ROW]]
+            row += [Vertical(classes="field") for _ in range(FIELDS_PER_ROW - len(row))]
+            yield Horizontal(*row, classes="row")
 
     def _field(self, field_id: str, label: str, placeholder: str) -> Vertical:
         if field_id in ("ideal_outcome", "actual_outcome"):
@@ -255,10 +259,19 @@ class ReviewFormScreen(Screen):
             widget = self.query_one(f"#{name}", Input)
             raw[name] = (widget.value_for_save() if isinstance(widget, CodeInput)
                          else widget.value)
-        raw["agencies"] = ";".join(self.query_one("#agencies", SelectionList).selected)
-        raw["themes"] = ";".join(self.query_one("#themes", SelectionList).selected)
+        for list_id in ("agencies", "themes"):
+            raw[list_id] = ";".join(self._ticked(list_id))
         raw["learning"] = self.query_one("#learning", TextArea).text
         return raw
+
+    def _ticked(self, list_id: str) -> list[str]:
+        """Ticked codes in a stable order: those already saved in their saved order, then new
+        ones in list order, so an unchanged set reads back unchanged (no phantom edits)."""
+        widget = self.query_one(f"#{list_id}", SelectionList)
+        ticked = set(widget.selected)
+        saved = [c for c in (self.saved_raw.get(list_id) or "").split(";") if c in ticked]
+        listed = [widget.get_option_at_index(i).value for i in range(widget.option_count)]
+        return saved + [c for c in listed if c in ticked and c not in saved]
 
     def load_raw(self, raw: dict[str, str]) -> None:
         for name in INPUT_FIELDS:
@@ -270,8 +283,10 @@ class ReviewFormScreen(Screen):
             elif name == "reviewers":
                 value = "; ".join(filter(None, value.split(";")))
             self.query_one(f"#{name}", Input).value = value
+        self.saved_raw = {}
         for list_id in ("agencies", "themes"):
-            chosen = set(filter(None, (raw.get(list_id) or "").split(";")))
+            chosen = list(filter(None, (raw.get(list_id) or "").split(";")))
+            self.saved_raw[list_id] = ";".join(chosen)
             widget = self.query_one(f"#{list_id}", SelectionList)
             widget.deselect_all()
             for code in chosen:
@@ -439,9 +454,9 @@ class ReviewFormScreen(Screen):
         self.set_locked(False)
         self.query_one("#amend_reason", Input).value = ""
         self.refresh_state()
-        self.show_message("Amending: change the fields, give the reason at the top, then "
+        self.show_message("Amending: give the reason, Tab on to change the fields, then "
                           "Ctrl+S (Escape cancels).", "warning")
-        self.query_one("#review_date", Input).focus()
+        self.query_one("#amend_reason", Input).focus()
 
     def save_amendment(self) -> None:
         review = self.build(SIGNED_OFF)
@@ -500,7 +515,7 @@ class ReviewFormScreen(Screen):
     def action_section(self, step: int) -> None:
         """Jump to the first field of the next or previous section."""
         focused = self.focused
-        current = 0
+        current = -1 if step > 0 else len(SECTIONS)  # outside the sections: first or last
         for i, name in enumerate(SECTIONS):
             section = self.query_one(f"#sec-{name}")
             if focused is not None and focused in section.walk_children():
