@@ -9,7 +9,7 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
@@ -23,11 +23,11 @@ THEME_FIELDS = ("theme_code", "theme_label")
 class ReviewReferenceScreen(Screen):
     DEFAULT_CSS = """
     ReviewReferenceScreen #lists { height: 1fr; }
-    ReviewReferenceScreen .list { width: 1fr; height: 1fr; padding: 0 1; }
+    ReviewReferenceScreen .list { height: auto; padding: 0 1; }
     ReviewReferenceScreen .form { height: auto; }
     ReviewReferenceScreen .form Input { width: 1fr; }
     ReviewReferenceScreen .problem { color: $error; height: auto; }
-    ReviewReferenceScreen DataTable { height: 1fr; }
+    ReviewReferenceScreen DataTable { height: auto; max-height: 16; }
     """
     BINDINGS = [
         Binding("f2", "focus_field('agency_code')", "Agencies"),
@@ -37,10 +37,10 @@ class ReviewReferenceScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        with Horizontal(id="lists"):
+        with VerticalScroll(id="lists"):
             with Vertical(classes="list"):
                 yield Static("[b]Agencies[/b]  add or rename (Enter saves; Enter on a row "
-                             "loads it)", classes="title")
+                             "loads it; codes in use are kept, so there is no delete)", classes="title")
                 with Horizontal(classes="form"):
                     yield Input(placeholder="code, e.g. HOSPICE", id="agency_code")
                     yield Input(placeholder="name", id="agency_name")
@@ -48,7 +48,8 @@ class ReviewReferenceScreen(Screen):
                 yield Static("", classes="problem", id="agency-problem")
                 yield DataTable(id="agencies", cursor_type="row", zebra_stripes=True)
             with Vertical(classes="list"):
-                yield Static("[b]Review themes[/b]  add or rename (Enter saves)",
+                yield Static("[b]Review themes[/b]  add or rename (Enter saves; Enter on a row "
+                             "loads it)",
                              classes="title")
                 with Horizontal(classes="form"):
                     yield Input(placeholder="code, e.g. TRANSPORT", id="theme_code")
