@@ -114,9 +114,9 @@ def test_nonexistent_time_in_march_is_a_clear_error():
     assert parse_timestamp("2026-03-29 02:00").utcoffset() == timedelta(hours=1)
 
 
-def test_wrong_offset_refused():
-    with pytest.raises(ValueError, match="offset"):
-        parse_timestamp("2026-07-01 23:00+00:00")
+def test_explicit_offset_is_an_instant_shown_in_uk_time():
+    stamp = parse_timestamp("2026-07-01T22:30Z")
+    assert (stamp.hour, stamp.minute, stamp.utcoffset()) == (23, 30, timedelta(hours=1))
 
 
 def test_code_lists():
