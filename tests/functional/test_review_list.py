@@ -118,6 +118,8 @@ async def test_enter_opens_the_review_and_n_starts_one(ref_db, db_path, ctx):
         assert isinstance(form, ReviewFormScreen) and form.record_id == N_REVIEWS - 1
         await pilot.press("escape")
         await pilot.pause()
+        list_screen = pilot.app.screen
+        assert list_screen.query_one("#reviews", DataTable).cursor_row == 1  # kept its place
         await pilot.press("n")
         await pilot.pause()
         assert isinstance(pilot.app.screen, ReviewFormScreen)

@@ -47,7 +47,7 @@ class ReviewListScreen(Screen):
         Binding("n", "new", "New review"),
         Binding("f2", "focus_filters", "Filters"),
         Binding("f3", "focus_list", "List"),
-        Binding("delete", "delete", "Delete draft", show=False),
+        Binding("delete", "delete", "Delete draft"),
         Binding("escape", "app.pop_screen", "Back"),
     ]
 
@@ -138,9 +138,13 @@ class ReviewListScreen(Screen):
 
     def reload(self) -> None:
         table = self.query_one("#reviews", DataTable)
+        current = self.selected_id()
         table.clear()
         self.next_key = None
         self.load_page(after=None)
+        # Back from a review: keep the cursor on it if it is still in the first page.
+        if current is not None and str(current) in table.rows:
+            table.move_cursor(row=table.get_row_index(str(current)))
         total = count_reviews(self.app.db, self.filters)
         self.show_summary(
             f"[b]{total}[/b] review{'s' if total != 1 else ''}"
