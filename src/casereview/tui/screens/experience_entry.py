@@ -102,6 +102,9 @@ class ExperienceEntryScreen(Screen):
     ExperienceEntryScreen #week-samples { height: 1fr; margin: 0 1; }
     """
 
+    # on_mount chooses what to focus; the default would take the first field first.
+    AUTO_FOCUS = ""
+
     BINDINGS = [
         Binding("enter", "save", "Save"),
         Binding("f3", "focus_samples", "Week's samples"),

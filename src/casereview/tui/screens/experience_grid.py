@@ -53,6 +53,9 @@ class ExperienceGridScreen(Screen):
     ExperienceGridScreen #missed { height: auto; padding: 1 2 0 2; }
     """
 
+    # on_mount chooses what to focus; the default would take the first field first.
+    AUTO_FOCUS = ""
+
     BINDINGS = [
         Binding("f5", "shift(-1)", "Earlier"),
         Binding("f6", "shift(1)", "Later"),
@@ -105,14 +108,14 @@ class ExperienceGridScreen(Screen):
         for monday in grid.weeks:
             week = week_of(monday)
             table.add_column(f"{week.label[5:]} {monday.day} {monday:%b}", key=monday.isoformat())
-        table.add_column("Weeks met", key="met")
+        table.add_column("Met", key="met")
         for row in grid.rows:
             over = [m + timedelta(days=6) < today for m in grid.weeks]
             cells = [cell(n, grid.target, o) for n, o in zip(row.counts, over, strict=True)]
             finished = [n for n, o in zip(row.counts, over, strict=True) if o]
             met = sum(1 for n in finished if n >= grid.target)
             table.add_row(Text(f"{row.ward.ward_code}  {row.ward.ward_name}"[:26]), *cells,
-                          Text(f"{met} of {len(finished)}"), key=row.ward.ward_code)
+                          Text(f"{met}/{len(finished)}"), key=row.ward.ward_code)
         if grid.rows:
             table.add_row(Text("Wards meeting the target", style="bold"),
                           *[Text(f"{grid.met(m)}/{len(grid.rows)}", style="bold")

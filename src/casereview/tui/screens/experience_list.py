@@ -58,7 +58,7 @@ def parse_week_text(text: str, today: date) -> date | None:
 
 class ExperienceListScreen(Screen):
     DEFAULT_CSS = """
-    ExperienceListScreen #filters { grid-size: 4; grid-columns: 1fr 16 1fr 1fr; grid-gutter: 0 2;
+    ExperienceListScreen #filters { grid-size: 4; grid-columns: 1fr 22 1fr 1fr; grid-gutter: 0 2;
                                     height: auto; padding: 0 1; }
     ExperienceListScreen #filters Vertical { height: auto; }
     ExperienceListScreen #filters Label { color: $text-muted; }
@@ -68,6 +68,9 @@ class ExperienceListScreen(Screen):
     ExperienceListScreen #samples { height: 1fr; margin: 0 1; }
     ExperienceListScreen #detail { height: 6; padding: 0 2; border-top: solid $primary; }
     """
+
+    # on_mount chooses what to focus; the default would take the first field first.
+    AUTO_FOCUS = ""
 
     BINDINGS = [
         Binding("f2", "focus_filters", "Filters"),
@@ -172,7 +175,7 @@ class ExperienceListScreen(Screen):
         except ValueError as exc:
             problems.append(f"Week: {exc}")
         self.query_one("#f-week-hint", Static).update(
-            f"{format_uk_date(week)} - {format_uk_date(week + timedelta(days=6))}" if week
+            f"{week.day} {week:%b} - {format_uk_date(week + timedelta(days=6))}" if week
             else "")
         answer = self.query_one("#f-answer", Select).value
         answers = {}

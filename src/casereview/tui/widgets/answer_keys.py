@@ -28,8 +28,7 @@ class AnswerKeys(Widget, can_focus=True):
 
     DEFAULT_CSS = """
     AnswerKeys { height: 1; width: 1fr; padding: 0 1; }
-    AnswerKeys:focus { background: $boost; text-style: none; }
-    AnswerKeys:focus > .-cursor { text-style: bold; }
+    AnswerKeys:focus { background: $primary 40%; }
     """
 
     value: reactive[str] = reactive("")
