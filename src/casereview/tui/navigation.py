@@ -22,6 +22,7 @@ def destinations() -> list[Destination]:
     from casereview.tui.screens.experience_entry import ExperienceEntryScreen
     from casereview.tui.screens.experience_grid import ExperienceGridScreen
     from casereview.tui.screens.experience_list import ExperienceListScreen
+    from casereview.tui.screens.move_settings import MoveSettingsScreen
     from casereview.tui.screens.night_log import NightLogScreen
     from casereview.tui.screens.reference import ReferenceScreen
 
@@ -34,6 +35,8 @@ def destinations() -> list[Destination]:
                     "and theme", ExperienceListScreen),
         Destination("g", "Experience grid", "Samples per older-adult ward per week against "
                     "the target", ExperienceGridScreen),
-        Destination("w", "Sites and wards", "Reference data: sites, wards, move reasons",
+        Destination("w", "Sites and wards", "Reference data: sites and their wards",
                     ReferenceScreen),
+        Destination("m", "Move reasons and night window",
+                    "Which reasons are clinical; the out-of-hours window", MoveSettingsScreen),
     ]

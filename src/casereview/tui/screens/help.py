@@ -23,14 +23,8 @@ GENERAL = """
 
 ## Night log
 
-| key | does |
-|---|---|
-| Enter | save the move and clear the form for the next |
-| PgUp / PgDn | previous / next night |
-| F2 | close the night: record the audit return (a nil return if no moves) |
-| F3 | jump to the list of the night's moves; Enter edits, Delete removes |
-| Escape | (while editing) stop editing without saving |
-
+Enter saves the move and clears the form for the next. F3 jumps to the night's moves: Enter
+on one edits it, Delete removes it. Escape while editing stops editing without saving.
 Times are typed HH:MM. A time from 22:00 belongs to the night's first evening; a time before
 07:00 to the next morning. Wards and reasons take type-ahead: type part of the code or the
 name (e.g. `eld1`, `cap`), and the match is shown beside the field.
@@ -45,16 +39,30 @@ name (e.g. `eld1`, `cap`), and the match is shown beside the field.
 | y / n / d | moved ward at night: yes, no, don't know |
 | y / n / t / x | discharge information: yes, no, not yet, not applicable |
 | Backspace | clear the answer of the question under the cursor |
-| Enter | save the sample and start the next one for the same ward, date and collector |
-| F3 | the ward's samples this week; Enter edits one, Delete removes it |
-| F4 | another ward |
 
-Each answer key moves on to the next question. Themes take type-ahead, several at once with
-a space between (`noise food`). In the samples list F2 goes to the filters (ward, week as
-`2026-W47` or a date, answer, theme), F5 / F6 step the week, F8 clears them. In the grid,
-Enter on a cell lists that ward's samples for the week, `e` enters samples for the ward, F2
-sets the weekly target and F4 shows one site at a time.
+Each answer key moves on to the next question; Enter saves the sample and starts the next
+one for the same ward, date and collector. Themes take type-ahead, several at once with a
+space between (`noise food`). In the samples list the week is typed as `2026-W47` or as any
+date in it. In the grid, Enter on a cell lists that ward's samples for the week.
 """
+
+
+def _key_name(key: str) -> str:
+    return " / ".join(k.replace("ctrl+", "Ctrl+").replace("shift+", "Shift+").capitalize()
+                      if len(k) > 1 else k for k in key.split(","))
+
+
+def screen_keys() -> str:
+    """A table of each screen's own keys, read from its bindings so it cannot go stale."""
+    parts = []
+    for dest in destinations():
+        bindings = [b for b in getattr(dest.factory, "BINDINGS", [])
+                    if isinstance(b, Binding) and b.description]
+        if not bindings:
+            continue
+        rows = "\n".join(f"| {_key_name(b.key)} | {b.description} |" for b in bindings)
+        parts.append(f"### {dest.title}\n\n| key | does |\n|---|---|\n{rows}\n")
+    return "## Keys on each screen\n\n" + "\n".join(parts)
 
 
 class HelpScreen(ModalScreen):
@@ -67,6 +75,7 @@ class HelpScreen(ModalScreen):
     def compose(self) -> ComposeResult:
         screens = "\n".join(f"| `{d.key}` | {d.title} | {d.description} |" for d in destinations())
         text = ("# casereview help\n\n## Screens (keys on the home screen)\n\n"
-                "| key | screen | what for |\n|---|---|---|\n" + screens + "\n" + GENERAL)
+                "| key | screen | what for |\n|---|---|---|\n" + screens + "\n" + GENERAL
+                + "\n" + screen_keys())
         with VerticalScroll():
             yield Markdown(text)
