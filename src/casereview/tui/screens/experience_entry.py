@@ -166,7 +166,7 @@ class ExperienceEntryScreen(Screen):
         self.query_one("#ward_code", CodeInput).set_choices(self._ward_choices())
         self.query_one("#themes", CodeListInput).set_choices(
             context.reference.experience_themes)
-        self.query_one("#week-samples", DataTable).add_columns(*SAMPLE_COLUMNS)
+        add_sample_columns(self.query_one("#week-samples", DataTable))
         self.query_one("#sample_date", Input).value = self.app.now().date().strftime("%d/%m/%Y")
         if self.start_ward:
             self.query_one("#ward_code", CodeInput).value = self.start_ward
@@ -426,8 +426,18 @@ SHORT = {
     "moved_at_night": {"YES": "Yes", "NO": "No", "DONT_KNOW": "Don't know"},
     "discharge_info": {"YES": "Yes", "NO": "No", "NOT_YET": "Not yet", "NOT_APPLICABLE": "n/a"},
 }
-SAMPLE_COLUMNS = ("Date", "FFT", "Comment", "Dignity", "Involved", "Night move", "Discharge",
-                  "Carer", "Themes", "Patient")
+# (heading, width). Fixed widths: a table refilled by clear() + add_row() can otherwise be
+# painted once with the headings' widths before DataTable measures the new rows.
+SAMPLE_COLUMNS = (("Date", 11), ("FFT", 10), ("Comment", 48), ("Dignity", 9),
+                  ("Involved", 11), ("Night move", 10), ("Discharge", 9), ("Carer", 5),
+                  ("Themes", 30), ("Patient", 12))
+
+
+def add_sample_columns(table: DataTable, *, with_ward: bool = False) -> None:
+    for i, (heading, width) in enumerate(SAMPLE_COLUMNS):
+        table.add_column(heading, width=width)
+        if with_ward and i == 0:
+            table.add_column("Ward", width=9)
 
 
 def sample_cells(row) -> list[str | Text]:

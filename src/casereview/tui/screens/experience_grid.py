@@ -18,6 +18,7 @@ from casereview.storage.experience import WardWeekGrid, set_weekly_target, ward_
 from casereview.tui.widgets.dialogs import AskText
 
 WEEKS_SHOWN = 8
+WARD_WIDTH = 30
 MET_ROW = "__met__"
 
 
@@ -75,7 +76,7 @@ class ExperienceGridScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("", id="target")
-        yield DataTable(id="grid", cursor_type="cell", zebra_stripes=True)
+        yield DataTable(id="grid", cursor_type="cell", zebra_stripes=True, header_height=2)
         yield Static("", id="missed")
         yield Footer()
 
@@ -104,20 +105,22 @@ class ExperienceGridScreen(Screen):
         table = self.query_one("#grid", DataTable)
         cursor = table.cursor_coordinate
         table.clear(columns=True)
-        table.add_column("Ward", key="ward")
+        # Fixed widths: see add_sample_columns in experience_entry.
+        table.add_column("Ward", key="ward", width=WARD_WIDTH)
         for monday in grid.weeks:
             week = week_of(monday)
-            table.add_column(f"{week.label[5:]} {monday.day} {monday:%b}", key=monday.isoformat())
-        table.add_column("Met", key="met")
+            table.add_column(Text(f"{week.label[5:]}\n{monday.day} {monday:%b}"),
+                             key=monday.isoformat(), width=7)
+        table.add_column("Met", key="met", width=5)
         for row in grid.rows:
             over = [m + timedelta(days=6) < today for m in grid.weeks]
             cells = [cell(n, grid.target, o) for n, o in zip(row.counts, over, strict=True)]
             finished = [n for n, o in zip(row.counts, over, strict=True) if o]
             met = sum(1 for n in finished if n >= grid.target)
-            table.add_row(Text(f"{row.ward.ward_code}  {row.ward.ward_name}"[:26]), *cells,
+            table.add_row(Text(f"{row.ward.ward_code} {row.ward.ward_name}"[:WARD_WIDTH]), *cells,
                           Text(f"{met}/{len(finished)}"), key=row.ward.ward_code)
         if grid.rows:
-            table.add_row(Text("Wards meeting the target", style="bold"),
+            table.add_row(Text("Wards meeting target", style="bold"),
                           *[Text(f"{grid.met(m)}/{len(grid.rows)}", style="bold")
                             for m in grid.weeks], Text(""), key=MET_ROW)
         if table.row_count:

@@ -20,7 +20,7 @@ from casereview.storage.experience import Cursor, SampleFilter, count_samples, l
 from casereview.storage.records import soft_delete
 from casereview.tui.screens.experience_entry import (
     QUESTION_LABELS,
-    SAMPLE_COLUMNS,
+    add_sample_columns,
     sample_cells,
 )
 from casereview.tui.widgets.code_input import CodeInput
@@ -117,8 +117,7 @@ class ExperienceListScreen(Screen):
         self.query_one("#f-ward", CodeInput).set_choices(
             {code: w.ward_name for code, w in reference.wards.items()})
         self.query_one("#f-theme", CodeInput).set_choices(reference.experience_themes)
-        self.query_one("#samples", DataTable).add_columns(
-            SAMPLE_COLUMNS[0], "Ward", *SAMPLE_COLUMNS[1:])
+        add_sample_columns(self.query_one("#samples", DataTable), with_ward=True)
         if self.start_ward:
             self.query_one("#f-ward", CodeInput).value = self.start_ward
         if self.start_week:
