@@ -344,3 +344,16 @@ async def test_delete_a_sample_from_the_weeks_list(ref_db, db_path):
         assert "1 of 5" in text_of(entry.query_one("#week-status", Static))
     live = ref_db.conn.execute("SELECT COUNT(*) FROM experience WHERE deleted_at IS NULL")
     assert live.fetchone()[0] == 1
+
+
+async def test_scrolling_to_the_end_fetches_the_next_page(ref_db, db_path):
+    seed(ref_db, [("2026-11-02", "A1", "GOOD")] * 130)
+    app = create_app(db_path, "manager", clock=lambda: NOW)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("x")
+        await pilot.pause()
+        table = app.screen.query_one("#samples", DataTable)
+        assert table.row_count == 100
+        table.scroll_end(animate=False, immediate=True)  # as the mouse wheel or scrollbar would
+        await pilot.pause()
+        assert table.row_count == 130

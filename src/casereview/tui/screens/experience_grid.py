@@ -43,7 +43,8 @@ def missed_line(grid: WardWeekGrid, week: date, today: date) -> str:
         return f"[green]{label}: every older-adult ward has its {grid.target}.[/green]"
     listed = ", ".join(f"{code} ({n})" for code, n in short)
     if over:
-        return f"[red][b]{label}: {len(short)} of {len(grid.rows)} wards missed the target:[/b] {listed}[/red]"
+        return (f"[red][b]{label}: {len(short)} of {len(grid.rows)} wards missed the target:"
+                f"[/b] {listed}[/red]")
     return f"[yellow]{label} so far, still short: {listed}[/yellow]"
 
 
