@@ -40,9 +40,10 @@ Generator = Callable[[DemoPlan], None]
 
 
 def _generators() -> list[tuple[str, Generator]]:
-    from casereview.demo import moves, reference, reviews
+    from casereview.demo import experience, moves, reference, reviews
 
     return [("reference data", reference.generate), ("ward moves", moves.generate),
+            ("patient-experience samples", experience.generate),
             ("case-note reviews", reviews.generate)]
 
 

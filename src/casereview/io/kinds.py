@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
+from casereview.domain.experience import Experience
 from casereview.domain.move import Move, NightAudit
 from casereview.domain.review import COMPLETE, Review
 from casereview.domain.reference import WardEntry
@@ -169,4 +170,22 @@ REVIEWS = ImportKind("reviews", REVIEW_COLUMNS, REVIEW_REQUIRED, _build_review, 
                      _check_review)
 
 
-KINDS: dict[str, ImportKind] = {k.name: k for k in (WARDS, MOVES, NIGHTS, REVIEWS)}
+# --- experience -----------------------------------------------------------------------------
+
+EXPERIENCE_COLUMNS = ("sample_date", "site_code", "ward_code", "collected_by", "patient_ref",
+                      "age", "dementia", "proxy", "fft", "dignity", "involved",
+                      "moved_at_night", "discharge_info", "themes", "comment")
+
+
+def _write_experience(conn: sqlite3.Connection, samples: list[Experience], user: str,
+                      at: str) -> int:
+    return insert_many(conn, "experience", [s.to_row() for s in samples], user, at)
+
+
+EXPERIENCE = ImportKind("experience", EXPERIENCE_COLUMNS,
+                        ("sample_date", "site_code", "ward_code", "collected_by", "fft"),
+                        _build(Experience), _write_experience)
+
+
+KINDS: dict[str, ImportKind] = {k.name: k for k in (WARDS, MOVES, NIGHTS, REVIEWS,
+                                                   EXPERIENCE)}

@@ -47,6 +47,22 @@ name (e.g. `eld1`, `cap`), and the match is shown beside the field.
 A draft needs only the review date and the patient. Completing needs the admission date, at
 least two agencies, a reviewer, both outcomes and the overall score. Outcomes take type-ahead
 (`home`, `support`, `nurs`). Only complete and signed-off reviews count in the measures.
+
+## Patient experience
+
+| key | does |
+|---|---|
+| 1-5, 0 | overall experience (FFT): very good ... very poor, 0 don't know |
+| a / s / n | dignity: always, sometimes, no |
+| d / s / n / x | involved in decisions: definitely, to some extent, no, not applicable |
+| y / n / d | moved ward at night: yes, no, don't know |
+| y / n / t / x | discharge information: yes, no, not yet, not applicable |
+| Backspace | clear the answer of the question under the cursor |
+
+Each answer key moves on to the next question; Enter saves the sample and starts the next
+one for the same ward, date and collector. Themes take type-ahead, several at once with a
+space between (`noise food`). In the samples list the week is typed as `2026-W47` or as any
+date in it. In the grid, Enter on a cell lists that ward's samples for the week.
 """
 
 
