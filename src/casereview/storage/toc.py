@@ -201,7 +201,7 @@ class Cursor:
 
 LIST_COLUMNS = ("id, audit_date, auditor, site_code, ward_code, patient_ref, admission_date, "
                 "medically_fit_date, discharge_date, outcome, adherence, required_steps, "
-                "on_time_steps, " + ", ".join(f"{s}_status" for s in STEPS))
+                "on_time_steps, " + ", ".join(f"{s}_status, {s}_date" for s in STEPS))
 
 
 def list_tocs(db: sqlite_utils.Database, where: TocFilter = TocFilter(), *,

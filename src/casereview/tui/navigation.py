@@ -21,10 +21,16 @@ def destinations() -> list[Destination]:
     # Imported here so that importing the app does not import every screen.
     from casereview.tui.screens.night_log import NightLogScreen
     from casereview.tui.screens.reference import ReferenceScreen
+    from casereview.tui.screens.toc_list import TocListScreen
+    from casereview.tui.screens.toc_policy import TocPolicyScreen
 
     return [
         Destination("n", "Night log", "Log tonight's ward moves and close the night",
                     NightLogScreen),
         Destination("w", "Sites and wards", "Reference data: sites, wards, move reasons",
                     ReferenceScreen),
+        Destination("t", "Transfer of Care audits",
+                    "Choice letters and escalation: audit list and entry", TocListScreen),
+        Destination("l", "Transfer of Care policy", "The letter and escalation timeline and "
+                    "its dated versions", TocPolicyScreen),
     ]
