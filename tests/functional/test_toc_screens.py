@@ -11,8 +11,8 @@ from textual.widgets import DataTable, Input, Select, Static
 from casereview.domain.toc import Toc
 from casereview.domain.validation import validate
 from casereview.storage.context import load_context
-from casereview.storage.toc import insert_tocs, policy_versions, save_toc
 from casereview.storage.db import now_utc, transaction
+from casereview.storage.toc import insert_tocs, policy_versions, save_toc
 from casereview.tui.app import create_app
 from casereview.tui.screens.toc_form import TocFormScreen
 from casereview.tui.screens.toc_list import PAGE, TocListScreen

@@ -3,10 +3,9 @@ issued, escalations often late or missing, and a dated policy change."""
 
 from __future__ import annotations
 
-from conftest import NOW
-
 from casereview.demo import build_demo
 from casereview.storage.toc import policy_versions
+from tests.conftest import NOW
 
 
 def test_demo_toc_audits(tmp_path):

@@ -130,6 +130,14 @@ class TocPolicyScreen(Screen):
             else:
                 self.query_one(f"#{step}-days", Input).value = ""
 
+    @on(Checkbox.Changed)
+    def _timed_changed(self, event: Checkbox.Changed) -> None:
+        # An untimed step has no anchor or days: greyed out so the form reads as the policy.
+        step = (event.checkbox.id or "").removesuffix("-timed")
+        if step in STEPS:
+            self.query_one(f"#{step}-anchor", Select).disabled = not event.value
+            self.query_one(f"#{step}-days", Input).disabled = not event.value
+
     @on(DataTable.RowSelected, "#versions")
     def _copy(self, event: DataTable.RowSelected) -> None:
         version = self.versions.get(str(event.row_key.value))
