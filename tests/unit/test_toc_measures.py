@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from toc_samples import store
+from tests.unit.toc_samples import store
 
 from casereview.domain.toc import Policy, StepRule
 from casereview.metrics.engine import summarise

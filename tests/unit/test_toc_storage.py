@@ -7,7 +7,7 @@ import json
 from datetime import date
 
 import pytest
-from toc_samples import make, store
+from tests.unit.toc_samples import make, store
 
 from casereview.domain.toc import DEFAULT_POLICY, Adherence, Policy, StepRule
 from casereview.storage.changelog import history
