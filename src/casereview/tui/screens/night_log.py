@@ -196,7 +196,7 @@ class NightLogScreen(Screen):
         if self.night is None:
             return
         target = self.night + timedelta(days=days)
-        if target > self.app.now().date():
+        if target > default_night(self.app.now(), self.app.context()):
             self.show_message("That night has not begun yet.", "warning")
             return
         self.set_night(target)
