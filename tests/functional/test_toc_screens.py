@@ -257,3 +257,29 @@ async def test_policy_change_needs_a_reason_and_a_past_date(ref_db, db_path):
         assert "is required" in text_of(screen, "#reason-problem")
         assert "not a whole number" in text_of(screen, "#letter3-problem")
     assert policy_versions(ref_db.conn) == []
+
+
+async def test_delete_from_the_list_after_confirming(ref_db, db_path):
+    ctx = load_context(ref_db, NOW)
+    keep = save_toc(ref_db, validate(Toc, RAW, ctx), "first")
+    gone = save_toc(ref_db, validate(Toc, dict(RAW, audit_date="2026-11-21"), ctx), "first")
+    app = create_app(db_path, "lead", clock=lambda: NOW)
+    async with app.run_test(size=(130, 45)) as pilot:
+        await pilot.press("t")
+        await pilot.pause()
+        screen = app.screen
+        table = screen.query_one("#audits", DataTable)
+        assert table.row_count == 2  # newest first: the 21 Nov audit is under the cursor
+        await pilot.press("delete")
+        await pilot.pause()
+        await pilot.press("escape")  # changed my mind
+        await pilot.pause()
+        assert table.row_count == 2
+        await pilot.press("delete")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert table.row_count == 1
+        assert f"Deleted audit {gone}" in text_of(screen, "#message")
+    rows = dict(ref_db.conn.execute("SELECT id, deleted_by FROM toc").fetchall())
+    assert rows == {keep: None, gone: "lead"}

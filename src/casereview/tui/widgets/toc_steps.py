@@ -54,7 +54,7 @@ def status_text(result: StepResult, audit_date: date | None) -> str:
         days = (result.done - result.due_date).days
         text += f" ({days} day{'s' if days != 1 else ''} after due)"
     elif result.status is StepStatus.NOT_REQUIRED:
-        text += " (discharged on or before the due date)"
+        text += " (left by the due date)"
     elif result.status is StepStatus.MISSING and audit_date and result.due_date \
             and result.due_date > audit_date:
         # The SPEC counts it missing; say so plainly rather than hide it.
