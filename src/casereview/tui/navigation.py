@@ -25,6 +25,8 @@ def destinations() -> list[Destination]:
     from casereview.tui.screens.move_settings import MoveSettingsScreen
     from casereview.tui.screens.night_log import NightLogScreen
     from casereview.tui.screens.reference import ReferenceScreen
+    from casereview.tui.screens.toc_list import TocListScreen
+    from casereview.tui.screens.toc_policy import TocPolicyScreen
 
     return [
         Destination("n", "Night log", "Log tonight's ward moves and close the night",
@@ -39,4 +41,8 @@ def destinations() -> list[Destination]:
                     ReferenceScreen),
         Destination("m", "Move reasons and night window",
                     "Which reasons are clinical; the out-of-hours window", MoveSettingsScreen),
+        Destination("t", "Transfer of Care audits",
+                    "Choice letters and escalation: audit list and entry", TocListScreen),
+        Destination("l", "Transfer of Care policy", "The letter and escalation timeline and "
+                    "its dated versions", TocPolicyScreen),
     ]
