@@ -27,6 +27,8 @@ def destinations() -> list[Destination]:
     from casereview.tui.screens.reference import ReferenceScreen
     from casereview.tui.screens.review_reference import ReviewReferenceScreen
     from casereview.tui.screens.reviews import ReviewListScreen
+    from casereview.tui.screens.toc_list import TocListScreen
+    from casereview.tui.screens.toc_policy import TocPolicyScreen
 
     return [
         Destination("n", "Night log", "Log tonight's ward moves and close the night",
@@ -45,4 +47,8 @@ def destinations() -> list[Destination]:
                     ReviewListScreen),
         Destination("a", "Agencies and themes", "Reference lists for the case-note reviews",
                     ReviewReferenceScreen),
+        Destination("t", "Transfer of Care audits",
+                    "Choice letters and escalation: audit list and entry", TocListScreen),
+        Destination("l", "Transfer of Care policy", "The letter and escalation timeline and "
+                    "its dated versions", TocPolicyScreen),
     ]
