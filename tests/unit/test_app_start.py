@@ -21,16 +21,28 @@ casereview.cli.build_parser()
 import casereview.tui.app, casereview.tui.screens.home
 from casereview.tui.navigation import destinations
 destinations()
-print(sorted(m for m in ("pydantic", "casereview.domain.move", "casereview.io.kinds",
-                         "casereview.tui.screens.night_log") if m in sys.modules))
+from casereview.storage.db import connect
+connect(sys.argv[1]).conn.close()
+print(sorted(m for m in ("pydantic", "sqlite_utils", "casereview.domain.move",
+                         "casereview.io.kinds", "casereview.tui.screens.night_log")
+             if m in sys.modules))
 """
 
 
-def test_the_home_screen_path_does_not_import_the_record_models():
+def test_the_home_screen_path_does_not_import_the_record_models(tmp_path):
     env = dict(os.environ, PYTHONPATH=SRC)
-    done = subprocess.run([sys.executable, "-c", FIRST_PAINT_PATH], env=env,
-                          capture_output=True, text=True, check=True)
+    done = subprocess.run([sys.executable, "-c", FIRST_PAINT_PATH, str(tmp_path / "c.db")],
+                          env=env, capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_the_database_answers_as_sqlite_utils_does(ref_db):
+    """connect() hands out the sqlite3 connection; sqlite-utils' API is there on first use,
+    over the same connection, and the connection is set up as sqlite-utils sets it."""
+    assert ref_db.conn.execute("PRAGMA recursive_triggers").fetchone()[0] == 1
+    assert ref_db["ward"].count == 6
+    assert "move" in ref_db.table_names()
+    assert ref_db.utils().conn is ref_db.conn
 
 
 def test_every_destination_resolves_to_a_screen_with_its_keys():

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from casereview.domain.validation import Context, NightWindow
 from casereview.domain.values import LONDON
 from casereview.storage.db import get_setting
 from casereview.storage.reference import load_reference
+
+if TYPE_CHECKING:  # annotations only: storage.db.Database stands in for it
+    import sqlite_utils
 
 
 def load_context(db: sqlite_utils.Database, now: datetime | None = None) -> Context:

@@ -13,11 +13,48 @@ from datetime import datetime, timezone
 from importlib import resources
 from pathlib import Path
 
-import sqlite_utils
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 BUSY_TIMEOUT_MS = 15_000
 # A write that still finds the database locked after the busy timeout is retried this often.
 LOCK_RETRIES = 5
+
+
+class Database:
+    """An open casereview database, as every layer receives it: ``db.conn`` is the sqlite3
+    connection all the code uses.
+
+    It stands in for sqlite-utils' Database (the type the layers are annotated with): any
+    other attribute or ``db[table]`` is answered by a sqlite_utils.Database wrapping the same
+    connection, made on first use. Importing sqlite-utils (click, pluggy, dateutil's parser)
+    is a third of the app's start-up, and the app's own code needs only the connection, so
+    the first screen is painted without it (bench/README.md, cold start).
+    """
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self._utils: sqlite_utils.Database | None = None
+
+    def utils(self) -> sqlite_utils.Database:
+        if self._utils is None:
+            import sqlite_utils
+
+            self._utils = sqlite_utils.Database(self.conn)
+        return self._utils
+
+    def __getattr__(self, name: str):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self.utils(), name)
+
+    def __getitem__(self, table: str):
+        return self.utils()[table]
+
+    def __repr__(self) -> str:
+        return f"<Database {self.conn!r}>"
 
 
 class DatabaseError(Exception):
@@ -79,12 +116,14 @@ def connect(path: str | os.PathLike[str], *, migrate: bool = True) -> sqlite_uti
         conn.execute("PRAGMA foreign_keys = ON")
         mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         conn.execute("PRAGMA synchronous = NORMAL")
+        # As sqlite-utils' Database sets it (this connection was always opened through one).
+        conn.execute("PRAGMA recursive_triggers = ON")
     except sqlite3.DatabaseError as exc:
         raise DatabaseError(f"{path} is not a casereview database ({exc})") from None
     if mode.lower() != "wal":
         # e.g. a read-only folder; reads still work.
         pass
-    db = sqlite_utils.Database(conn)
+    db = Database(conn)
     if migrate:
         migrate_database(db, path)
     _owner_only(path)

@@ -5,10 +5,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 from datetime import date
-
 from typing import TYPE_CHECKING
-
-import sqlite_utils
 
 from casereview.storage.changelog import Change, log_change
 from casereview.storage.db import now_utc, transaction
@@ -16,6 +13,8 @@ from casereview.storage.paging import Keyset
 from casereview.storage.records import insert_in, update_in
 
 if TYPE_CHECKING:  # the home screen reads nights without loading the record models
+    import sqlite_utils
+
     from casereview.domain.move import Move, NightAudit
 
 

@@ -6,11 +6,13 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Sequence
 from operator import itemgetter
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from casereview.storage.changelog import Change, log_change, log_inserts
 from casereview.storage.db import now_utc, transaction
+
+if TYPE_CHECKING:  # annotations only: storage.db.Database stands in for it
+    import sqlite_utils
 
 
 class RecordNotFound(LookupError):

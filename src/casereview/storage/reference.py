@@ -3,11 +3,15 @@ defaults seeded into every new database."""
 
 from __future__ import annotations
 
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from casereview.domain.reference import Reference, Ward
 from casereview.storage.changelog import Change, log_change
 from casereview.storage.db import new_secret, now_utc, transaction
+
+if TYPE_CHECKING:  # annotations only: storage.db.Database stands in for it
+    import sqlite_utils
+
 
 SYSTEM_USER = "casereview"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import sqlite_utils
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -15,6 +15,9 @@ from casereview.domain.validation import Context
 from casereview.domain.values import LONDON
 from casereview.storage.context import load_context
 from casereview.storage.db import connect
+
+if TYPE_CHECKING:  # annotations only: storage.db.Database stands in for it
+    import sqlite_utils
 
 Clock = Callable[[], datetime]
 

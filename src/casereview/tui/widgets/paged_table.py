@@ -11,13 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import sqlite_utils
 from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable
 
 from casereview.storage.paging import Key, Keyset, Page
+
+if TYPE_CHECKING:  # annotations only: storage.db.Database stands in for it
+    import sqlite_utils
 
 Cells = Callable[[dict], Sequence[object]]
 
