@@ -52,6 +52,7 @@ async def browse(db_path: str) -> dict:
     out: dict = {"screens": {}}
     async with app.run_test(size=SIZE) as pilot:
         await _settle(app, pilot)
+        out["home_peak_rss_mb"] = _peak_mb()
         for dest in destinations():
             start = time.perf_counter()
             app.push_screen(dest.factory())
@@ -78,11 +79,16 @@ async def browse(db_path: str) -> dict:
                 await _settle(app, pilot)
                 entry["open_ms"] = (time.perf_counter() - start) * 1000
             entry["screen"] = type(app.screen).__name__
+            entry["peak_rss_mb"] = _peak_mb()  # so far: which screen raised it
             out["screens"][dest.title] = entry
             app.pop_screen()
             await _settle(app, pilot)
-    out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    out["peak_rss_mb"] = _peak_mb()
     return out
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def main() -> int:

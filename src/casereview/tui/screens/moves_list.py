@@ -55,6 +55,10 @@ class MovesListScreen(Screen):
     MovesListScreen #moves { height: 1fr; margin: 0 1; }
     """
 
+    # Straight to the list: a focus change rebuilds the footer, which is a good part of the
+    # time to the first painted page.
+    AUTO_FOCUS = "#moves"
+
     BINDINGS = [
         Binding("f2", "focus_site", "Site"),
         Binding("f3", "focus_moves", "Moves"),
@@ -81,7 +85,6 @@ class MovesListScreen(Screen):
         for label, width in COLUMNS:
             table.add_column(label, width=width)
         table.show(moves_register())
-        table.focus()
 
     @on(Select.Changed, "#site")
     def _site_changed(self, event: Select.Changed) -> None:
