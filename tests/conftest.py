@@ -65,3 +65,15 @@ def demo_db(demo_db_path):
     db = connect(demo_db_path)
     yield db
     db.conn.close()
+
+
+@pytest.fixture
+def demo_copy(demo_db_path, tmp_path):
+    """A private copy of the demo database that a test may change."""
+    import shutil
+
+    path = tmp_path / "demo-copy.db"
+    shutil.copyfile(demo_db_path, path)
+    db = connect(path)
+    yield db
+    db.conn.close()

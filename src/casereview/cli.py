@@ -175,12 +175,19 @@ def _summary(args, db_path: Path, user: str) -> int:
         return _fail("--format xlsx needs --out FILE", USAGE)
     db = _open(db_path)
     summary = summarise(db, period)
-    text = write_summary(db, summary, args.format, args.out, publish=args.publish)
+    text = write_summary(db, summary, args.format, args.out, publish=args.publish,
+                         today=_today())
     if args.out:
         print(f"summary for {period.label} written to {args.out}", file=sys.stderr)
     elif text is not None:
         sys.stdout.write(text)
     return OK
+
+
+def _today():
+    from casereview.domain.values import LONDON
+
+    return datetime.now(LONDON).date()
 
 
 def _backup(args, db_path: Path, user: str) -> int:

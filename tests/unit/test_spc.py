@@ -217,8 +217,11 @@ def test_conflicting_sides_take_the_strongest_rule():
 
 def test_describe_names_the_rule():
     chart = xmr(series(BASE + [10] + SEVEN_HIGH), DOWN)
-    assert describe(chart) == ("Special cause: concern (high: a run of 7 or more on one side "
-                               "of the mean)")
+    assert describe(chart) == "Special cause concern: a run of 7 or more weeks above the mean"
+    assert describe(xmr(series(BASE + [9, 10, 11, 12, 13, 14]), UP)) == (
+        "Special cause improvement: 6 or more weeks each higher than the last")
+    assert describe(xmr(series(BASE + [11, 7]), DOWN)) == (
+        "Special cause improvement: a week below the lower limit")
 
 
 @pytest.mark.parametrize("direction,target,expected", [

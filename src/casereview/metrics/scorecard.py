@@ -127,19 +127,22 @@ class Scorecard:
 
 def build_scorecard(db: sqlite_utils.Database, period: Period, *, weeks: int = CHART_WEEKS,
                     reference: Reference | None = None, generated_at: datetime | None = None,
-                    today: date | None = None) -> Scorecard:
+                    today: date | None = None, summary: Summary | None = None) -> Scorecard:
     """Everything the scorecard shows for a period, from as few passes over the store as the
     programmes allow: the weekly history to the period's anchor week, and (for a month or a
     quarter) the period and the one before it.
 
     With ``today``, a period still in progress is read at the last week that has ended: a week
-    not yet over would chart as a fall to nothing."""
+    not yet over would chart as a fall to nothing. ``summary`` is the period's summary if the
+    caller already has it (its time stamp is kept)."""
     reference = reference or load_reference(db)
     anchor = anchor_week(period)
     if today is not None:
         last_ended = week_of(today).previous()
         if anchor.start > last_ended.start:
             anchor = last_ended
+    if summary is not None and generated_at is None:
+        generated_at = datetime.fromisoformat(summary.generated_at)
     weekly = history(db, anchor, max(weeks, 2), reference=reference,
                      generated_at=generated_at)
     if anchor == period:

@@ -58,13 +58,24 @@ RULE_WORDS = {
 }
 
 HIGH, LOW = "high", "low"
+# What a flagged week shows, by its strongest rule and side, for people.
+SIGNAL_WORDS = {
+    (OUTSIDE_LIMITS, HIGH): "a week above the upper limit",
+    (OUTSIDE_LIMITS, LOW): "a week below the lower limit",
+    (TWO_OF_THREE, HIGH): "2 of 3 weeks close to the upper limit",
+    (TWO_OF_THREE, LOW): "2 of 3 weeks close to the lower limit",
+    (SHIFT, HIGH): "a run of 7 or more weeks above the mean",
+    (SHIFT, LOW): "a run of 7 or more weeks below the mean",
+    (TREND, HIGH): "6 or more weeks each higher than the last",
+    (TREND, LOW): "6 or more weeks each lower than the last",
+}
 COMMON, IMPROVEMENT, CONCERN, NEITHER = "common", "improvement", "concern", "neither"
 PASS, FAIL, HIT_AND_MISS = "pass", "fail", "hit_and_miss"
 
 VARIATION_WORDS = {
     COMMON: "Common cause variation",
-    IMPROVEMENT: "Special cause: improvement",
-    CONCERN: "Special cause: concern",
+    IMPROVEMENT: "Special cause improvement",
+    CONCERN: "Special cause concern",
     NEITHER: "Special cause (no improvement direction)",
 }
 ASSURANCE_WORDS = {
@@ -264,5 +275,4 @@ def describe(chart: Chart, week: str | None = None) -> str:
         return "No value this week"
     if not point.flagged:
         return VARIATION_WORDS[COMMON]
-    side = "high" if point.side == HIGH else "low"
-    return f"{VARIATION_WORDS[point.variation]} ({side}: {RULE_WORDS[point.rules[0]]})"
+    return f"{VARIATION_WORDS[point.variation]}: {SIGNAL_WORDS[(point.rules[0], point.side)]}"
