@@ -231,7 +231,6 @@ def write_scorecard_xlsx(card: Scorecard, path: Path, *, publish: bool = False) 
     partial = path.with_name(path.name + ".partial")
     wb = xlsxwriter.Workbook(str(partial), {"strings_to_formulas": False,
                                              "strings_to_urls": False})
-    written = False
     try:
         f = _Formats(wb)
         _scorecard_sheet(wb, f, card, publish)
@@ -242,9 +241,8 @@ def write_scorecard_xlsx(card: Scorecard, path: Path, *, publish: bool = False) 
         _definitions_sheet(wb, f, card)
         wb.set_properties({"title": f"casereview summary {card.period.label}",
                            "author": "casereview"})
-        written = True
-    finally:
-        wb.close()
-        if not written:
-            partial.unlink(missing_ok=True)
+        wb.close()  # xlsxwriter writes the file here
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
     os.replace(partial, path)
