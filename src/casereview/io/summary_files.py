@@ -13,6 +13,7 @@ import sqlite_utils
 
 from casereview.io.disclosure import suppress_rows
 from casereview.metrics.engine import Summary
+from casereview.metrics.scorecard import Scorecard
 
 CSV_COLUMNS = ["period", "measure", "scope", "value", "numerator", "denominator"]
 
@@ -41,13 +42,15 @@ FORMATS = ("json", "csv", "xlsx", "md")
 
 
 def write_summary(db: sqlite_utils.Database, summary: Summary, fmt: str, out: Path | None,
-                  *, publish: bool = False, today: date | None = None) -> str | None:
+                  *, publish: bool = False, today: date | None = None,
+                  card: Scorecard | None = None) -> str | None:
     """Write to ``out`` (or return the text for stdout; xlsx needs ``out``). ``today`` stops
-    the scorecard's SPC reading at the last week that has ended."""
+    the scorecard's SPC reading at the last week that has ended; ``card`` is the period's
+    scorecard if the caller has already built it."""
     if fmt in ("xlsx", "md"):
         from casereview.metrics.scorecard import build_scorecard
 
-        card = build_scorecard(db, summary.period, today=today, summary=summary)
+        card = card or build_scorecard(db, summary.period, today=today, summary=summary)
         if fmt == "xlsx":
             if out is None:
                 raise ValueError("an xlsx summary needs a file to write to")

@@ -42,7 +42,7 @@ def signal_words(line: Line) -> str:
 def _row_cells(line: Line, r: FileRow) -> list[str]:
     name = line.measure.name
     return [line.measure.title, format_value(name, r.value), format_value(name, r.previous),
-            format_value(name, r.recent_mean, recent_mean=True), signal_words(line),
+            format_value(name, r.recent_mean, as_mean=True), signal_words(line),
             ASSURANCE_SHORT.get(r.assurance, ""), format_target(name, r.target)]
 
 

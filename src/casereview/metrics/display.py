@@ -28,16 +28,17 @@ DIRECTION_WORDS = {UP: "higher is better", DOWN: "lower is better", None: "no di
 KIND_WORDS = {"count": "count", "pct": "percentage", "mean": "mean", "median": "median"}
 
 
-def format_value(measure: str, value, *, recent_mean: bool = False) -> str:
+def format_value(measure: str, value, *, as_mean: bool = False) -> str:
     """A value for reading: counts whole (a 13-week mean of counts to 1 place), percentages
-    to 1 place with a % sign, means to 2 places, medians to 1."""
+    to 1 place with a % sign, means to 2 places, medians to 1. ``as_mean``: a mean or a
+    limit of a count (the 13-week mean, the centre line), to 1 place."""
     if value is None:
         return NO_VALUE
     if isinstance(value, str):
         return value  # "*" from --publish
     kind = MEASURES[measure].kind
     if kind == "count":
-        return f"{value:,.1f}" if recent_mean else f"{int(value):,}"
+        return f"{value:,.1f}" if as_mean else f"{int(value):,}"
     text = f"{value:,.{DECIMALS[kind]}f}"
     return text + "%" if kind == "pct" else text
 

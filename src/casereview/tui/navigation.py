@@ -21,10 +21,13 @@ def destinations() -> list[Destination]:
     # Imported here so that importing the app does not import every screen.
     from casereview.tui.screens.night_log import NightLogScreen
     from casereview.tui.screens.reference import ReferenceScreen
+    from casereview.tui.screens.reports import ReportsScreen
 
     return [
         Destination("n", "Night log", "Log tonight's ward moves and close the night",
                     NightLogScreen),
         Destination("w", "Sites and wards", "Reference data: sites, wards, move reasons",
                     ReferenceScreen),
+        Destination("s", "Summary reports", "The scorecard to exports/: xlsx, board paper, csv",
+                    ReportsScreen),
     ]

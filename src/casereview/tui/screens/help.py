@@ -21,6 +21,34 @@ GENERAL = """
 | Tab / Shift+Tab | next / previous field |
 | Ctrl+Q | quit |
 
+## Home: the dashboard
+
+The period's scorecard: each measure's value, the previous period's, the 13-week mean, the last
+13 weeks, the SPC signal (blue improvement, orange concern, grey common cause) and the target.
+
+| key | does |
+|---|---|
+| Enter | the measure's SPC chart (Escape comes back) |
+| [ / ] | previous / next period |
+| F2 | all sites, then each site in turn |
+| F3 | week, month or NHS quarter |
+| F4 | set the measure's target (for the scope shown; blank clears it) |
+| F5 | compute again |
+| Tab | between the scorecard and the list of screens |
+
+## SPC chart
+
+| key | does |
+|---|---|
+| F2 | all sites, then each site in turn |
+| F3 | the list of weeks and why each signals |
+| Escape | back to the dashboard |
+
+## Summary reports
+
+Type a week (2026-W47), month (2026-11) or quarter (2026/27 Q3), tick the formats, and press
+Enter or F5: the files are written to exports/ as summary-<period>.<format>.
+
 ## Night log
 
 | key | does |
