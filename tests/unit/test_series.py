@@ -197,3 +197,14 @@ def test_bad_targets_are_refused(ref_db):
     with pytest.raises(TargetInvalid, match="no measure"):
         set_target(ref_db, "fft_great_pct", None, "90", "manager")
     assert load_targets(ref_db) == {}
+
+
+def test_a_chart_goes_back_to_where_the_data_begins(demo_db, fresh_db):
+    from casereview.metrics.series import chart_weeks, first_record_day
+
+    assert first_record_day(demo_db) == date(2026, 5, 25)
+    assert chart_weeks(demo_db, parse_week("2026-W47")) == 26
+    assert chart_weeks(demo_db, parse_week("2026-W47"), most=10) == 10
+    assert chart_weeks(demo_db, parse_week("2026-W10")) == 2  # before the data: just two
+    assert first_record_day(fresh_db) is None and chart_weeks(fresh_db, parse_week(
+        "2026-W47")) == 2

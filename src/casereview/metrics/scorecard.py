@@ -16,8 +16,8 @@ from casereview.metrics.engine import Summary, summarise_many
 from casereview.metrics.periods import Period, week_of
 from casereview.metrics.rows import Row
 from casereview.metrics.series import (
-    CHART_WEEKS, RECENT_WEEKS, History, Point, anchor_week, history, load_targets, mean_of,
-    target_for,
+    CHART_WEEKS, RECENT_WEEKS, History, Point, anchor_week, chart_weeks, history, load_targets,
+    mean_of, target_for,
 )
 from casereview.metrics.spc import Chart, ChartPoint, describe, xmr
 from casereview.storage.reference import load_reference
@@ -143,7 +143,7 @@ def build_scorecard(db: sqlite_utils.Database, period: Period, *, weeks: int = C
             anchor = last_ended
     if summary is not None and generated_at is None:
         generated_at = datetime.fromisoformat(summary.generated_at)
-    weekly = history(db, anchor, max(weeks, 2), reference=reference,
+    weekly = history(db, anchor, chart_weeks(db, anchor, weeks), reference=reference,
                      generated_at=generated_at)
     if anchor == period:
         current, previous = weekly.summaries[-1], weekly.summaries[-2]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlite_utils
 
@@ -79,6 +79,31 @@ class History:
             row = summary.get(measure, scope)
             out.append((summary.period.label, None if row is None else row.value))
         return out
+
+
+# The date each record type belongs to (SPEC 5), for finding where the data begins.
+_RECORD_DATES = [("move", "audit_night"), ("night_audit", "audit_night"),
+                 ("review", "review_date"), ("toc", "audit_date"), ("experience", "sample_date")]
+
+
+def first_record_day(db: sqlite_utils.Database) -> date | None:
+    """The earliest date any live record belongs to; None for an empty database."""
+    days = []
+    for table, column in _RECORD_DATES:
+        row = db.conn.execute(f"SELECT MIN({column}) FROM {table} WHERE deleted_at IS NULL")
+        value = row.fetchone()[0]
+        if value:
+            days.append(date.fromisoformat(value[:10]))
+    return min(days) if days else None
+
+
+def chart_weeks(db: sqlite_utils.Database, last_week: Period, most: int = CHART_WEEKS) -> int:
+    """How many weeks a chart ending at ``last_week`` needs: back to the week the data begins,
+    at most ``most`` (weeks before any record would only be trimmed again), at least 2."""
+    first = first_record_day(db)
+    if first is None:
+        return 2
+    return max(2, min(most, (last_week.start - week_of(first).start).days // 7 + 1))
 
 
 def history(db: sqlite_utils.Database, last: Period, n: int, *,
