@@ -153,3 +153,59 @@ async def test_sites_and_wards_screen_adds_a_ward(ref_db, db_path):
         await pilot.pause()
     row = ref_db.conn.execute("SELECT * FROM ward WHERE ward_code = 'N1'").fetchone()
     assert tuple(row) == ("N1", "Ward N1", "NEW", 1)
+
+
+async def test_move_reasons_and_night_window_screen(ref_db, db_path):
+    app = create_app(db_path, "admin", clock=lambda: NOW)
+    async with app.run_test(size=(130, 45)) as pilot:
+        await pilot.press("m")
+        await pilot.pause()
+        for text in ["TRANSFER", "transfer to a specialist ward", "n"]:
+            await _type(pilot, text)
+            await pilot.press("tab")
+        app.screen.query_one("#reason_clinical", Input).focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        start = app.screen.query_one("#window_start", Input)
+        start.value = "21:00"
+        start.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+    assert tuple(ref_db.conn.execute("SELECT label, clinical FROM move_reason WHERE "
+                                     "reason_code = 'TRANSFER'").fetchone()) == (
+        "transfer to a specialist ward", 0)
+    assert ref_db.conn.execute("SELECT value FROM setting WHERE key = 'night_window_start'"
+                               ).fetchone()[0] == "21:00"
+
+
+async def test_command_palette_reaches_screens_and_actions(ref_db, db_path):
+    app = create_app(db_path, "nurse", clock=lambda: NOW)
+    async with app.run_test(size=(130, 45)) as pilot:
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Open: Night log" in titles and "Help" in titles
+        await pilot.press("n")
+        await pilot.pause()
+        commands = {c.title: c for c in app.get_system_commands(app.screen)}
+        assert "Close night (f2)" in commands
+        commands["Close night (f2)"].callback()
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+    assert ref_db.conn.execute("SELECT COUNT(*) FROM night_audit").fetchone()[0] == 1
+
+
+async def test_help_lists_screens_and_their_keys(ref_db, db_path):
+    from textual.widgets import Markdown
+
+    from casereview.tui.screens.help import HelpScreen, screen_keys
+
+    assert "Close night" in screen_keys() and "Pageup" in screen_keys()
+    app = create_app(db_path, "nurse", clock=lambda: NOW)
+    async with app.run_test(size=(130, 45)) as pilot:
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        assert app.screen.query_one(Markdown)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, HelpScreen)

@@ -78,3 +78,23 @@ def test_change_log_cannot_be_rewritten(ref_db, ctx):
         ref_db.conn.execute("UPDATE change_log SET user = 'mallory'")
     with pytest.raises(sqlite3.DatabaseError, match="append-only"):
         ref_db.conn.execute("DELETE FROM change_log")
+
+
+def test_changing_the_night_window_recomputes_stored_nights(ref_db, ctx):
+    from casereview.storage.moves import set_night_window
+
+    early = save_move(ref_db, _move(ctx, "2026-11-16 21:30"), "t")
+    late = save_move(ref_db, _move(ctx, "2026-11-17 07:30"), "t")
+    inside = save_move(ref_db, _move(ctx, "2026-11-17 02:00"), "t")
+
+    def night(record_id):
+        return tuple(ref_db.conn.execute("SELECT out_of_hours, audit_night FROM move WHERE id = ?",
+                                         (record_id,)).fetchone())
+
+    assert night(early) == (0, None) and night(late) == (0, None)
+    set_night_window(ref_db, "21:00", "08:00", "t")
+    assert night(early) == (1, "2026-11-16") and night(late) == (1, "2026-11-16")
+    assert night(inside) == (1, "2026-11-16")
+    set_night_window(ref_db, "22:00", "07:00", "t")
+    assert night(early) == (0, None) and night(inside) == (1, "2026-11-16")
+    assert check_database(ref_db) == []

@@ -25,24 +25,8 @@ GENERAL = """
 
 The period's scorecard: each measure's value, the previous period's, the 13-week mean, the last
 13 weeks, the SPC signal (blue improvement, orange concern, grey common cause) and the target.
-
-| key | does |
-|---|---|
-| Enter | the measure's SPC chart (Escape comes back) |
-| [ / ] | previous / next period |
-| F2 | all sites, then each site in turn |
-| F3 | week, month or NHS quarter |
-| F4 | set the measure's target (for the scope shown; blank clears it) |
-| F5 | compute again |
-| Tab | between the scorecard and the list of screens |
-
-## SPC chart
-
-| key | does |
-|---|---|
-| F2 | all sites, then each site in turn |
-| F3 | the list of weeks and why each signals |
-| Escape | back to the dashboard |
+Enter on a measure opens its SPC chart: the weekly series, its mean and limits, and the weeks
+that signal special cause marked. Tab moves between the scorecard and the list of screens.
 
 ## Summary reports
 
@@ -51,18 +35,40 @@ Enter or F5: the files are written to exports/ as summary-<period>.<format>.
 
 ## Night log
 
-| key | does |
-|---|---|
-| Enter | save the move and clear the form for the next |
-| PgUp / PgDn | previous / next night |
-| F2 | close the night: record the audit return (a nil return if no moves) |
-| F3 | jump to the list of the night's moves; Enter edits, Delete removes |
-| Escape | (while editing) stop editing without saving |
-
+Enter saves the move and clears the form for the next. F3 jumps to the night's moves: Enter
+on one edits it, Delete removes it. Escape while editing stops editing without saving.
 Times are typed HH:MM. A time from 22:00 belongs to the night's first evening; a time before
 07:00 to the next morning. Wards and reasons take type-ahead: type part of the code or the
 name (e.g. `eld1`, `cap`), and the match is shown beside the field.
 """
+
+
+def _key_name(key: str) -> str:
+    return " / ".join(k.replace("ctrl+", "Ctrl+").replace("shift+", "Shift+").capitalize()
+                      if len(k) > 1 else k for k in key.split(","))
+
+
+def _screens() -> list[tuple[str, object]]:
+    """Home and the chart (reached from home, not from the menu), then every destination."""
+    from casereview.tui.screens.chart import ChartScreen
+    from casereview.tui.screens.home import HomeScreen
+
+    return ([("Home: the dashboard", HomeScreen), ("SPC chart", ChartScreen)]
+            + [(d.title, d.factory) for d in destinations()])
+
+
+def screen_keys() -> str:
+    """A table of each screen's own keys, read from its bindings so it cannot go stale."""
+    parts = []
+    for title, factory in _screens():
+        bindings = [b for b in getattr(factory, "BINDINGS", [])
+                    if isinstance(b, Binding) and b.description]
+        if not bindings:
+            continue
+        rows = "\n".join(f"| {b.key_display or _key_name(b.key)} | {b.description} |"
+                         for b in bindings)
+        parts.append(f"### {title}\n\n| key | does |\n|---|---|\n{rows}\n")
+    return "## Keys on each screen\n\n" + "\n".join(parts)
 
 
 class HelpScreen(ModalScreen):
@@ -75,6 +81,7 @@ class HelpScreen(ModalScreen):
     def compose(self) -> ComposeResult:
         screens = "\n".join(f"| `{d.key}` | {d.title} | {d.description} |" for d in destinations())
         text = ("# casereview help\n\n## Screens (keys on the home screen)\n\n"
-                "| key | screen | what for |\n|---|---|---|\n" + screens + "\n" + GENERAL)
+                "| key | screen | what for |\n|---|---|---|\n" + screens + "\n" + GENERAL
+                + "\n" + screen_keys())
         with VerticalScroll():
             yield Markdown(text)

@@ -61,9 +61,8 @@ class HomeScreen(Screen):
     """
 
     BINDINGS = [
-        Binding("escape", "app.quit", "Quit", show=False),
-        Binding("left_square_bracket", "shift_period(-1)", "Prev period"),
-        Binding("right_square_bracket", "shift_period(1)", "Next period"),
+        Binding("left_square_bracket", "shift_period(-1)", "Prev period", key_display="["),
+        Binding("right_square_bracket", "shift_period(1)", "Next period", key_display="]"),
         Binding("f2", "next_scope", "Site"),
         Binding("f3", "next_kind", "Week/month/qtr"),
         Binding("f4", "set_target", "Target"),
