@@ -102,18 +102,21 @@ def summary_markdown(card: Scorecard, *, publish: bool = False) -> str:
 
 
 def _themes(card: Scorecard, programme: str, publish: bool) -> list[str]:
-    rows = []
+    found = []
     for row in card.summary.rows:
         measure = MEASURES[row.measure]
         if measure.programme != programme or "theme" not in measure.scopes:
             continue
         r = file_row(card.line(row.measure, row.scope), publish=publish)
         code = row.scope.partition(":")[2]
-        rows.append([card.reference.review_themes.get(code, code),
-                     format_value(row.measure, r.value), format_value(row.measure, r.previous),
-                     "" if r.denominator is None else str(r.denominator)])
-    if not rows:
+        label = card.reference.review_themes.get(code, code)
+        found.append((label, [
+            label, format_value(row.measure, r.value), format_value(row.measure, r.previous),
+            "" if r.denominator is None else format_value(row.measure, r.denominator)]))
+    if not found:
         return []
+    # In the themes' alphabetical order: a published paper's order must not rank hidden counts.
+    rows = [cells for _, cells in sorted(found, key=lambda f: f[0].lower())]
     word = period_words(card.period)
     return ["", f"Themes, this {word}:", ""] + _table(
         ["Theme", f"Reviews this {word}", f"Previous {word}", "Reviews in all"], "lrrr", rows)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -83,8 +84,8 @@ class HomeScreen(Screen):
             with Vertical(id="menu-box"):
                 yield Static("Where to go (press the key, or Enter on a line)", classes="title")
                 yield OptionList(
-                    *[Option(f"[b]{d.key}[/b]  {d.title}  [dim]{d.description}[/dim]", id=d.key)
-                      for d in destinations()],
+                    # One line each (the description cut short) so the list stays compact.
+                    *[Option(_menu_line(d), id=d.key) for d in destinations()],
                     id="menu",
                 )
             yield Static("", id="todo")
@@ -217,6 +218,17 @@ class HomeScreen(Screen):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.action_go(event.option.id)
+
+
+MENU_WIDTH = 72  # characters: one line per screen keeps the list short beside the panel
+
+
+def _menu_line(dest) -> Text:
+    text = Text.assemble((dest.key, "bold"), f"  {dest.title}  ", (dest.description, "dim"))
+    if len(text) > MENU_WIDTH:
+        text.truncate(MENU_WIDTH - 1)
+        text.append("…", "dim")
+    return text
 
 
 def _next(period: Period) -> Period:
