@@ -29,6 +29,7 @@ def destinations() -> list[Destination]:
     from casereview.tui.screens.reviews import ReviewListScreen
     from casereview.tui.screens.toc_list import TocListScreen
     from casereview.tui.screens.toc_policy import TocPolicyScreen
+    from casereview.tui.screens.reports import ReportsScreen
 
     return [
         Destination("n", "Night log", "Log tonight's ward moves and close the night",
@@ -51,4 +52,6 @@ def destinations() -> list[Destination]:
                     "Choice letters and escalation: audit list and entry", TocListScreen),
         Destination("l", "Transfer of Care policy", "The letter and escalation timeline and "
                     "its dated versions", TocPolicyScreen),
+        Destination("s", "Summary reports", "The scorecard to exports/: xlsx, board paper, csv",
+                    ReportsScreen),
     ]
