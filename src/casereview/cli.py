@@ -111,6 +111,10 @@ def main(argv: list[str] | None = None) -> int:
         return handler(args, db_path, user)
     except KeyboardInterrupt:
         return _fail("interrupted; nothing further was written", INVALID)
+    except BrokenPipeError:
+        # The reader (e.g. `| head`) stopped early; that is not an error of ours.
+        sys.stderr.close()
+        return OK
     except OSError as exc:
         return _fail(_os_message(exc))
 
