@@ -10,6 +10,7 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -32,24 +33,35 @@ def _common() -> argparse.ArgumentParser:
     return common
 
 
-class _Kinds:
-    """The import KINDs as argparse choices, read from the registry only when an import is
-    asked for: the registry imports every record model, which opening the app does not need
-    (the app's cold start is measured, bench/README.md)."""
+class _LazyChoices:
+    """A registry's names as argparse choices, read only when the argument is parsed or the
+    help shown: the registries import every record model (import KINDs) or sqlite-utils and
+    xlsxwriter (export kinds), which opening the app does not need (the app's cold start is
+    measured, bench/README.md)."""
 
-    def _names(self) -> list[str]:
-        from casereview.io.kinds import KINDS
-
-        return sorted(KINDS)
+    def __init__(self, names: Callable[[], list[str]]) -> None:
+        self._load = names
 
     def __contains__(self, name: object) -> bool:
-        return name in self._names()
+        return name in self._load()
 
     def __iter__(self):
-        return iter(self._names())
+        return iter(self._load())
 
     def __len__(self) -> int:
-        return len(self._names())
+        return len(self._load())
+
+
+def _import_kinds() -> list[str]:
+    from casereview.io.kinds import KINDS
+
+    return sorted(KINDS)
+
+
+def _export_kinds() -> list[str]:
+    from casereview.io.record_export import EXPORT_KINDS
+
+    return list(EXPORT_KINDS)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -65,7 +77,8 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--weeks", type=int, default=26, help="weeks of history (default 26)")
 
     imp = sub.add_parser("import", parents=[common], help="import a CSV file")
-    imp.add_argument("kind", choices=_Kinds(), metavar="KIND", help="one of: %(choices)s")
+    imp.add_argument("kind", choices=_LazyChoices(_import_kinds), metavar="KIND",
+                     help="one of: %(choices)s")
     imp.add_argument("file", type=Path, metavar="FILE")
     imp.add_argument("--skip-invalid", action="store_true",
                      help="write the valid rows; invalid rows go to FILE.rejects.csv")
@@ -79,6 +92,24 @@ def build_parser() -> argparse.ArgumentParser:
     summary.add_argument("--out", type=Path, help="write to FILE instead of standard output")
     summary.add_argument("--publish", action="store_true",
                          help="suppress counts of 1-7 for publication (SPEC 7.2)")
+
+    export = sub.add_parser(
+        "export", parents=[common], help="record-level export, pseudonymised",
+        description="Export the live records of one kind. patient_ref is replaced by "
+                    "patient_key (a keyed hash, stable within this database) unless "
+                    "--identifiable is given; an identifiable export is recorded in the "
+                    "change log and its file is readable by you only.")
+    export.add_argument("kind", choices=_LazyChoices(_export_kinds), metavar="KIND",
+                        help="one of: %(choices)s")
+    export.add_argument("--from", dest="date_from", metavar="DATE",
+                        help="first date (the date a record belongs to: audit night, review, "
+                             "audit or sample date), YYYY-MM-DD or DD/MM/YYYY")
+    export.add_argument("--to", dest="date_to", metavar="DATE", help="last date (inclusive)")
+    export.add_argument("--identifiable", action="store_true",
+                        help="keep patient_ref (logged; the file is created 0600)")
+    export.add_argument("--format", choices=["csv", "xlsx"], default="csv")
+    export.add_argument("--out", type=Path, help="write to FILE (csv goes to standard output "
+                                                 "otherwise; xlsx needs a file)")
 
     backup = sub.add_parser("backup", parents=[common], help="an online copy of the database")
     backup.add_argument("--to", type=Path, help="backup file (default: beside the database)")
@@ -103,11 +134,15 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if command is None:
             return _run_app(db_path, user)
-        handler = {"demo": _demo, "import": _import, "summary": _summary, "backup": _backup,
-                   "check": _check}[command]
+        handler = {"demo": _demo, "import": _import, "summary": _summary, "export": _export,
+                   "backup": _backup, "check": _check}[command]
         return handler(args, db_path, user)
     except KeyboardInterrupt:
         return _fail("interrupted; nothing further was written", INVALID)
+    except BrokenPipeError:
+        # The reader (e.g. `| head`) stopped early; that is not an error of ours.
+        sys.stderr.close()
+        return OK
     except OSError as exc:
         return _fail(_os_message(exc))
 
@@ -192,12 +227,50 @@ def _summary(args, db_path: Path, user: str) -> int:
         return _fail("--format xlsx needs --out FILE", USAGE)
     db = _open(db_path)
     summary = summarise(db, period)
-    text = write_summary(db, summary, args.format, args.out, publish=args.publish)
+    text = write_summary(db, summary, args.format, args.out, publish=args.publish,
+                         today=_today())
     if args.out:
         print(f"summary for {period.label} written to {args.out}", file=sys.stderr)
     elif text is not None:
         sys.stdout.write(text)
     return OK
+
+
+def _export(args, db_path: Path, user: str) -> int:
+    from casereview.domain.values import parse_date
+    from casereview.io.pseudonym import SecretMissing
+    from casereview.io.record_export import ExportError, export_records
+
+    dates = {}
+    for option, text in (("--from", args.date_from), ("--to", args.date_to)):
+        try:
+            dates[option] = parse_date(text) if text else None
+        except ValueError as exc:
+            return _fail(f"{option}: {exc}", USAGE)
+    if args.format == "xlsx" and not args.out:
+        return _fail("--format xlsx needs --out FILE", USAGE)
+    if not db_path.exists():
+        return _fail(f"{db_path} does not exist")
+    db = _open(db_path)
+    try:
+        result = export_records(db, args.kind, user, start=dates["--from"], end=dates["--to"],
+                                identifiable=args.identifiable, fmt=args.format, out=args.out,
+                                stream=sys.stdout)
+    except ExportError as exc:
+        return _fail(str(exc), USAGE)
+    except SecretMissing as exc:
+        return _fail(str(exc))
+    if result.path:
+        note = " (identifiable: recorded in the change log)" if result.identifiable else ""
+        print(f"{result.rows} {args.kind} record{'s' if result.rows != 1 else ''} written to "
+              f"{result.path}{note}", file=sys.stderr)
+    return OK
+
+
+def _today():
+    from casereview.domain.values import LONDON
+
+    return datetime.now(LONDON).date()
 
 
 def _backup(args, db_path: Path, user: str) -> int:

@@ -28,3 +28,36 @@ async def test_home_lists_unaudited_nights_and_opens_screens(ref_db, ctx, db_pat
             await pilot.press("escape")
             await pilot.pause()
             assert isinstance(app.screen, HomeScreen)
+
+
+async def test_the_scorecard_is_computed_again_only_after_a_change(ref_db, ctx, db_path,
+                                                                  monkeypatch):
+    """Back on the dashboard after only looking at another screen, the scorecard already
+    made is kept; after a record is saved it is computed again."""
+    from casereview.domain.move import Move
+    from casereview.storage.moves import save_move
+    from casereview.tui.screens import home
+
+    calls = []
+    real = home.build_scorecard
+    monkeypatch.setattr(home, "build_scorecard", lambda *a, **k: calls.append(1) or real(*a, **k))
+    app = create_app(db_path, "manager", clock=lambda: NOW)
+    async with app.run_test(size=(130, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert len(calls) == 1
+        await pilot.press("w")
+        await pilot.pause()
+        await pilot.press("escape")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert len(calls) == 1
+        await pilot.press("w")
+        await pilot.pause()
+        save_move(ref_db, validate(Move, {"moved_at": "2026-11-16 23:15", "site_code": "NGH",
+                                          "from_ward": "A1", "to_ward": "A2",
+                                          "reason": "CAPACITY"}, ctx), "nurse")
+        await pilot.press("escape")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert len(calls) == 2

@@ -34,6 +34,10 @@ class CaseReviewApp(App):
     BINDINGS = [
         Binding("f1", "help", "Help"),
         Binding("ctrl+q", "quit", "Quit", priority=True),
+        # Priority: focus moves as the key arrives, so characters typed straight after Tab
+        # land in the next field even when the screen is still repainting.
+        Binding("tab", "focus_next", "Next field", show=False, priority=True),
+        Binding("shift+tab", "focus_previous", "Previous field", show=False, priority=True),
     ]
 
     def __init__(self, db_path: Path, user: str, clock: Clock = london_now) -> None:
@@ -98,7 +102,7 @@ class CaseReviewApp(App):
         # This screen's own actions, as its footer shows them.
         for binding in getattr(screen, "BINDINGS", []):
             if isinstance(binding, Binding) and binding.description:
-                yield SystemCommand(f"{binding.description} ({binding.key})",
+                yield SystemCommand(f"{binding.description} ({self.get_key_display(binding)})",
                                     f"{screen.title or type(screen).__name__} action",
                                     lambda a=binding.action, s=screen: self._run_on(s, a))
 

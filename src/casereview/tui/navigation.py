@@ -74,6 +74,8 @@ def destinations() -> list[Destination]:
                     LazyScreen(f"{screens}.toc_list:TocListScreen")),
         Destination("l", "Transfer of Care policy", "The letter and escalation timeline and "
                     "its dated versions", LazyScreen(f"{screens}.toc_policy:TocPolicyScreen")),
+        Destination("s", "Summary reports", "The scorecard to exports/: xlsx, board paper, csv",
+                    LazyScreen(f"{screens}.reports:ReportsScreen")),
     ]
 
 
