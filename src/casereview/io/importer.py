@@ -16,6 +16,7 @@ from casereview.domain.validation import Context, RecordInvalid
 from casereview.io.csvfile import FileInvalid, FileProblem, read_table
 from casereview.storage.changelog import Change, log_change
 from casereview.storage.db import now_utc, transaction
+from casereview.storage.files import private_output
 
 Progress = Callable[[int, int | None], None]
 
@@ -100,21 +101,32 @@ def import_file(db: sqlite_utils.Database, kind: ImportKind, path: Path, context
     if result.problems and not skip_invalid:
         raise ImportFailed(result)
     at = now_utc()
-    with transaction(db) as conn:
-        result.written = kind.write(conn, built, user, at) if built else 0
-        log_change(conn, user, at, Change("import", kind.name, None, None, {
-            "file": path.name, "written": result.written, "rejected": len(rejects)}))
+    rejects_path = path.with_name(path.name + ".rejects.csv") if rejects else None
+    try:
+        with transaction(db) as conn:
+            result.written = kind.write(conn, built, user, at) if built else 0
+            log_change(conn, user, at, Change("import", kind.name, None, None, {
+                "file": path.name, "written": result.written, "rejected": len(rejects)}))
+            # Written before the commit, so a file that cannot be written (full disk)
+            # stops the import rather than losing the rejected rows.
+            if rejects_path is not None:
+                write_rejects(rejects_path, table.header_raw, rejects)
+    except BaseException:
+        if rejects_path is not None:
+            rejects_path.unlink(missing_ok=True)
+        raise
     if progress:
         progress(result.written, result.written)
-    if rejects:
+    if rejects_path is not None:
         result.rejected_rows = len(rejects)
-        result.rejects_path = path.with_name(path.name + ".rejects.csv")
-        write_rejects(result.rejects_path, table.header_raw, rejects)
+        result.rejects_path = rejects_path
     return result
 
 
 def write_rejects(target: Path, header: list[str], rejects: list[tuple[list[str], str]]) -> None:
-    with open(target, "w", newline="", encoding="utf-8") as handle:
+    """The rejected rows as the file held them (so that, once corrected, the file imports
+    as it is) plus an ``error`` column. Owner-only: the rows may hold patient references."""
+    with private_output(target) as handle:
         writer = csv.writer(handle)
         writer.writerow([*header, "error"])
         for values, error in rejects:
