@@ -7,7 +7,7 @@ Each parser takes what a person typed or a file held and returns the stored form
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 
 from dateutil import tz
 from nhs_number import is_valid as nhs_number_is_valid
@@ -20,7 +20,7 @@ _UK_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
 _LOCAL_REF = re.compile(r"^[A-Za-z0-9]{1,20}$")
 _TIMESTAMP = re.compile(
-    r"^(?P<date>\S+?)[T ](?P<time>\d{1,2}:\d{2})(?::00)?(?P<offset>Z|[+-]\d{2}:?\d{2})?$"
+    r"^(?P<date>\S+?)[T ](?P<time>\d{1,2}:\d{2})(?::\d{2}(?:\.\d+)?)?(?P<offset>Z|[+-]\d{2}:?\d{2})?$"
 )
 
 TRUE_WORDS = {"yes", "y", "true", "1"}
@@ -81,18 +81,13 @@ def localise(day: date, at: time, *, offset: timedelta | None = None) -> datetim
 
     The clocks change at 01:00 UTC. On the last Sunday of March, 01:00-01:59 does not exist:
     that is refused. On the last Sunday of October, 01:00-01:59 happens twice: the first
-    (BST, +01:00) is taken unless ``offset`` says which one was meant.
+    (BST, +01:00) is taken unless ``offset`` says which one was meant. A time given with an
+    offset is an instant, converted to UK time (22:30+00:00 in July is 23:30 BST).
     """
     naive = datetime.combine(day, at)
     if offset is not None:
-        candidates = [naive.replace(tzinfo=LONDON, fold=fold) for fold in (0, 1)]
-        for candidate in candidates:
-            if candidate.utcoffset() == offset and tz.datetime_exists(candidate):
-                return candidate
-        raise ValueError(
-            f"{at:%H:%M} on {format_uk_date(day)} is not at UTC offset "
-            f"{format_offset(offset)} in UK time"
-        )
+        # An explicit offset fixes the instant; it is shown in UK local time.
+        return naive.replace(tzinfo=timezone(offset)).astimezone(LONDON)
     local = naive.replace(tzinfo=LONDON)
     if not tz.datetime_exists(local):
         raise ValueError(

@@ -6,7 +6,7 @@ import sqlite3
 
 from casereview.domain.move import Move, NightAudit
 from casereview.domain.reference import WardEntry
-from casereview.domain.validation import Context, Problem, RecordInvalid, validate
+from casereview.domain.validation import Context, validate
 from casereview.io.importer import ImportKind, RowRejected
 from casereview.storage.changelog import Change, log_changes
 from casereview.storage.records import insert_many
@@ -60,9 +60,6 @@ NIGHTS = ImportKind("nights", ("site_code", "audit_night", "audited_by"),
 
 def _build_ward(raw: dict[str, str], context: Context) -> WardEntry:
     entry = validate(WardEntry, raw, context)
-    if entry.site_code not in context.reference.sites and not entry.site_name:
-        raise RecordInvalid([Problem("site_name",
-                                     f"is required for the new site {entry.site_code}")])
     existing = context.reference.wards.get(entry.ward_code)
     if existing and existing.site_code != entry.site_code:
         raise RowRejected("ward_code", f"ward {entry.ward_code} is already on site "
@@ -71,6 +68,12 @@ def _build_ward(raw: dict[str, str], context: Context) -> WardEntry:
 
 
 def _check_ward(conn: sqlite3.Connection, entry: WardEntry, state: dict) -> None:
+    sites = state.setdefault("sites", set())
+    if entry.site_name:
+        sites.add(entry.site_code)
+    elif entry.site_code not in sites and not conn.execute(
+            "SELECT 1 FROM site WHERE site_code = ?", (entry.site_code,)).fetchone():
+        raise RowRejected("site_name", f"is required for the new site {entry.site_code}")
     seen = state.setdefault("wards", {})
     if entry.ward_code in seen:
         raise RowRejected("ward_code", f"ward {entry.ward_code} appears twice in this file")

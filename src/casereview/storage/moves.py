@@ -107,3 +107,34 @@ def unaudited_nights(db: sqlite_utils.Database, since: date, until: date) -> lis
         """, (since.isoformat(), until.isoformat()),
     ).fetchall()
     return [(r[0], r[1]) for r in rows]
+
+
+def set_night_window(db: sqlite_utils.Database, start: str, end: str, user: str) -> int:
+    """Change the out-of-hours window (a setting) and recompute every move's stored
+    out_of_hours and audit_night from its local time, in one transaction. Returns how many
+    moves changed."""
+    from casereview.domain.validation import NightWindow
+    from casereview.storage.reference import write_setting
+
+    window = NightWindow.from_settings(start, end)
+    s, e = f"{window.start:%H:%M}", f"{window.end:%H:%M}"
+    spans_midnight = window.start > window.end
+    inside = "(t >= :s OR t < :e)" if spans_midnight else "(t >= :s AND t < :e)"
+    at = now_utc()
+    with transaction(db) as conn:
+        write_setting(conn, "night_window_start", s, user, at)
+        write_setting(conn, "night_window_end", e, user, at)
+        before = conn.total_changes
+        conn.execute(f"""
+            UPDATE move SET
+              out_of_hours = (SELECT {inside} FROM (SELECT substr(moved_at, 12, 5) AS t)),
+              audit_night = (SELECT CASE
+                  WHEN NOT {inside} THEN NULL
+                  WHEN :spans AND t < :e THEN date(d, '-1 day')
+                  ELSE d END
+                FROM (SELECT substr(moved_at, 12, 5) AS t, substr(moved_at, 1, 10) AS d))
+        """, {"s": s, "e": e, "spans": int(spans_midnight)})
+        changed = conn.total_changes - before
+        log_change(conn, user, at, Change("recompute", "move", None, None,
+                                          {"night_window": window.label(), "moves": changed}))
+    return changed

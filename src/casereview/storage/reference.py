@@ -9,7 +9,7 @@ import sqlite_utils
 
 from casereview.domain.reference import Reference, Ward
 from casereview.storage.changelog import Change, log_change
-from casereview.storage.db import get_setting, new_secret, now_utc, transaction
+from casereview.storage.db import new_secret, now_utc, transaction
 
 SYSTEM_USER = "casereview"
 
@@ -92,24 +92,32 @@ def seed_defaults(db: sqlite_utils.Database) -> None:
 
 # Settings whose value is never written to the change log (the change itself is).
 SECRET_SETTINGS = {"secret"}
-REDACTED = "(not shown)"
+REDACTED = "(hidden)"
 
 
 def set_setting(db: sqlite_utils.Database, key: str, value: str, user: str) -> None:
     at = now_utc()
     with transaction(db) as conn:
-        old = get_setting(db, key)
-        conn.execute(
-            "INSERT INTO setting (key, value, updated_at, updated_by) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT(key) DO UPDATE SET value = excluded.value, "
-            "updated_at = excluded.updated_at, updated_by = excluded.updated_by",
-            (key, value, at, user),
-        )
-        secret = key in SECRET_SETTINGS
-        log_change(conn, user, at, Change(
-            "setting", "setting", key,
-            {"value": REDACTED if secret and old is not None else old},
-            {"value": REDACTED if secret else value}))
+        write_setting(conn, key, value, user, at)
+
+
+def write_setting(conn, key: str, value: str, user: str, at: str) -> None:
+    """Set a setting inside the caller's transaction, logging the old and new values (never
+    the database secret's)."""
+    row = conn.execute("SELECT value FROM setting WHERE key = ?", (key,)).fetchone()
+    old = row[0] if row else None
+    if old == value:
+        return
+    conn.execute(
+        "INSERT INTO setting (key, value, updated_at, updated_by) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT(key) DO UPDATE SET value = excluded.value, "
+        "updated_at = excluded.updated_at, updated_by = excluded.updated_by",
+        (key, value, at, user),
+    )
+    hidden = key in SECRET_SETTINGS
+    log_change(conn, user, at, Change("setting", "setting", key,
+                                      {"value": REDACTED if hidden else old},
+                                      {"value": REDACTED if hidden else value}))
 
 
 def load_reference(db: sqlite_utils.Database) -> Reference:

@@ -80,6 +80,15 @@ class CaseReviewApp(App):
             yield SystemCommand(f"Open: {dest.title}", dest.description,
                                 lambda f=dest.factory: self.open_destination(f))
         yield SystemCommand("Help", "Keys and screens", self.action_help)
+        # This screen's own actions, as its footer shows them.
+        for binding in getattr(screen, "BINDINGS", []):
+            if isinstance(binding, Binding) and binding.description:
+                yield SystemCommand(f"{binding.description} ({binding.key})",
+                                    f"{screen.title or type(screen).__name__} action",
+                                    lambda a=binding.action, s=screen: self._run_on(s, a))
+
+    def _run_on(self, screen: Screen, action: str) -> None:
+        self.call_later(screen.run_action, action)
 
     def on_unmount(self) -> None:
         if self._db is not None:

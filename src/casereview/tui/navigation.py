@@ -19,12 +19,15 @@ class Destination:
 
 def destinations() -> list[Destination]:
     # Imported here so that importing the app does not import every screen.
+    from casereview.tui.screens.move_settings import MoveSettingsScreen
     from casereview.tui.screens.night_log import NightLogScreen
     from casereview.tui.screens.reference import ReferenceScreen
 
     return [
         Destination("n", "Night log", "Log tonight's ward moves and close the night",
                     NightLogScreen),
-        Destination("w", "Sites and wards", "Reference data: sites, wards, move reasons",
+        Destination("w", "Sites and wards", "Reference data: sites and their wards",
                     ReferenceScreen),
+        Destination("m", "Move reasons and night window",
+                    "Which reasons are clinical; the out-of-hours window", MoveSettingsScreen),
     ]

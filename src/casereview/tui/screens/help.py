@@ -23,18 +23,30 @@ GENERAL = """
 
 ## Night log
 
-| key | does |
-|---|---|
-| Enter | save the move and clear the form for the next |
-| PgUp / PgDn | previous / next night |
-| F2 | close the night: record the audit return (a nil return if no moves) |
-| F3 | jump to the list of the night's moves; Enter edits, Delete removes |
-| Escape | (while editing) stop editing without saving |
-
+Enter saves the move and clears the form for the next. F3 jumps to the night's moves: Enter
+on one edits it, Delete removes it. Escape while editing stops editing without saving.
 Times are typed HH:MM. A time from 22:00 belongs to the night's first evening; a time before
 07:00 to the next morning. Wards and reasons take type-ahead: type part of the code or the
 name (e.g. `eld1`, `cap`), and the match is shown beside the field.
 """
+
+
+def _key_name(key: str) -> str:
+    return " / ".join(k.replace("ctrl+", "Ctrl+").replace("shift+", "Shift+").capitalize()
+                      if len(k) > 1 else k for k in key.split(","))
+
+
+def screen_keys() -> str:
+    """A table of each screen's own keys, read from its bindings so it cannot go stale."""
+    parts = []
+    for dest in destinations():
+        bindings = [b for b in getattr(dest.factory, "BINDINGS", [])
+                    if isinstance(b, Binding) and b.description]
+        if not bindings:
+            continue
+        rows = "\n".join(f"| {_key_name(b.key)} | {b.description} |" for b in bindings)
+        parts.append(f"### {dest.title}\n\n| key | does |\n|---|---|\n{rows}\n")
+    return "## Keys on each screen\n\n" + "\n".join(parts)
 
 
 class HelpScreen(ModalScreen):
@@ -47,6 +59,7 @@ class HelpScreen(ModalScreen):
     def compose(self) -> ComposeResult:
         screens = "\n".join(f"| `{d.key}` | {d.title} | {d.description} |" for d in destinations())
         text = ("# casereview help\n\n## Screens (keys on the home screen)\n\n"
-                "| key | screen | what for |\n|---|---|---|\n" + screens + "\n" + GENERAL)
+                "| key | screen | what for |\n|---|---|---|\n" + screens + "\n" + GENERAL
+                + "\n" + screen_keys())
         with VerticalScroll():
             yield Markdown(text)

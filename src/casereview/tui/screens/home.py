@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
@@ -21,8 +20,6 @@ class HomeScreen(Screen):
     HomeScreen #menu { height: auto; max-height: 20; margin: 1 2; }
     HomeScreen #todo { margin: 0 3; height: auto; }
     """
-
-    BINDINGS = [Binding("escape", "app.quit", "Quit", show=False)]
 
     def compose(self) -> ComposeResult:
         yield Header()

@@ -1,0 +1,407 @@
+"""The night log: pick a site and a night, type each move, Enter saves and clears for the
+next, and close the night with its audit return (nil returns included)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static
+
+from casereview.domain.move import Move, NightAudit
+from casereview.domain.validation import Context, RecordInvalid, validate
+from casereview.domain.values import format_nhs_number, format_uk_date, parse_date, parse_time
+from casereview.storage.moves import (
+    NightAlreadyClosed,
+    close_night,
+    moves_for_night,
+    night_status,
+    save_move,
+)
+from casereview.storage.records import soft_delete
+from casereview.tui.widgets.code_input import CodeInput
+from casereview.tui.widgets.dialogs import AskText, Confirm
+
+# Form fields in tab order: (id, label, width hint, placeholder)
+FIELDS = [
+    ("time", "Time", "HH:MM"),
+    ("from_ward", "From ward", "code or name"),
+    ("to_ward", "To ward", "code or name"),
+    ("reason", "Reason", "e.g. cap, esc"),
+    ("move_number", "Move no.", "1, 2, 3..."),
+    ("age", "Age", "years"),
+    ("dementia", "Dementia", "y / n / blank"),
+    ("authorised_by", "Authorised by", "site manager"),
+    ("informed", "Informed", "y / n"),
+    ("patient_ref", "Patient ref", "NHS or hospital no."),
+]
+NOTES_FIELD = ("notes", "Notes", "optional")
+# Model field -> form field, where they differ.
+FIELD_OF = {"moved_at": "time", "site_code": "site"}
+CODE_FIELDS = ("from_ward", "to_ward", "reason")
+
+
+def default_night(now: datetime, context: Context) -> date:
+    """Tonight once the window has opened, else the night that has just ended."""
+    if now.time() >= context.window.start:
+        return now.date()
+    return now.date() - timedelta(days=1)
+
+
+class NightLogScreen(Screen):
+    DEFAULT_CSS = """
+    NightLogScreen #bar { height: 3; padding: 0 1; }
+    NightLogScreen #bar Select { width: 40; }
+    NightLogScreen #bar #night { width: 18; }
+    NightLogScreen #bar Label { padding: 1 1 0 1; }
+    NightLogScreen #status { padding: 1 1 0 1; width: 1fr; }
+    NightLogScreen #form { grid-size: 5; grid-gutter: 0 1; height: auto; padding: 0 1; }
+    NightLogScreen .field { height: auto; }
+    NightLogScreen .field Label { color: $text-muted; }
+    NightLogScreen .field .hint { height: 1; color: $text-muted; }
+    NightLogScreen .field .problem { height: auto; color: $error; }
+    NightLogScreen #notes-row { height: auto; padding: 0 1; }
+    NightLogScreen #message { height: auto; padding: 0 2; }
+    NightLogScreen #moves { height: 1fr; margin: 0 1; }
+    """
+
+    BINDINGS = [
+        Binding("f2", "close_night", "Close night"),
+        Binding("f3", "focus_moves", "Moves list"),
+        Binding("pageup", "shift_night(-1)", "Prev night"),
+        Binding("pagedown", "shift_night(1)", "Next night"),
+        Binding("delete", "delete_move", "Delete move", show=False),
+        Binding("escape", "escape", "Back"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.editing_id: int | None = None
+        self.night: date | None = None
+
+    # --- layout ---------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="bar"):
+            yield Label("Site")
+            sites = [(f"{code}  {name}", code)
+                     for code, name in self.app.context().reference.sites.items()]
+            yield Select(sites, id="site", allow_blank=not sites,
+                         value=sites[0][1] if sites else Select.NULL)
+            yield Label("Night of")
+            yield Input(id="night", placeholder="DD/MM/YYYY")
+            yield Static("", id="status")
+        with Grid(id="form"):
+            for field_id, label, placeholder in FIELDS:
+                yield self._field(field_id, label, placeholder)
+        with Vertical(id="notes-row"):
+            yield self._field(*NOTES_FIELD)
+        yield Static("", id="message")
+        yield DataTable(id="moves", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def _field(self, field_id: str, label: str, placeholder: str) -> Vertical:
+        if field_id in CODE_FIELDS:
+            widget: Input = CodeInput(id=field_id, placeholder=placeholder)
+        else:
+            widget = Input(id=field_id, placeholder=placeholder)
+        return Vertical(Label(label), widget, Static("", classes="hint", id=f"{field_id}-hint"),
+                        Static("", classes="problem", id=f"{field_id}-problem"),
+                        classes="field")
+
+    def on_mount(self) -> None:
+        context = self.app.context()
+        self.title = "Night log"
+        table = self.query_one("#moves", DataTable)
+        table.add_columns("Time", "From", "To", "Reason", "Move no.", "Age", "Dementia",
+                          "Authorised by", "Informed", "Patient", "Notes")
+        self.set_night(default_night(self.app.now(), context))
+        if not context.reference.sites:
+            self.show_message("[b]No sites yet.[/b] Add a site and its wards first (Escape, then "
+                              "w), or import them: casereview import wards FILE", "warning")
+        self.query_one("#time", Input).focus()
+
+    # --- site and night -------------------------------------------------------------------
+
+    @property
+    def site(self) -> str | None:
+        value = self.query_one("#site", Select).value
+        return value if isinstance(value, str) else None
+
+    def set_night(self, night: date) -> None:
+        self.night = night
+        self.query_one("#night", Input).value = night.strftime("%d/%m/%Y")
+        self.clear_form()
+        self.refresh_night()
+
+    def refresh_night(self) -> None:
+        """Reload the ward pick lists, the night's status and its moves."""
+        context = self.app.context()
+        site = self.site
+        wards = {w.ward_code: w.ward_name for w in context.reference.wards_on(site or "")}
+        self.query_one("#from_ward", CodeInput).set_choices(wards)
+        self.query_one("#to_ward", CodeInput).set_choices(wards)
+        self.query_one("#reason", CodeInput).set_choices(
+            {code: f"{label}{' (clinical)' if clinical else ''}"
+             for code, (label, clinical) in context.reference.reasons.items()})
+        status_widget = self.query_one("#status", Static)
+        table = self.query_one("#moves", DataTable)
+        table.clear()
+        if site is None or self.night is None:
+            status_widget.update("")
+            return
+        status = night_status(self.app.db, site, self.night)
+        night_text = f"{self.night:%a} {format_uk_date(self.night)}"
+        if status.closed:
+            closed = (f"[green]closed[/green] by {status.audited_by}"
+                      + (" (nil return)" if status.moves == 0 else ""))
+        else:
+            closed = "[yellow]not closed[/yellow] (F2 to close)"
+        status_widget.update(f"[b]{night_text}[/b] at {site}: {status.moves} move"
+                             f"{'s' if status.moves != 1 else ''}, {closed}")
+        reasons = context.reference.reasons
+        for row in moves_for_night(self.app.db, site, self.night):
+            clinical = reasons.get(row["reason"], ("", False))[1]
+            table.add_row(
+                row["moved_at"][11:16], row["from_ward"], row["to_ward"],
+                row["reason"] + (" (clinical)" if clinical else ""),
+                _text(row["move_number"]), _text(row["age"]), _yes_no(row["dementia"]),
+                row["authorised_by"] or "[red]not recorded[/red]", _yes_no(row["informed"]),
+                format_nhs_number(row["patient_ref"]) if row["patient_ref"] else "",
+                row["notes"] or "", key=str(row["id"]),
+            )
+
+    @on(Select.Changed, "#site")
+    def _site_changed(self, event: Select.Changed) -> None:
+        self.clear_form()
+        self.refresh_night()
+
+    @on(Input.Submitted, "#night")
+    def _night_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        try:
+            night = parse_date(event.value, today=self.app.now().date())
+        except ValueError as exc:
+            self.show_message(f"Night: {exc}", "error")
+            return
+        self.set_night(night)
+        self.query_one("#time", Input).focus()
+
+    def action_shift_night(self, days: int) -> None:
+        if self.night is None:
+            return
+        target = self.night + timedelta(days=days)
+        if target > default_night(self.app.now(), self.app.context()):
+            self.show_message("That night has not begun yet.", "warning")
+            return
+        self.set_night(target)
+
+    # --- the form -------------------------------------------------------------------------
+
+    @on(Input.Changed)
+    def _changed(self, event: Input.Changed) -> None:
+        if isinstance(event.input, CodeInput):
+            self.query_one(f"#{event.input.id}-hint", Static).update(event.input.hint())
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        if event.input.id in {f[0] for f in FIELDS} | {"notes"}:
+            event.stop()
+            self.save()
+
+    def raw_values(self) -> dict[str, str]:
+        values = {}
+        for field_id, _, _ in [*FIELDS, NOTES_FIELD]:
+            widget = self.query_one(f"#{field_id}", Input)
+            values[field_id] = (widget.value_for_save() if isinstance(widget, CodeInput)
+                                else widget.value)
+        return values
+
+    def moved_at_text(self, time_text: str, context: Context) -> str:
+        """Night + typed time -> a local timestamp: evening times on the night's date, morning
+        times on the next day. Raises ValueError for a time outside the window."""
+        assert self.night is not None
+        at = parse_time(time_text)
+        window = context.window
+        if not window.contains(at):
+            raise ValueError(f"{at:%H:%M} is outside the night window ({window.label()}); "
+                             "moves in the day are not part of the night log")
+        day = self.night if at >= window.start else self.night + timedelta(days=1)
+        return f"{day.isoformat()} {at:%H:%M}"
+
+    def save(self) -> None:
+        self.clear_problems()
+        if self.site is None or self.night is None:
+            self.show_message("Choose a site and a night first.", "error")
+            return
+        context = self.app.context()
+        raw = self.raw_values()
+        problems: dict[str, str] = {}
+        data = {k: v for k, v in raw.items() if k != "time"}
+        data["site_code"] = self.site
+        try:
+            data["moved_at"] = self.moved_at_text(raw["time"], context) if raw["time"].strip() \
+                else ""
+        except ValueError as exc:
+            problems["time"] = str(exc)
+            data["moved_at"] = ""
+        try:
+            move = validate(Move, data, context)
+        except RecordInvalid as exc:
+            for name, message in exc.by_field().items():
+                problems.setdefault(FIELD_OF.get(name, name), message)
+            move = None
+        if problems or move is None:
+            self.show_problems(problems)
+            return
+        try:
+            record_id = save_move(self.app.db, move, self.app.user, self.editing_id)
+        except Exception as exc:  # storage failure: keep what was typed, say why
+            self.show_message(f"Not saved: {exc}", "error")
+            return
+        verb = "Updated" if self.editing_id else "Saved"
+        self.show_message(
+            f"{verb} move {record_id}: {move.moved_at:%H:%M} {move.from_ward} → {move.to_ward} "
+            f"({move.reason}{'' if move.non_clinical else ', clinical'})"
+            + ("" if move.out_of_hours else " [b]outside the night window[/b]"), "ok")
+        self.clear_form()
+        self.refresh_night()
+        self.query_one("#time", Input).focus()
+
+    def show_problems(self, problems: dict[str, str]) -> None:
+        first = None
+        for name, message in problems.items():
+            target = name if self._has_field(name) else None
+            if target:
+                self.query_one(f"#{target}-problem", Static).update(message)
+                first = first or target
+        other = [f"{n}: {m}" for n, m in problems.items() if not self._has_field(n)]
+        count = len(problems)
+        summary = f"Not saved: {count} problem{'s' if count != 1 else ''}."
+        if other:
+            summary += " " + "; ".join(other)
+        self.show_message(summary, "error")
+        if first:
+            self.query_one(f"#{first}", Input).focus()
+
+    def _has_field(self, name: str) -> bool:
+        return name in {f[0] for f in FIELDS} or name == "notes"
+
+    def clear_problems(self) -> None:
+        for widget in self.query(".problem"):
+            widget.update("")
+
+    def clear_form(self) -> None:
+        self.editing_id = None
+        for field_id, _, _ in [*FIELDS, NOTES_FIELD]:
+            self.query_one(f"#{field_id}", Input).value = ""
+            self.query_one(f"#{field_id}-hint", Static).update("")
+        self.clear_problems()
+
+    def show_message(self, text: str, kind: str = "") -> None:
+        widget = self.query_one("#message", Static)
+        widget.set_classes(kind)
+        widget.update(text)
+
+    # --- the moves list -------------------------------------------------------------------
+
+    def action_focus_moves(self) -> None:
+        self.query_one("#moves", DataTable).focus()
+
+    @on(DataTable.RowSelected, "#moves")
+    def _edit(self, event: DataTable.RowSelected) -> None:
+        record_id = int(event.row_key.value)
+        row = self.app.db.conn.execute("SELECT * FROM move WHERE id = ?", (record_id,)).fetchone()
+        if row is None:
+            return
+        self.clear_form()
+        self.editing_id = record_id
+        values = {
+            "time": row["moved_at"][11:16], "from_ward": row["from_ward"],
+            "to_ward": row["to_ward"], "reason": row["reason"],
+            "move_number": _text(row["move_number"]), "age": _text(row["age"]),
+            "dementia": _yes_no(row["dementia"]), "authorised_by": row["authorised_by"] or "",
+            "informed": _yes_no(row["informed"]), "patient_ref": row["patient_ref"] or "",
+            "notes": row["notes"] or "",
+        }
+        for field_id, value in values.items():
+            self.query_one(f"#{field_id}", Input).value = value
+        self.show_message(f"Editing move {record_id}: Enter saves the change, Escape stops "
+                          "editing.", "warning")
+        self.query_one("#time", Input).focus()
+
+    def _selected_move(self) -> int | None:
+        table = self.query_one("#moves", DataTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+        return int(key.value)
+
+    def action_delete_move(self) -> None:
+        if not self.query_one("#moves", DataTable).has_focus:
+            return
+        record_id = self._selected_move()
+        if record_id is None:
+            return
+
+        def done(confirmed: bool | None) -> None:
+            if confirmed:
+                soft_delete(self.app.db, "move", record_id, self.app.user)
+                self.show_message(f"Deleted move {record_id} (it can be restored).", "ok")
+                self.refresh_night()
+
+        self.app.push_screen(Confirm(f"Delete move {record_id}? It leaves every measure; the "
+                                     "change log keeps it and it can be restored."), done)
+
+    def action_escape(self) -> None:
+        if self.editing_id is not None:
+            self.clear_form()
+            self.show_message("Stopped editing; nothing changed.")
+            self.query_one("#time", Input).focus()
+        else:
+            self.app.pop_screen()
+
+    # --- closing the night ----------------------------------------------------------------
+
+    def action_close_night(self) -> None:
+        if self.site is None or self.night is None:
+            return
+        status = night_status(self.app.db, self.site, self.night)
+        when = format_uk_date(self.night)
+        if status.closed:
+            self.show_message(f"The night of {when} at {self.site} is already closed (by "
+                              f"{status.audited_by}).", "warning")
+            return
+        kind = ("[b]nil return[/b]: no moves were logged" if status.moves == 0
+                else f"{status.moves} move{'s' if status.moves != 1 else ''} logged")
+        site, night = self.site, self.night
+
+        def done(audited_by: str | None) -> None:
+            if audited_by is None:
+                return
+            try:
+                audit = validate(NightAudit, {"site_code": site, "audit_night": night.isoformat(),
+                                              "audited_by": audited_by}, self.app.context())
+                close_night(self.app.db, audit, self.app.user)
+            except (RecordInvalid, NightAlreadyClosed) as exc:
+                self.show_message(f"Night not closed: {exc}", "error")
+                return
+            self.show_message(f"Closed the night of {when} at {site} ({kind}).", "ok")
+            self.refresh_night()
+
+        self.app.push_screen(AskText(
+            f"Close the night of {when} at {site}: {kind}.\nThis records the night audit return.",
+            value=self.app.user, label="Audited by"), done)
+
+
+def _text(value) -> str:
+    return "" if value is None else str(value)
+
+
+def _yes_no(value) -> str:
+    return "" if value is None else ("yes" if value else "no")
