@@ -19,6 +19,8 @@ class Destination:
 
 def destinations() -> list[Destination]:
     # Imported here so that importing the app does not import every screen.
+    from casereview.tui.screens.deleted import DeletedScreen
+    from casereview.tui.screens.history import HistoryScreen
     from casereview.tui.screens.move_settings import MoveSettingsScreen
     from casereview.tui.screens.night_log import NightLogScreen
     from casereview.tui.screens.reference import ReferenceScreen
@@ -30,4 +32,8 @@ def destinations() -> list[Destination]:
                     ReferenceScreen),
         Destination("m", "Move reasons and night window",
                     "Which reasons are clinical; the out-of-hours window", MoveSettingsScreen),
+        Destination("h", "History", "Who changed what and when: any record's change log",
+                    HistoryScreen),
+        Destination("x", "Deleted records", "Deleted records of every kind; restore one",
+                    DeletedScreen),
     ]

@@ -39,5 +39,12 @@ BEGIN
     SELECT RAISE(ABORT, 'records are never deleted: soft-delete them (deleted_at)');
 END;
 
--- The history view and `casereview check` look entries up by record and by time.
-CREATE INDEX IF NOT EXISTS change_log_at ON change_log(at);
+-- The deleted-records view lists soft-deleted records newest first; few records are deleted,
+-- so partial indexes keep that cheap however large the tables grow.
+CREATE INDEX IF NOT EXISTS move_deleted ON move(deleted_at) WHERE deleted_at IS NOT NULL;
+CREATE INDEX IF NOT EXISTS night_audit_deleted ON night_audit(deleted_at)
+    WHERE deleted_at IS NOT NULL;
+CREATE INDEX IF NOT EXISTS review_deleted ON review(deleted_at) WHERE deleted_at IS NOT NULL;
+CREATE INDEX IF NOT EXISTS toc_deleted ON toc(deleted_at) WHERE deleted_at IS NOT NULL;
+CREATE INDEX IF NOT EXISTS experience_deleted ON experience(deleted_at)
+    WHERE deleted_at IS NOT NULL;

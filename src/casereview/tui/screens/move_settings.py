@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -13,6 +14,7 @@ from casereview.domain.reference import parse_reference_code
 from casereview.domain.validation import NightWindow
 from casereview.domain.values import parse_bool
 from casereview.storage.moves import set_night_window
+from casereview.storage.errors import DatabaseError
 from casereview.storage.reference import save_reason
 
 
@@ -77,7 +79,11 @@ class MoveSettingsScreen(Screen):
         if window.start == window.end:
             problem.update("[red]the window must not start and end at the same time[/red]")
             return
-        changed = set_night_window(self.app.db, start, end, self.app.user)
+        try:
+            changed = set_night_window(self.app.db, start, end, self.app.user)
+        except DatabaseError as exc:  # read-only or full disk: keep what was typed
+            problem.update(f"[red]Not saved: {escape(str(exc))}[/red]")
+            return
         problem.update(f"[green]Night window is now {window.label()}; {changed} stored moves "
                        "rechecked.[/green]")
 
@@ -103,7 +109,11 @@ class MoveSettingsScreen(Screen):
             problem.update("[red]clinical: answer y or n (clinical moves are left out of the "
                            "non-clinical measures)[/red]")
             return
-        save_reason(self.app.db, code, label, clinical, self.app.user)
+        try:
+            save_reason(self.app.db, code, label, clinical, self.app.user)
+        except DatabaseError as exc:  # read-only or full disk: keep what was typed
+            problem.update(f"[red]Not saved: {escape(str(exc))}[/red]")
+            return
         problem.update(f"[green]Saved reason {code}.[/green]")
         for field_id in ("reason_code", "reason_label", "reason_clinical"):
             self.query_one(f"#{field_id}", Input).value = ""

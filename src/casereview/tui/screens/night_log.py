@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,6 +16,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Sta
 from casereview.domain.move import Move, NightAudit
 from casereview.domain.validation import Context, RecordInvalid, validate
 from casereview.domain.values import format_nhs_number, format_uk_date, parse_date, parse_time
+from casereview.storage.errors import DatabaseError
 from casereview.storage.moves import (
     NightAlreadyClosed,
     close_night,
@@ -262,7 +264,7 @@ class NightLogScreen(Screen):
         try:
             record_id = save_move(self.app.db, move, self.app.user, self.editing_id)
         except Exception as exc:  # storage failure: keep what was typed, say why
-            self.show_message(f"Not saved: {exc}", "error")
+            self.show_message(f"Not saved: {escape(str(exc))}", "error")
             return
         verb = "Updated" if self.editing_id else "Saved"
         self.show_message(
@@ -351,7 +353,11 @@ class NightLogScreen(Screen):
 
         def done(confirmed: bool | None) -> None:
             if confirmed:
-                soft_delete(self.app.db, "move", record_id, self.app.user)
+                try:
+                    soft_delete(self.app.db, "move", record_id, self.app.user)
+                except DatabaseError as exc:
+                    self.show_message(f"Not deleted: {escape(str(exc))}", "error")
+                    return
                 self.show_message(f"Deleted move {record_id} (it can be restored).", "ok")
                 self.refresh_night()
 
@@ -388,8 +394,8 @@ class NightLogScreen(Screen):
                 audit = validate(NightAudit, {"site_code": site, "audit_night": night.isoformat(),
                                               "audited_by": audited_by}, self.app.context())
                 close_night(self.app.db, audit, self.app.user)
-            except (RecordInvalid, NightAlreadyClosed) as exc:
-                self.show_message(f"Night not closed: {exc}", "error")
+            except (RecordInvalid, NightAlreadyClosed, DatabaseError) as exc:
+                self.show_message(f"Night not closed: {escape(str(exc))}", "error")
                 return
             self.show_message(f"Closed the night of {when} at {site} ({kind}).", "ok")
             self.refresh_night()

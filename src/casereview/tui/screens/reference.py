@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,6 +13,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 from casereview.domain.reference import Ward, WardEntry
 from casereview.domain.validation import RecordInvalid, validate
 from casereview.storage.reference import save_site, save_ward
+from casereview.storage.errors import DatabaseError
 from casereview.tui.widgets.code_input import CodeInput
 
 
@@ -84,7 +86,11 @@ class ReferenceScreen(Screen):
             problem.update("site name: is required")
             self.query_one("#site_name", Input).focus()
             return
-        save_site(self.app.db, code, name.strip(), self.app.user)
+        try:
+            save_site(self.app.db, code, name.strip(), self.app.user)
+        except DatabaseError as exc:  # read-only or full disk: keep what was typed
+            problem.update(f"[red]Not saved: {escape(str(exc))}[/red]")
+            return
         problem.update(f"[green]Saved site {code}.[/green]")
         self.query_one("#site_code", Input).value = ""
         self.query_one("#site_name", Input).value = ""
@@ -116,8 +122,12 @@ class ReferenceScreen(Screen):
             problem.update(f"ward_code: {entry.ward_code} is already on site "
                            f"{existing.site_code}; ward codes are unique across sites")
             return
-        save_ward(self.app.db, Ward(entry.ward_code, entry.ward_name, entry.site_code,
-                                    bool(entry.older_adults)), self.app.user)
+        try:
+            save_ward(self.app.db, Ward(entry.ward_code, entry.ward_name, entry.site_code,
+                                        bool(entry.older_adults)), self.app.user)
+        except DatabaseError as exc:  # read-only or full disk: keep what was typed
+            problem.update(f"[red]Not saved: {escape(str(exc))}[/red]")
+            return
         problem.update(f"[green]Saved ward {entry.ward_code}.[/green]")
         for field_id in ("ward_code", "ward_name", "older_adults"):
             self.query_one(f"#{field_id}", Input).value = ""
