@@ -343,3 +343,60 @@ async def test_closing_a_night_on_a_full_disk_is_a_message(ref_db, db_path, full
         assert isinstance(screen, NightLogScreen)
         message = _text(screen, "#message")
         assert "Night not closed" in message and "the disk is full" in message
+
+
+# --- text that looks like markup is shown as typed -------------------------------------------
+
+MARKUP = "[/b] [red]=1+1"
+
+
+async def test_text_that_looks_like_markup_never_breaks_a_screen(ref_db, ctx, db_path):
+    """Square brackets typed by a person are text, not styling: the night log, its problems,
+    the history and the deleted list all show them as typed."""
+    app = create_app(db_path, "nurse", clock=lambda: NOW)
+    async with app.run_test(size=(130, 45)) as pilot:
+        await pilot.press("n")
+        await pilot.pause()
+        screen = app.screen
+        screen.query_one("#time", Input).value = "23:15"
+        screen.query_one("#from_ward", Input).value = "A1"
+        screen.query_one("#to_ward", Input).value = "[/i]"
+        screen.query_one("#reason", Input).value = "CAPACITY"
+        screen.query_one("#patient_ref", Input).value = "[/b]x"
+        screen.query_one("#notes", Input).value = MARKUP
+        screen.query_one("#notes", Input).focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "'[/b]x' is not a patient reference" in _text(screen, "#patient_ref-problem")
+        assert screen.query_one("#notes", Input).value == MARKUP  # kept
+        screen.query_one("#to_ward", Input).value = "A2"
+        screen.query_one("#patient_ref", Input).value = ""
+        screen.query_one("#authorised_by", Input).value = "[b]Okafor"
+        screen.query_one("#notes", Input).focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        table = screen.query_one("#moves", DataTable)
+        assert table.row_count == 1
+        assert MARKUP in _cells(table, 0)
+        record_id = ref_db.conn.execute("SELECT id FROM move").fetchone()[0]
+        records.soft_delete(ref_db, "move", record_id, "[/u]nurse", reason=MARKUP)
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("x")
+        await pilot.pause()
+        deleted = app.screen.query_one("#deleted", DataTable)
+        assert _cells(deleted, 0)[1] == "[/u]nurse" and _cells(deleted, 0)[5] == MARKUP
+        await pilot.press("enter")
+        await pilot.pause()
+        history = app.screen
+        assert isinstance(history, HistoryScreen)
+        entries = history.query_one("#entries", DataTable)
+        assert MARKUP in _cells(entries, 1)[4]  # deleted: <reason>
+        await pilot.press("down")
+        await pilot.pause()
+        assert MARKUP in _text(history, "#detail")
+        await pilot.press("escape", "r")
+        await pilot.pause()
+        await pilot.press("enter")  # the confirmation quotes the record as typed
+        await pilot.pause()
+        assert "Restored move" in _text(app.screen, "#message")

@@ -34,9 +34,10 @@ def env() -> dict[str, str]:
     return out
 
 
-def run_cli(*args: str, **kwargs) -> subprocess.CompletedProcess:
+def run_cli(*args: str, timeout: float = 300, **kwargs) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "casereview", *args], env=env(),
-                          capture_output=True, text=True, timeout=300, **kwargs)
+                          capture_output=True, text=True, timeout=timeout,
+                          stdin=subprocess.DEVNULL, **kwargs)
 
 
 def raw_connection(path: Path) -> sqlite3.Connection:

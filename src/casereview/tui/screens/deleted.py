@@ -3,6 +3,7 @@ who deleted it and why; restore one, or open its history."""
 
 from __future__ import annotations
 
+from rich.markup import escape
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -142,11 +143,11 @@ class DeletedScreen(Screen):
                 restore(self.app.db, record.record_type, record.id, self.app.user)
             except (RestoreRefused, RecordNotFound, DatabaseError) as exc:
                 # e.g. a read-only database or a full disk: say so, keep the list as it was.
-                self.show_message(f"Not restored: {exc}", "error")
+                self.show_message(f"Not restored: {escape(str(exc))}", "error")
                 return
             self.reload()
-            self.show_message(f"Restored {name} ({record.description}); it counts in the "
+            self.show_message(f"Restored {name} ({escape(record.description)}); it counts in the "
                               "measures again. The change log records who restored it.", "ok")
 
-        self.app.push_screen(Confirm(f"Restore {name}?\n{record.description}\nIt will count in "
-                                     "every measure again."), done)
+        self.app.push_screen(Confirm(f"Restore {name}?\n{escape(record.description)}\nIt will "
+                                     "count in every measure again."), done)

@@ -93,12 +93,14 @@ class HistoryScreen(Screen):
         self._reset()
         self.showing_record = (record_type, record_id)
         if not entries:
-            self.show_message(f"No change-log entries for {record_type} {record_id}.",
+            self.show_message(f"No change-log entries for {escape(record_type)} "
+                              f"{escape(record_id)}.",
                               "warning")
             return
         self._add(entries)
         back = "" if self.start[0] else " Escape: back to the latest changes."
-        self.show_message(f"History of {record_type} {record_id}: {len(entries)} entr"
+        self.show_message(f"History of {escape(record_type)} {escape(record_id)}: "
+                          f"{len(entries)} entr"
                           f"{'ies' if len(entries) != 1 else 'y'}, oldest first.{back}")
 
     def show_latest(self) -> None:

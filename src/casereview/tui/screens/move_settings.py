@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.markup import escape
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -62,7 +63,7 @@ class MoveSettingsScreen(Screen):
         table = self.query_one("#reasons", DataTable)
         table.clear()
         for code, (label, clinical) in self.app.context().reference.reasons.items():
-            table.add_row(code, label, "yes" if clinical else "no (counts in the measures)",
+            table.add_row(code, Text(label), "yes" if clinical else "no (counts in the measures)",
                           key=code)
 
     @on(Input.Submitted, "#window_start, #window_end")
@@ -74,7 +75,7 @@ class MoveSettingsScreen(Screen):
         try:
             window = NightWindow.from_settings(start, end)
         except ValueError as exc:
-            problem.update(f"[red]{exc}[/red]")
+            problem.update(f"[red]{escape(str(exc))}[/red]")
             return
         if window.start == window.end:
             problem.update("[red]the window must not start and end at the same time[/red]")
@@ -94,7 +95,7 @@ class MoveSettingsScreen(Screen):
         try:
             code = parse_reference_code(self.query_one("#reason_code", Input).value)
         except ValueError as exc:
-            problem.update(f"[red]code: {exc}[/red]")
+            problem.update(f"[red]code: {escape(str(exc))}[/red]")
             return
         label = self.query_one("#reason_label", Input).value.strip()
         if not label:
@@ -103,7 +104,7 @@ class MoveSettingsScreen(Screen):
         try:
             clinical = parse_bool(self.query_one("#reason_clinical", Input).value)
         except ValueError as exc:
-            problem.update(f"[red]clinical: {exc}[/red]")
+            problem.update(f"[red]clinical: {escape(str(exc))}[/red]")
             return
         if clinical is None:
             problem.update("[red]clinical: answer y or n (clinical moves are left out of the "

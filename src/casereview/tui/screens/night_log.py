@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from rich.markup import escape
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -160,7 +161,7 @@ class NightLogScreen(Screen):
         status = night_status(self.app.db, site, self.night)
         night_text = f"{self.night:%a} {format_uk_date(self.night)}"
         if status.closed:
-            closed = (f"[green]closed[/green] by {status.audited_by}"
+            closed = (f"[green]closed[/green] by {escape(status.audited_by or '')}"
                       + (" (nil return)" if status.moves == 0 else ""))
         else:
             closed = "[yellow]not closed[/yellow] (F2 to close)"
@@ -169,13 +170,15 @@ class NightLogScreen(Screen):
         reasons = context.reference.reasons
         for row in moves_for_night(self.app.db, site, self.night):
             clinical = reasons.get(row["reason"], ("", False))[1]
+            # Typed text goes in as Text, never as markup: "[/b]" in a note is just text.
             table.add_row(
                 row["moved_at"][11:16], row["from_ward"], row["to_ward"],
                 row["reason"] + (" (clinical)" if clinical else ""),
                 _text(row["move_number"]), _text(row["age"]), _yes_no(row["dementia"]),
-                row["authorised_by"] or "[red]not recorded[/red]", _yes_no(row["informed"]),
-                format_nhs_number(row["patient_ref"]) if row["patient_ref"] else "",
-                row["notes"] or "", key=str(row["id"]),
+                Text(row["authorised_by"]) if row["authorised_by"]
+                else "[red]not recorded[/red]", _yes_no(row["informed"]),
+                Text(format_nhs_number(row["patient_ref"]) if row["patient_ref"] else ""),
+                Text(row["notes"] or ""), key=str(row["id"]),
             )
 
     @on(Select.Changed, "#site")
@@ -189,7 +192,7 @@ class NightLogScreen(Screen):
         try:
             night = parse_date(event.value, today=self.app.now().date())
         except ValueError as exc:
-            self.show_message(f"Night: {exc}", "error")
+            self.show_message(f"Night: {escape(str(exc))}", "error")
             return
         self.set_night(night)
         self.query_one("#time", Input).focus()
@@ -208,7 +211,8 @@ class NightLogScreen(Screen):
     @on(Input.Changed)
     def _changed(self, event: Input.Changed) -> None:
         if isinstance(event.input, CodeInput):
-            self.query_one(f"#{event.input.id}-hint", Static).update(event.input.hint())
+            self.query_one(f"#{event.input.id}-hint", Static).update(
+                escape(event.input.hint()))
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
@@ -280,13 +284,13 @@ class NightLogScreen(Screen):
         for name, message in problems.items():
             target = name if self._has_field(name) else None
             if target:
-                self.query_one(f"#{target}-problem", Static).update(message)
+                self.query_one(f"#{target}-problem", Static).update(escape(message))
                 first = first or target
         other = [f"{n}: {m}" for n, m in problems.items() if not self._has_field(n)]
         count = len(problems)
         summary = f"Not saved: {count} problem{'s' if count != 1 else ''}."
         if other:
-            summary += " " + "; ".join(other)
+            summary += " " + escape("; ".join(other))
         self.show_message(summary, "error")
         if first:
             self.query_one(f"#{first}", Input).focus()
@@ -381,7 +385,7 @@ class NightLogScreen(Screen):
         when = format_uk_date(self.night)
         if status.closed:
             self.show_message(f"The night of {when} at {self.site} is already closed (by "
-                              f"{status.audited_by}).", "warning")
+                              f"{escape(status.audited_by or '')}).", "warning")
             return
         kind = ("[b]nil return[/b]: no moves were logged" if status.moves == 0
                 else f"{status.moves} move{'s' if status.moves != 1 else ''} logged")

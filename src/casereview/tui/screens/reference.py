@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.markup import escape
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -63,8 +64,8 @@ class ReferenceScreen(Screen):
         table = self.query_one("#wards", DataTable)
         table.clear()
         for ward in reference.wards.values():
-            table.add_row(ward.ward_code, ward.ward_name,
-                          f"{ward.site_code} {reference.sites.get(ward.site_code, '')}",
+            table.add_row(ward.ward_code, Text(ward.ward_name),
+                          Text(f"{ward.site_code} {reference.sites.get(ward.site_code, '')}"),
                           "yes" if ward.older_adults else "no", key=ward.ward_code)
         self.query_one("#ward-count", Label).update(
             f" {len(reference.sites)} sites, {len(reference.wards)} wards")
@@ -80,7 +81,7 @@ class ReferenceScreen(Screen):
 
             code = parse_reference_code(code)
         except ValueError as exc:
-            problem.update(f"site code: {exc}")
+            problem.update(f"site code: {escape(str(exc))}")
             return
         if not name.strip():
             problem.update("site name: is required")
@@ -112,7 +113,7 @@ class ReferenceScreen(Screen):
         try:
             entry = validate(WardEntry, raw, context)
         except RecordInvalid as exc:
-            problem.update("; ".join(str(p) for p in exc.problems))
+            problem.update(escape("; ".join(str(p) for p in exc.problems)))
             return
         if entry.site_code not in context.reference.sites:
             problem.update(f"site_code: '{entry.site_code}' is not a known site; add it above")
