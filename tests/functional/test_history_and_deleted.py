@@ -1,4 +1,4 @@
-"""The history view (h) and the deleted-records view (x), driven through Pilot; and storage
+"""The history view (h) and the deleted-records view (d), driven through Pilot; and storage
 failures (read-only database, full disk) shown as messages in the app, keeping what was
 typed."""
 
@@ -128,13 +128,13 @@ async def test_latest_changes_are_paged_from_the_store(ref_db, ctx, db_path):
         assert table.row_count == total
 
 
-async def test_x_lists_deleted_records_and_r_restores_one(ref_db, ctx, db_path):
+async def test_d_lists_deleted_records_and_r_restores_one(ref_db, ctx, db_path):
     keep = _save(ref_db, ctx, 4)
     gone = _save(ref_db, ctx, 5)
     records.soft_delete(ref_db, "move", gone, "nurse", reason="entered twice")
     app = create_app(db_path, "lead", clock=lambda: NOW)
     async with app.run_test(size=(130, 40)) as pilot:
-        await pilot.press("x")
+        await pilot.press("d")
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, DeletedScreen)
@@ -162,7 +162,7 @@ async def test_escape_at_the_confirmation_restores_nothing(ref_db, ctx, db_path)
     records.soft_delete(ref_db, "move", gone, "nurse")
     app = create_app(db_path, "lead", clock=lambda: NOW)
     async with app.run_test(size=(130, 40)) as pilot:
-        await pilot.press("x")
+        await pilot.press("d")
         await pilot.pause()
         await pilot.press("r")
         await pilot.pause()
@@ -177,7 +177,7 @@ async def test_enter_on_a_deleted_record_opens_its_history(ref_db, ctx, db_path)
     records.soft_delete(ref_db, "move", gone, "nurse", reason="wrong patient")
     app = create_app(db_path, "lead", clock=lambda: NOW)
     async with app.run_test(size=(130, 40)) as pilot:
-        await pilot.press("x")
+        await pilot.press("d")
         await pilot.pause()
         await pilot.press("enter")
         await pilot.pause()
@@ -204,7 +204,7 @@ async def test_a_restore_that_would_make_a_second_night_return_is_refused(ref_db
     close_night(ref_db, audit("L. Byrne"), "night team")
     app = create_app(db_path, "lead", clock=lambda: NOW)
     async with app.run_test(size=(130, 40)) as pilot:
-        await pilot.press("x")
+        await pilot.press("d")
         await pilot.pause()
         await pilot.press("r")
         await pilot.pause()
@@ -295,7 +295,7 @@ async def test_a_restore_that_cannot_be_written_is_a_message(ref_db, ctx, db_pat
     request.getfixturevalue(failure)
     app = create_app(db_path, "lead", clock=lambda: NOW)
     async with app.run_test(size=(130, 40)) as pilot:
-        await pilot.press("x")
+        await pilot.press("d")
         await pilot.pause()
         await pilot.press("r")
         await pilot.pause()
@@ -382,7 +382,7 @@ async def test_text_that_looks_like_markup_never_breaks_a_screen(ref_db, ctx, db
         records.soft_delete(ref_db, "move", record_id, "[/u]nurse", reason=MARKUP)
         await pilot.press("escape")
         await pilot.pause()
-        await pilot.press("x")
+        await pilot.press("d")
         await pilot.pause()
         deleted = app.screen.query_one("#deleted", DataTable)
         assert _cells(deleted, 0)[1] == "[/u]nurse" and _cells(deleted, 0)[5] == MARKUP

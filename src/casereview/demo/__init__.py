@@ -40,9 +40,10 @@ Generator = Callable[[DemoPlan], None]
 
 
 def _generators() -> list[tuple[str, Generator]]:
-    from casereview.demo import moves, reference
+    from casereview.demo import experience, moves, reference
 
-    return [("reference data", reference.generate), ("ward moves", moves.generate)]
+    return [("reference data", reference.generate), ("ward moves", moves.generate),
+            ("patient-experience samples", experience.generate)]
 
 
 def build_demo(path: Path, *, weeks: int = 26, now: datetime | None = None, seed: int = 2026,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
+from casereview.domain.experience import Experience
 from casereview.domain.move import Move, NightAudit
 from casereview.domain.reference import WardEntry
 from casereview.domain.validation import Context, validate
@@ -111,4 +112,21 @@ WARDS = ImportKind("wards", ("site_code", "site_name", "ward_code", "ward_name",
                    _check_ward)
 
 
-KINDS: dict[str, ImportKind] = {k.name: k for k in (WARDS, MOVES, NIGHTS)}
+# --- experience -----------------------------------------------------------------------------
+
+EXPERIENCE_COLUMNS = ("sample_date", "site_code", "ward_code", "collected_by", "patient_ref",
+                      "age", "dementia", "proxy", "fft", "dignity", "involved",
+                      "moved_at_night", "discharge_info", "themes", "comment")
+
+
+def _write_experience(conn: sqlite3.Connection, samples: list[Experience], user: str,
+                      at: str) -> int:
+    return insert_many(conn, "experience", [s.to_row() for s in samples], user, at)
+
+
+EXPERIENCE = ImportKind("experience", EXPERIENCE_COLUMNS,
+                        ("sample_date", "site_code", "ward_code", "collected_by", "fft"),
+                        _build(Experience), _write_experience)
+
+
+KINDS: dict[str, ImportKind] = {k.name: k for k in (WARDS, MOVES, NIGHTS, EXPERIENCE)}

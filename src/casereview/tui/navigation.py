@@ -20,6 +20,9 @@ class Destination:
 def destinations() -> list[Destination]:
     # Imported here so that importing the app does not import every screen.
     from casereview.tui.screens.deleted import DeletedScreen
+    from casereview.tui.screens.experience_entry import ExperienceEntryScreen
+    from casereview.tui.screens.experience_grid import ExperienceGridScreen
+    from casereview.tui.screens.experience_list import ExperienceListScreen
     from casereview.tui.screens.history import HistoryScreen
     from casereview.tui.screens.move_settings import MoveSettingsScreen
     from casereview.tui.screens.night_log import NightLogScreen
@@ -28,12 +31,18 @@ def destinations() -> list[Destination]:
     return [
         Destination("n", "Night log", "Log tonight's ward moves and close the night",
                     NightLogScreen),
+        Destination("e", "Experience entry", "Type in patient-experience samples, one key per "
+                    "answer", ExperienceEntryScreen),
+        Destination("x", "Experience samples", "Samples and comments by ward, week, answer "
+                    "and theme", ExperienceListScreen),
+        Destination("g", "Experience grid", "Samples per older-adult ward per week against "
+                    "the target", ExperienceGridScreen),
         Destination("w", "Sites and wards", "Reference data: sites and their wards",
                     ReferenceScreen),
         Destination("m", "Move reasons and night window",
                     "Which reasons are clinical; the out-of-hours window", MoveSettingsScreen),
         Destination("h", "History", "Who changed what and when: any record's change log",
                     HistoryScreen),
-        Destination("x", "Deleted records", "Deleted records of every kind; restore one",
+        Destination("d", "Deleted records", "Deleted records of every kind; restore one",
                     DeletedScreen),
     ]

@@ -28,6 +28,22 @@ on one edits it, Delete removes it. Escape while editing stops editing without s
 Times are typed HH:MM. A time from 22:00 belongs to the night's first evening; a time before
 07:00 to the next morning. Wards and reasons take type-ahead: type part of the code or the
 name (e.g. `eld1`, `cap`), and the match is shown beside the field.
+
+## Patient experience
+
+| key | does |
+|---|---|
+| 1-5, 0 | overall experience (FFT): very good ... very poor, 0 don't know |
+| a / s / n | dignity: always, sometimes, no |
+| d / s / n / x | involved in decisions: definitely, to some extent, no, not applicable |
+| y / n / d | moved ward at night: yes, no, don't know |
+| y / n / t / x | discharge information: yes, no, not yet, not applicable |
+| Backspace | clear the answer of the question under the cursor |
+
+Each answer key moves on to the next question; Enter saves the sample and starts the next
+one for the same ward, date and collector. Themes take type-ahead, several at once with a
+space between (`noise food`). In the samples list the week is typed as `2026-W47` or as any
+date in it. In the grid, Enter on a cell lists that ward's samples for the week.
 """
 
 

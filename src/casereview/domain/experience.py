@@ -1,0 +1,203 @@
+"""The patient-experience sample (SPEC 4.5) and the weekly sample target.
+
+On every ward supporting older adults, staff or volunteers ask patients (five a week by
+default) about their experience. One sample is one patient's (or their carer's) answers.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
+
+from casereview.domain.validation import ctx_of, optional, required
+from casereview.domain.values import (
+    normalise_code,
+    parse_age,
+    parse_bool,
+    parse_code_list,
+    parse_date,
+    parse_int,
+    parse_patient_ref,
+)
+
+# The coded answers, in the order they are offered, with the words a person reads.
+FFT = {
+    "VERY_GOOD": "Very good",
+    "GOOD": "Good",
+    "NEITHER": "Neither good nor poor",
+    "POOR": "Poor",
+    "VERY_POOR": "Very poor",
+    "DONT_KNOW": "Don't know",
+}
+DIGNITY = {"ALWAYS": "Yes, always", "SOMETIMES": "Yes, sometimes", "NO": "No"}
+INVOLVED = {
+    "DEFINITELY": "Yes, definitely",
+    "SOME_EXTENT": "Yes, to some extent",
+    "NO": "No",
+    "NOT_APPLICABLE": "Not applicable",
+}
+MOVED_AT_NIGHT = {"YES": "Yes", "NO": "No", "DONT_KNOW": "Don't know"}
+DISCHARGE_INFO = {
+    "YES": "Yes",
+    "NO": "No",
+    "NOT_YET": "Not yet",
+    "NOT_APPLICABLE": "Not applicable",
+}
+
+# Every coded question: field -> (answers, the question as asked, answer required).
+QUESTIONS: dict[str, tuple[dict[str, str], str, bool]] = {
+    "fft": (FFT, "Overall, how was your experience of our service?", True),
+    "dignity": (DIGNITY, "Were you treated with dignity and respect?", False),
+    "involved": (INVOLVED, "Were you involved in decisions about your care and discharge?",
+                 False),
+    "moved_at_night": (MOVED_AT_NIGHT, "Were you moved to another ward at night?", False),
+    "discharge_info": (DISCHARGE_INFO, "Have you been given information about your discharge?",
+                       False),
+}
+
+FFT_POSITIVE = ("VERY_GOOD", "GOOD")
+FFT_NEGATIVE = ("POOR", "VERY_POOR")
+
+DEFAULT_WEEKLY_TARGET = 5
+WEEKLY_TARGET_SETTING = "experience_weekly_target"
+
+_SEPARATORS = re.compile(r"[\s\-]+")
+
+
+def parse_answer(value: object, answers: dict[str, str]) -> str:
+    """One coded answer. Codes are matched whatever their case, and with spaces or hyphens for
+    the underscores and without the apostrophe ("don't know" is DONT_KNOW); nothing else is
+    guessed, so a file with a made-up answer fails loudly."""
+    text = str(value).strip()
+    code = _SEPARATORS.sub("_", text.replace("'", "").replace("\u2019", "")).upper()
+    if code not in answers:
+        raise ValueError(f"'{text}' is not one of {', '.join(answers)}")
+    return code
+
+
+def parse_weekly_target(value: object) -> int:
+    """The weekly number of samples per older-adult ward: a whole number, at least 1."""
+    return parse_int(required(value), minimum=1, maximum=1000)
+
+
+class Experience(BaseModel):
+    """One patient-experience sample. Built from raw values with
+    ``validate(Experience, data, context)``."""
+
+    model_config = ConfigDict(validate_default=True, extra="forbid")
+
+    sample_date: date | None = None
+    site_code: str | None = None
+    ward_code: str | None = None
+    collected_by: str | None = None
+    patient_ref: str | None = None
+    age: int | None = None
+    dementia: bool | None = None
+    proxy: bool | None = None
+    fft: str | None = None
+    dignity: str | None = None
+    involved: str | None = None
+    moved_at_night: str | None = None
+    discharge_info: str | None = None
+    themes: list[str] = []
+    comment: str | None = None
+
+    @field_validator("sample_date", mode="before")
+    @classmethod
+    def _sample_date(cls, value, info: ValidationInfo):
+        return parse_date(required(value), today=ctx_of(info).today)
+
+    @field_validator("site_code", mode="before")
+    @classmethod
+    def _site(cls, value, info: ValidationInfo):
+        code = normalise_code(required(value))
+        if code not in ctx_of(info).reference.sites:
+            raise ValueError(f"'{code}' is not a known site")
+        return code
+
+    @field_validator("ward_code", mode="before")
+    @classmethod
+    def _ward(cls, value, info: ValidationInfo):
+        code = normalise_code(required(value))
+        ward = ctx_of(info).reference.wards.get(code)
+        if ward is None:
+            raise ValueError(f"'{code}' is not a known ward")
+        site = info.data.get("site_code")
+        if site and ward.site_code != site:
+            raise ValueError(f"ward {code} is on site {ward.site_code}, not on {site}")
+        return code
+
+    @field_validator("collected_by", mode="before")
+    @classmethod
+    def _collected_by(cls, value):
+        return required(value)
+
+    @field_validator("patient_ref", mode="before")
+    @classmethod
+    def _patient_ref(cls, value):
+        value = optional(value)
+        return None if value is None else parse_patient_ref(value)
+
+    @field_validator("age", mode="before")
+    @classmethod
+    def _age(cls, value):
+        value = optional(value)
+        return None if value is None else parse_age(value)
+
+    @field_validator("dementia", "proxy", mode="before")
+    @classmethod
+    def _bool(cls, value):
+        return parse_bool(optional(value))
+
+    @field_validator("fft", "dignity", "involved", "moved_at_night", "discharge_info",
+                     mode="before")
+    @classmethod
+    def _answer(cls, value, info: ValidationInfo):
+        answers, _, is_required = QUESTIONS[info.field_name]
+        if is_required:
+            value = required(value)
+        else:
+            value = optional(value)
+            if value is None:
+                return None
+        return parse_answer(value, answers)
+
+    @field_validator("themes", mode="before")
+    @classmethod
+    def _themes(cls, value, info: ValidationInfo):
+        codes = parse_code_list(optional(value))
+        known = ctx_of(info).reference.experience_themes
+        unknown = [c for c in codes if c not in known]
+        if unknown:
+            listed = ", ".join(f"'{c}'" for c in unknown)
+            noun = "is not a known theme" if len(unknown) == 1 else "are not known themes"
+            raise ValueError(f"{listed} {noun} (themes: {', '.join(known) or 'none set up'})")
+        return codes
+
+    @field_validator("comment", mode="before")
+    @classmethod
+    def _comment(cls, value):
+        return optional(value)
+
+    def to_row(self) -> dict:
+        """The stored columns."""
+        assert self.sample_date is not None
+        return {
+            "sample_date": self.sample_date.isoformat(),
+            "site_code": self.site_code,
+            "ward_code": self.ward_code,
+            "collected_by": self.collected_by,
+            "patient_ref": self.patient_ref,
+            "age": self.age,
+            "dementia": None if self.dementia is None else int(self.dementia),
+            "proxy": None if self.proxy is None else int(self.proxy),
+            "fft": self.fft,
+            "dignity": self.dignity,
+            "involved": self.involved,
+            "moved_at_night": self.moved_at_night,
+            "discharge_info": self.discharge_info,
+            "themes": ";".join(self.themes),
+            "comment": self.comment,
+        }

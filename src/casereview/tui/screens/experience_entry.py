@@ -1,0 +1,469 @@
+"""Patient-experience entry: samples collected at the bedside, typed in later, many at a time.
+
+Every coded answer takes one key (the form moves on to the next question by itself); Enter
+saves and starts the next sample for the same ward, date and collector. The line under the
+ward says how far the ward is towards this week's target."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, Horizontal, Vertical
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import DataTable, Footer, Header, Input, Label, Static
+
+from casereview.domain.experience import (
+    DIGNITY,
+    DISCHARGE_INFO,
+    FFT,
+    INVOLVED,
+    MOVED_AT_NIGHT,
+    Experience,
+)
+from casereview.domain.validation import RecordInvalid, validate
+from casereview.domain.values import format_nhs_number, format_uk_date, parse_date
+from casereview.metrics.periods import week_of
+from casereview.storage.experience import (
+    SampleFilter,
+    list_samples,
+    save_experience,
+    weekly_target,
+)
+from casereview.storage.records import soft_delete
+from casereview.tui.widgets.answer_keys import AnswerKeys, Choice
+from casereview.tui.widgets.code_input import CodeInput
+from casereview.tui.widgets.code_list_input import CodeListInput
+from casereview.tui.widgets.dialogs import Confirm
+
+
+def _choices(answers: dict[str, str], keys: str) -> list[Choice]:
+    return [Choice(key, code, answers[code]) for key, code in zip(keys, answers, strict=True)]
+
+
+# The single key for each answer, in the order of the SPEC's code lists.
+ANSWER_KEYS: dict[str, list[Choice]] = {
+    "fft": _choices(dict(FFT, NEITHER="Neither"), "123450"),
+    "dignity": _choices(DIGNITY, "asn"),
+    "involved": _choices(INVOLVED, "dsnx"),
+    "moved_at_night": _choices(MOVED_AT_NIGHT, "ynd"),
+    "discharge_info": _choices(DISCHARGE_INFO, "yntx"),
+}
+YES_NO = [Choice("y", "YES", "Yes"), Choice("n", "NO", "No")]
+
+QUESTION_LABELS = {
+    "fft": "Overall experience (FFT)",
+    "dignity": "Dignity and respect",
+    "involved": "Involved in decisions",
+    "moved_at_night": "Moved ward at night",
+    "discharge_info": "Discharge information",
+    "proxy": "Answered by carer",
+    "dementia": "Dementia",
+}
+CODED = ("fft", "dignity", "involved", "moved_at_night", "discharge_info")
+FLAGS = ("proxy", "dementia")
+TEXT_FIELDS = ("patient_ref", "age", "themes", "comment")
+STICKY = ("sample_date", "ward_code", "collected_by")
+
+
+def week_status(samples: int, target: int, ward: str, monday: date, today: date) -> str:
+    """The line under the ward: how the ward stands against this week's target."""
+    week = week_of(monday)
+    span = f"{week.label} ({format_uk_date(week.start)} - {format_uk_date(week.end)})"
+    shown = f"[b]{ward}[/b], {span}: [b]{samples} of {target}[/b] samples"
+    if samples >= target:
+        return shown + "  [green]target met[/green]"
+    if week.end < today:
+        return shown + f"  [red]missed the target by {target - samples}[/red]"
+    return shown + f"  [yellow]{target - samples} still to collect[/yellow]"
+
+
+class ExperienceEntryScreen(Screen):
+    DEFAULT_CSS = """
+    ExperienceEntryScreen #sticky { grid-size: 3; grid-columns: 20 1fr 1fr; grid-gutter: 0 2;
+                                     height: auto; padding: 0 1; }
+    ExperienceEntryScreen #patient { grid-size: 4; grid-columns: 1fr 10 1fr 1fr;
+                                      grid-gutter: 0 2; height: auto; padding: 0 1; }
+    ExperienceEntryScreen .field { height: auto; }
+    ExperienceEntryScreen .field Label, ExperienceEntryScreen .question Label {
+        color: $text-muted; }
+    ExperienceEntryScreen .hint { height: auto; color: $text-muted; }
+    ExperienceEntryScreen .problem { height: auto; color: $error; padding: 0 1; display: none; }
+    ExperienceEntryScreen .problem.-shown { display: block; }
+    ExperienceEntryScreen #week-status { height: 1; padding: 0 2; margin-bottom: 1; }
+    ExperienceEntryScreen .question { height: 1; padding: 0 1; }
+    ExperienceEntryScreen .question Label { width: 26; }
+    ExperienceEntryScreen .wide { height: auto; padding: 0 1; }
+    ExperienceEntryScreen #message { height: auto; padding: 0 2; margin-top: 1; }
+    ExperienceEntryScreen #week-samples { height: 1fr; margin: 0 1; }
+    """
+
+    # on_mount chooses what to focus; the default would take the first field first.
+    AUTO_FOCUS = ""
+
+    BINDINGS = [
+        Binding("enter", "save", "Save"),
+        Binding("f3", "focus_samples", "Week's samples"),
+        Binding("f4", "new_ward", "Other ward"),
+        Binding("delete", "delete_sample", "Delete sample", show=False),
+        Binding("escape", "escape", "Back"),
+    ]
+
+    def __init__(self, *, ward_code: str | None = None, edit_id: int | None = None) -> None:
+        super().__init__()
+        self.start_ward = ward_code
+        self.start_edit = edit_id
+        self.editing_id: int | None = None
+
+    # --- layout ---------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Grid(id="sticky"):
+            yield self._field("sample_date", "Sample date", Input(
+                id="sample_date", placeholder="DD/MM/YYYY", compact=True))
+            yield self._field("ward_code", "Ward", CodeInput(
+                id="ward_code", placeholder="code or name, e.g. eld1", compact=True),
+                hint=True)
+            yield self._field("collected_by", "Collected by", Input(
+                id="collected_by", placeholder="who asked the patient", compact=True))
+        yield Static("", id="week-status")
+        for name in CODED:
+            with Horizontal(classes="question"):
+                yield Label(QUESTION_LABELS[name])
+                yield AnswerKeys(ANSWER_KEYS[name], id=name)
+            yield Static("", classes="problem", id=f"{name}-problem")
+        with Grid(id="patient"):
+            yield self._field("patient_ref", "Patient ref (optional)", Input(
+                id="patient_ref", placeholder="NHS or hospital no.", compact=True))
+            yield self._field("age", "Age", Input(id="age", placeholder="years", compact=True))
+            for name in FLAGS:
+                yield self._field(name, QUESTION_LABELS[name], AnswerKeys(YES_NO, id=name))
+        with Vertical(classes="wide"):
+            yield self._field("themes", "Themes (type part of each, space between)",
+                              CodeListInput(id="themes", placeholder="e.g. noise food",
+                                            compact=True), hint=True)
+            yield self._field("comment", "Comment, in the patient's words", Input(
+                id="comment", placeholder="optional", compact=True))
+        yield Static("", id="message")
+        yield DataTable(id="week-samples", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def _field(self, name: str, label: str, widget: Widget, hint: bool = False) -> Vertical:
+        parts: list[Widget] = [Label(label), widget]
+        if hint:
+            parts.append(Static("", classes="hint", id=f"{name}-hint"))
+        parts.append(Static("", classes="problem", id=f"{name}-problem"))
+        return Vertical(*parts, classes="field")
+
+    def on_mount(self) -> None:
+        self.title = "Patient experience: enter samples"
+        context = self.app.context()
+        self.query_one("#ward_code", CodeInput).set_choices(self._ward_choices())
+        self.query_one("#themes", CodeListInput).set_choices(
+            context.reference.experience_themes)
+        add_sample_columns(self.query_one("#week-samples", DataTable))
+        self.query_one("#sample_date", Input).value = self.app.now().date().strftime("%d/%m/%Y")
+        if self.start_ward:
+            self.query_one("#ward_code", CodeInput).value = self.start_ward
+        if not context.reference.wards:
+            self.show_message("[b]No wards yet.[/b] Add sites and wards first (Escape, then w), "
+                              "or import them: casereview import wards FILE", "warning")
+        if self.start_edit is not None:
+            self.load_sample(self.start_edit)
+        else:
+            self.refresh_week()
+            self.focus_first()
+            if context.reference.wards:
+                self.show_message("One key per answer (the form moves on by itself); [b]Enter[/b] "
+                                  "saves and starts the next sample for the same ward.")
+
+    def _ward_choices(self) -> dict[str, str]:
+        """Every ward, older-adult wards (those with a weekly target) first."""
+        wards = self.app.context().reference.wards.values()
+        ordered = sorted(wards, key=lambda w: (not w.older_adults, w.site_code, w.ward_code))
+        return {w.ward_code: w.ward_name + ("" if w.older_adults else " (no target)")
+                for w in ordered}
+
+    def focus_first(self) -> None:
+        """The first thing that needs typing: the ward, then the collector, then the answers."""
+        for name in STICKY[1:]:
+            widget = self.query_one(f"#{name}", Input)
+            if not widget.value.strip() or (isinstance(widget, CodeInput)
+                                             and widget.resolved()[0] is None):
+                widget.focus()
+                return
+        self.query_one("#fft", AnswerKeys).focus()
+
+    # --- the ward's week ------------------------------------------------------------------
+
+    def _ward(self) -> str | None:
+        return self.query_one("#ward_code", CodeInput).resolved()[0]
+
+    def _week_monday(self) -> date:
+        today = self.app.now().date()
+        try:
+            day = parse_date(self.query_one("#sample_date", Input).value, today=today)
+        except ValueError:
+            day = today
+        return day - timedelta(days=day.weekday())
+
+    def refresh_week(self) -> None:
+        """The status line and the list of the ward's samples in the sample date's week (a
+        week's samples for one ward are a handful, so one query fills the table)."""
+        ward = self._ward()
+        table = self.query_one("#week-samples", DataTable)
+        table.clear()
+        status = self.query_one("#week-status", Static)
+        if ward is None:
+            status.update("Choose a ward: the ward's samples for the week are listed below.")
+            return
+        monday = self._week_monday()
+        page = list_samples(self.app.db.conn, SampleFilter(ward_code=ward, week=monday),
+                            limit=500)
+        target = weekly_target(self.app.db.conn)
+        is_older = self.app.context().reference.wards[ward].older_adults
+        if is_older:
+            status.update(week_status(len(page.rows), target, ward, monday,
+                                      self.app.now().date()))
+        else:
+            status.update(f"[b]{ward}[/b] is not an older-adult ward: it has no weekly target "
+                          f"({len(page.rows)} samples in {week_of(monday).label}).")
+        for row in page.rows:
+            table.add_row(*sample_cells(row), key=str(row["id"]))
+
+    @on(Input.Changed, "#ward_code, #sample_date")
+    def _where_changed(self, event: Input.Changed) -> None:
+        if isinstance(event.input, CodeInput):
+            self.query_one("#ward_code-hint", Static).update(event.input.hint())
+        self.refresh_week()
+
+    @on(Input.Changed, "#themes")
+    def _themes_changed(self, event: Input.Changed) -> None:
+        self.query_one("#themes-hint", Static).update(
+            self.query_one("#themes", CodeListInput).hint())
+
+    # --- answering ------------------------------------------------------------------------
+
+    @on(AnswerKeys.Chosen)
+    def _chosen(self, event: AnswerKeys.Chosen) -> None:
+        self.set_problem(event.widget.id or "", "")
+        if event.value:
+            self.focus_next()
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_save()
+
+    def raw_values(self) -> dict[str, str]:
+        ward_input = self.query_one("#ward_code", CodeInput)
+        ward = ward_input.resolved()[0]
+        reference = self.app.context().reference
+        raw = {
+            "sample_date": self.query_one("#sample_date", Input).value,
+            "ward_code": ward_input.value_for_save(),
+            "site_code": reference.wards[ward].site_code if ward else "",
+            "collected_by": self.query_one("#collected_by", Input).value,
+            "patient_ref": self.query_one("#patient_ref", Input).value,
+            "age": self.query_one("#age", Input).value,
+            "themes": self.query_one("#themes", CodeListInput).value_for_save(),
+            "comment": self.query_one("#comment", Input).value,
+        }
+        for name in CODED:
+            raw[name] = self.query_one(f"#{name}", AnswerKeys).value
+        for name in FLAGS:
+            raw[name] = {"YES": "yes", "NO": "no"}.get(
+                self.query_one(f"#{name}", AnswerKeys).value, "")
+        return raw
+
+    def action_save(self) -> None:
+        if isinstance(self.focused, DataTable):
+            return  # Enter on the week's list edits a sample (RowSelected), it does not save
+        self.clear_problems()
+        raw = self.raw_values()
+        try:
+            sample = validate(Experience, raw, self.app.context())
+        except RecordInvalid as exc:
+            problems = exc.by_field()
+            if "site_code" in problems:
+                # The site follows the ward: only a ward that is not known leaves it blank.
+                problems.setdefault("ward_code", "choose a ward from the list")
+                del problems["site_code"]
+            self.show_problems(problems)
+            return
+        was_editing = self.editing_id
+        try:
+            record_id = save_experience(self.app.db, sample, self.app.user, self.editing_id)
+        except Exception as exc:  # storage failure: keep what was typed, say why
+            self.show_message(f"Not saved: {exc}", "error")
+            return
+        if was_editing and self.start_edit is not None:
+            self.app.pop_screen()  # opened from the sample list to edit one sample
+            return
+        verb = "Updated" if was_editing else "Saved"
+        self.clear_answers()
+        self.refresh_week()
+        self.show_message(f"{verb} sample {record_id} ({sample.ward_code}, "
+                          f"{format_uk_date(sample.sample_date)}, FFT "
+                          f"{FFT[sample.fft or '']}). Next sample for the same ward:", "ok")
+        self.query_one("#fft", AnswerKeys).focus()
+
+    def show_problems(self, problems: dict[str, str]) -> None:
+        first = None
+        for name, message in problems.items():
+            if self.query(f"#{name}-problem"):
+                self.set_problem(name, message)
+                first = first or name
+        count = len(problems)
+        other = [f"{n}: {m}" for n, m in problems.items() if not self.query(f"#{n}-problem")]
+        self.show_message(f"Not saved: {count} problem{'s' if count != 1 else ''}."
+                          + (" " + "; ".join(other) if other else ""), "error")
+        if first:
+            self.query_one(f"#{first}").focus()
+
+    def set_problem(self, name: str, message: str) -> None:
+        widget = self.query_one(f"#{name}-problem", Static)
+        widget.update(message)
+        widget.set_class(bool(message), "-shown")
+
+    def clear_problems(self) -> None:
+        for widget in self.query(".problem"):
+            widget.update("")
+            widget.remove_class("-shown")
+
+    def clear_answers(self) -> None:
+        """Ready for the next patient: keep the date, ward and collector."""
+        self.editing_id = None
+        for name in (*CODED, *FLAGS):
+            self.query_one(f"#{name}", AnswerKeys).set_value(None)
+        for name in TEXT_FIELDS:
+            self.query_one(f"#{name}", Input).value = ""
+        self.query_one("#themes-hint", Static).update("")
+        self.clear_problems()
+
+    def show_message(self, text: str, kind: str = "") -> None:
+        widget = self.query_one("#message", Static)
+        widget.set_classes(kind)
+        widget.update(text)
+
+    # --- editing and deleting -------------------------------------------------------------
+
+    def load_sample(self, record_id: int) -> None:
+        row = self.app.db.conn.execute(
+            "SELECT * FROM experience WHERE id = ? AND deleted_at IS NULL", (record_id,)
+        ).fetchone()
+        if row is None:
+            self.show_message(f"Sample {record_id} no longer exists.", "error")
+            return
+        self.clear_answers()
+        self.query_one("#sample_date", Input).value = date.fromisoformat(
+            row["sample_date"]).strftime("%d/%m/%Y")
+        self.query_one("#ward_code", CodeInput).value = row["ward_code"]
+        self.query_one("#collected_by", Input).value = row["collected_by"]
+        self.query_one("#patient_ref", Input).value = row["patient_ref"] or ""
+        self.query_one("#age", Input).value = "" if row["age"] is None else str(row["age"])
+        self.query_one("#themes", CodeListInput).set_codes(
+            [t for t in (row["themes"] or "").split(";") if t])
+        self.query_one("#comment", Input).value = row["comment"] or ""
+        for name in CODED:
+            self.query_one(f"#{name}", AnswerKeys).set_value(row[name])
+        for name in FLAGS:
+            flag = row[name]
+            self.query_one(f"#{name}", AnswerKeys).set_value(
+                None if flag is None else ("YES" if flag else "NO"))
+        self.editing_id = record_id
+        self.refresh_week()
+        self.show_message(f"Editing sample {record_id}: Enter saves the change, Escape "
+                          "stops editing.", "warning")
+        self.query_one("#fft", AnswerKeys).focus()
+
+    @on(DataTable.RowSelected, "#week-samples")
+    def _edit(self, event: DataTable.RowSelected) -> None:
+        self.load_sample(int(event.row_key.value))
+
+    def action_focus_samples(self) -> None:
+        self.query_one("#week-samples", DataTable).focus()
+
+    def action_new_ward(self) -> None:
+        ward = self.query_one("#ward_code", CodeInput)
+        ward.value = ""
+        ward.focus()
+
+    def action_delete_sample(self) -> None:
+        table = self.query_one("#week-samples", DataTable)
+        if not table.has_focus or not table.row_count:
+            return
+        record_id = int(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+
+        def done(confirmed: bool | None) -> None:
+            if confirmed:
+                soft_delete(self.app.db, "experience", record_id, self.app.user)
+                self.show_message(f"Deleted sample {record_id} (it can be restored).", "ok")
+                self.refresh_week()
+
+        self.app.push_screen(Confirm(f"Delete sample {record_id}? It leaves every measure; "
+                                     "the change log keeps it and it can be restored."), done)
+
+    def action_escape(self) -> None:
+        if self.editing_id is not None and self.start_edit is None:
+            self.clear_answers()
+            self.show_message("Stopped editing; nothing changed.")
+            self.query_one("#fft", AnswerKeys).focus()
+        else:
+            self.app.pop_screen()
+
+
+# Short answers for table cells, where the form's words would be too wide.
+SHORT = {
+    "dignity": {"ALWAYS": "Always", "SOMETIMES": "Sometimes", "NO": "No"},
+    "involved": {"DEFINITELY": "Definitely", "SOME_EXTENT": "Some extent", "NO": "No",
+                 "NOT_APPLICABLE": "n/a"},
+    "moved_at_night": {"YES": "Yes", "NO": "No", "DONT_KNOW": "Don't know"},
+    "discharge_info": {"YES": "Yes", "NO": "No", "NOT_YET": "Not yet", "NOT_APPLICABLE": "n/a"},
+}
+# (heading, width). Fixed widths: a table refilled by clear() + add_row() can otherwise be
+# painted once with the headings' widths before DataTable measures the new rows.
+SAMPLE_COLUMNS = (("Date", 11), ("FFT", 10), ("Comment", 48), ("Dignity", 9),
+                  ("Involved", 11), ("Night move", 10), ("Discharge", 9), ("Carer", 5),
+                  ("Themes", 30), ("Patient", 12))
+
+
+def add_sample_columns(table: DataTable, *, with_ward: bool = False) -> None:
+    for i, (heading, width) in enumerate(SAMPLE_COLUMNS):
+        table.add_column(heading, width=width)
+        if with_ward and i == 0:
+            table.add_column("Ward", width=9)
+
+
+def sample_cells(row) -> list[str | Text]:
+    """A stored sample as table cells (the sample list and the entry screen's week list), in
+    the order of SAMPLE_COLUMNS. What people typed goes in as plain Text, so a '[' in a
+    comment is not taken as markup."""
+    return [
+        format_uk_date(date.fromisoformat(row["sample_date"])),
+        _fft_cell(row["fft"]),
+        Text(_short(row["comment"] or "", 48)),
+        *[SHORT[q].get(row[q] or "", "") for q in SHORT],
+        "" if row["proxy"] is None else ("yes" if row["proxy"] else "no"),
+        (row["themes"] or "").replace(";", " "),
+        format_nhs_number(row["patient_ref"]) if row["patient_ref"] else "anonymous",
+    ]
+
+
+def _fft_cell(code: str) -> str:
+    label = "Neither" if code == "NEITHER" else FFT.get(code, code)
+    if code in ("POOR", "VERY_POOR"):
+        return f"[red]{label}[/red]"
+    if code in ("VERY_GOOD", "GOOD"):
+        return f"[green]{label}[/green]"
+    return label
+
+
+def _short(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
