@@ -400,3 +400,40 @@ async def test_text_that_looks_like_markup_never_breaks_a_screen(ref_db, ctx, db
         await pilot.press("enter")  # the confirmation quotes the record as typed
         await pilot.pause()
         assert "Restored move" in _text(app.screen, "#message")
+
+
+@pytest.mark.parametrize("failure,expected", [
+    (None, "is not a patient reference"),
+    ("read_only_app_db", "the database is read-only"),
+])
+async def test_an_experience_sample_with_markup_or_unsaveable_keeps_what_was_typed(
+        ref_db, db_path, request, failure, expected):
+    from casereview.tui.screens.experience_entry import ExperienceEntryScreen
+
+    ref_db.conn.close()
+    if failure:
+        request.getfixturevalue(failure)
+    app = create_app(db_path, "typist", clock=lambda: NOW)
+    async with app.run_test(size=(130, 45)) as pilot:
+        await pilot.press("e")
+        await pilot.pause()
+        entry = app.screen
+        assert isinstance(entry, ExperienceEntryScreen)
+        for ch in "a1":
+            await pilot.press(ch)
+        await pilot.press("tab")
+        for ch in "Helper":
+            await pilot.press(ch)
+        await pilot.press("tab", "1")  # FFT very good
+        entry.query_one("#patient_ref", Input).value = "[/b]x" if failure is None else ""
+        entry.query_one("#comment", Input).value = MARKUP
+        entry.query_one("#comment", Input).focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        shown = _text(entry, "#message") + " ".join(
+            str(w.render()) for w in entry.query(".problem"))
+        assert expected in shown
+        assert entry.query_one("#comment", Input).value == MARKUP
+    conn = sqlite3.connect(str(db_path))
+    assert conn.execute("SELECT COUNT(*) FROM experience").fetchone()[0] == 0
+    conn.close()

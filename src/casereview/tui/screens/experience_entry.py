@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from rich.markup import escape
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -34,6 +35,7 @@ from casereview.storage.experience import (
     save_experience,
     weekly_target,
 )
+from casereview.storage.errors import DatabaseError
 from casereview.storage.records import soft_delete
 from casereview.tui.widgets.answer_keys import AnswerKeys, Choice
 from casereview.tui.widgets.code_input import CodeInput
@@ -239,13 +241,13 @@ class ExperienceEntryScreen(Screen):
     @on(Input.Changed, "#ward_code, #sample_date")
     def _where_changed(self, event: Input.Changed) -> None:
         if isinstance(event.input, CodeInput):
-            self.query_one("#ward_code-hint", Static).update(event.input.hint())
+            self.query_one("#ward_code-hint", Static).update(escape(event.input.hint()))
         self.refresh_week()
 
     @on(Input.Changed, "#themes")
     def _themes_changed(self, event: Input.Changed) -> None:
         self.query_one("#themes-hint", Static).update(
-            self.query_one("#themes", CodeListInput).hint())
+            escape(self.query_one("#themes", CodeListInput).hint()))
 
     # --- answering ------------------------------------------------------------------------
 
@@ -300,7 +302,7 @@ class ExperienceEntryScreen(Screen):
         try:
             record_id = save_experience(self.app.db, sample, self.app.user, self.editing_id)
         except Exception as exc:  # storage failure: keep what was typed, say why
-            self.show_message(f"Not saved: {exc}", "error")
+            self.show_message(f"Not saved: {escape(str(exc))}", "error")
             return
         if was_editing and self.start_edit is not None:
             self.app.pop_screen()  # opened from the sample list to edit one sample
@@ -322,13 +324,13 @@ class ExperienceEntryScreen(Screen):
         count = len(problems)
         other = [f"{n}: {m}" for n, m in problems.items() if not self.query(f"#{n}-problem")]
         self.show_message(f"Not saved: {count} problem{'s' if count != 1 else ''}."
-                          + (" " + "; ".join(other) if other else ""), "error")
+                          + (" " + escape("; ".join(other)) if other else ""), "error")
         if first:
             self.query_one(f"#{first}").focus()
 
     def set_problem(self, name: str, message: str) -> None:
         widget = self.query_one(f"#{name}-problem", Static)
-        widget.update(message)
+        widget.update(escape(message))  # it may quote what was typed
         widget.set_class(bool(message), "-shown")
 
     def clear_problems(self) -> None:
@@ -402,7 +404,11 @@ class ExperienceEntryScreen(Screen):
 
         def done(confirmed: bool | None) -> None:
             if confirmed:
-                soft_delete(self.app.db, "experience", record_id, self.app.user)
+                try:
+                    soft_delete(self.app.db, "experience", record_id, self.app.user)
+                except DatabaseError as exc:
+                    self.show_message(f"Not deleted: {escape(str(exc))}", "error")
+                    return
                 self.show_message(f"Deleted sample {record_id} (it can be restored).", "ok")
                 self.refresh_week()
 
