@@ -40,9 +40,10 @@ Generator = Callable[[DemoPlan], None]
 
 
 def _generators() -> list[tuple[str, Generator]]:
-    from casereview.demo import experience, moves, reference
+    from casereview.demo import experience, moves, reference, toc
 
     return [("reference data", reference.generate), ("ward moves", moves.generate),
+            ("Transfer of Care audits", toc.generate),
             ("patient-experience samples", experience.generate)]
 
 

@@ -7,10 +7,12 @@ import sqlite3
 from casereview.domain.experience import Experience
 from casereview.domain.move import Move, NightAudit
 from casereview.domain.reference import WardEntry
+from casereview.domain.toc import Toc
 from casereview.domain.validation import Context, validate
 from casereview.io.importer import ImportKind, RowRejected
 from casereview.storage.changelog import Change, log_changes
 from casereview.storage.records import insert_many
+from casereview.storage.toc import insert_tocs
 
 
 def _build(model):
@@ -129,4 +131,22 @@ EXPERIENCE = ImportKind("experience", EXPERIENCE_COLUMNS,
                         _build(Experience), _write_experience)
 
 
-KINDS: dict[str, ImportKind] = {k.name: k for k in (WARDS, MOVES, NIGHTS, EXPERIENCE)}
+# --- toc ------------------------------------------------------------------------------------
+
+TOC_COLUMNS = ("audit_date", "auditor", "site_code", "ward_code", "patient_ref",
+               "admission_date", "medically_fit_date", "letter1_date", "choice_discussion_date",
+               "letter2_date", "escalation_date", "letter3_date", "interim_offered",
+               "discharge_date", "outcome", "notes")
+TOC_REQUIRED = ("audit_date", "auditor", "site_code", "ward_code", "patient_ref",
+                "admission_date", "medically_fit_date", "outcome")
+
+
+def _write_tocs(conn: sqlite3.Connection, tocs: list[Toc], user: str, at: str) -> int:
+    # Each audit is judged against the policy version in force on its audit date.
+    return insert_tocs(conn, tocs, user, at)
+
+
+TOC = ImportKind("toc", TOC_COLUMNS, TOC_REQUIRED, _build(Toc), _write_tocs)
+
+
+KINDS: dict[str, ImportKind] = {k.name: k for k in (WARDS, MOVES, NIGHTS, TOC, EXPERIENCE)}

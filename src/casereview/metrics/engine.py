@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 import sqlite_utils
 
 from casereview.domain.reference import Reference
-from casereview.metrics import experience, moves
+from casereview.metrics import experience, moves, toc
 from casereview.metrics.definitions import MEASURES
 from casereview.metrics.periods import Period
 from casereview.metrics.rows import Row
@@ -19,7 +19,7 @@ from casereview.storage.reference import load_reference
 Compute = Callable[[object, Period, Reference], list[Row]]
 
 # One compute function per programme, in report order.
-PROGRAMMES: list[Compute] = [moves.compute, experience.compute]
+PROGRAMMES: list[Compute] = [moves.compute, toc.compute, experience.compute]
 
 
 @dataclass

@@ -27,6 +27,8 @@ def destinations() -> list[Destination]:
     from casereview.tui.screens.move_settings import MoveSettingsScreen
     from casereview.tui.screens.night_log import NightLogScreen
     from casereview.tui.screens.reference import ReferenceScreen
+    from casereview.tui.screens.toc_list import TocListScreen
+    from casereview.tui.screens.toc_policy import TocPolicyScreen
 
     return [
         Destination("n", "Night log", "Log tonight's ward moves and close the night",
@@ -41,6 +43,10 @@ def destinations() -> list[Destination]:
                     ReferenceScreen),
         Destination("m", "Move reasons and night window",
                     "Which reasons are clinical; the out-of-hours window", MoveSettingsScreen),
+        Destination("t", "Transfer of Care audits",
+                    "Choice letters and escalation: audit list and entry", TocListScreen),
+        Destination("l", "Transfer of Care policy", "The letter and escalation timeline and "
+                    "its dated versions", TocPolicyScreen),
         Destination("h", "History", "Who changed what and when: any record's change log",
                     HistoryScreen),
         Destination("d", "Deleted records", "Deleted records of every kind; restore one",

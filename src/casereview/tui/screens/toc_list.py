@@ -1,0 +1,231 @@
+"""The Transfer of Care audits: filter by site, ward, month and adherence; the list is read
+from SQLite a page at a time (keyset paging) as the cursor nears the end of what is shown."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static
+
+from casereview.domain.toc import STEPS, Adherence
+from casereview.domain.values import format_nhs_number, format_uk_date
+from casereview.metrics.periods import PeriodError, parse_month
+from casereview.storage.records import soft_delete
+from casereview.storage.toc import Cursor, TocFilter, count_tocs, cursor_after, list_tocs
+from casereview.tui.widgets.dialogs import Confirm
+from casereview.tui.widgets.toc_steps import adherence_cell, status_cell
+
+PAGE = 100
+# Fetch the next page when the cursor comes this close to the last row shown.
+NEAR_END = 10
+STEP_HEADINGS = {"letter1": "Letter 1", "choice_discussion": "Choice", "letter2": "Letter 2",
+                 "escalation": "Escalation", "letter3": "Letter 3"}
+
+
+class TocListScreen(Screen):
+    DEFAULT_CSS = """
+    TocListScreen #filters { height: 3; padding: 0 1; }
+    TocListScreen #filters Label { padding: 1 1 0 1; }
+    TocListScreen #filters #site { width: 26; }
+    TocListScreen #filters #ward { width: 34; }
+    TocListScreen #filters #month { width: 14; }
+    TocListScreen #filters #adherence { width: 24; }
+    TocListScreen #count { padding: 0 1; height: 1; color: $text-muted; }
+    TocListScreen #audits { height: 1fr; margin: 0 1; }
+    TocListScreen #message { height: auto; padding: 0 1; }
+    """
+
+    BINDINGS = [
+        Binding("ctrl+n", "new", "New audit"),
+        Binding("f3", "focus_list", "List"),
+        Binding("f5", "reload", "Refresh"),
+        Binding("ctrl+l", "policy", "Policy timeline"),
+        Binding("delete", "delete", "Delete", show=False),
+        Binding("escape", "app.pop_screen", "Back"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.filter = TocFilter()
+        self.after: Cursor | None = None
+        self.more = False
+
+    def compose(self) -> ComposeResult:
+        reference = self.app.context().reference
+        yield Header()
+        with Horizontal(id="filters"):
+            yield Label("Site")
+            yield Select([(f"{c}  {n}", c) for c, n in reference.sites.items()], id="site",
+                         prompt="all sites")
+            yield Label("Ward")
+            yield Select(self._ward_options(None), id="ward", prompt="all wards")
+            yield Label("Month")
+            yield Input(id="month", placeholder="YYYY-MM")
+            yield Label("Adherence")
+            yield Select([(a.label, a.value) for a in Adherence], id="adherence",
+                         prompt="any")
+        yield Static("", id="count")
+        yield DataTable(id="audits", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="message")
+        yield Footer()
+
+    def _ward_options(self, site: str | None) -> list[tuple[str, str]]:
+        reference = self.app.context().reference
+        wards = reference.wards_on(site) if site else reference.wards.values()
+        return [(f"{w.ward_code}  {w.ward_name}", w.ward_code) for w in wards]
+
+    def on_mount(self) -> None:
+        self.title = "Transfer of Care audits"
+        table = self.query_one("#audits", DataTable)
+        table.add_columns("Audit date", "Site", "Ward", "Patient",
+                          *STEP_HEADINGS.values(), "Adherence", "Outcome")
+        self.reload()
+        table.focus()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    # --- filters --------------------------------------------------------------------------
+
+    @on(Select.Changed, "#site")
+    def _site_changed(self, event: Select.Changed) -> None:
+        site = event.value if isinstance(event.value, str) else None
+        ward = self.query_one("#ward", Select)
+        ward.set_options(self._ward_options(site))
+        self.reload()
+
+    @on(Select.Changed, "#ward, #adherence")
+    def _filter_changed(self, event: Select.Changed) -> None:
+        self.reload()
+
+    @on(Input.Changed, "#month")
+    def _month_changed(self, event: Input.Changed) -> None:
+        text = event.value.strip()
+        if not text:
+            self.reload()
+            return
+        try:
+            parse_month(text)
+        except PeriodError:
+            return  # still typing
+        self.reload()
+
+    @on(Input.Submitted, "#month")
+    def _month_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        text = event.value.strip()
+        if text:
+            try:
+                parse_month(text)
+            except PeriodError as exc:
+                self.show_message(str(exc), "error")
+                return
+        self.query_one("#audits", DataTable).focus()
+
+    def current_filter(self) -> TocFilter:
+        def chosen(selector: str) -> str | None:
+            value = self.query_one(selector, Select).value
+            return value if isinstance(value, str) else None
+
+        start = end = None
+        month_text = self.query_one("#month", Input).value.strip()
+        if month_text:
+            try:
+                month = parse_month(month_text)
+                start, end = month.start, month.end
+            except PeriodError:
+                pass
+        adherence = chosen("#adherence")
+        return TocFilter(site_code=chosen("#site"), ward_code=chosen("#ward"), start=start,
+                         end=end, adherence=Adherence(adherence) if adherence else None)
+
+    # --- the list -------------------------------------------------------------------------
+
+    def action_reload(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        self.filter = self.current_filter()
+        self.after = None
+        self.more = True
+        self.query_one("#audits", DataTable).clear()
+        self.load_page()
+        total = count_tocs(self.app.db, self.filter)
+        self.query_one("#count", Static).update(
+            f"{total} audit{'s' if total != 1 else ''} match"
+            + ("" if total else " — Ctrl+N to enter one"))
+
+    def load_page(self) -> None:
+        if not self.more:
+            return
+        rows = list_tocs(self.app.db, self.filter, after=self.after, limit=PAGE)
+        self.more = len(rows) == PAGE
+        self.after = cursor_after(rows) or self.after
+        table = self.query_one("#audits", DataTable)
+        for row in rows:
+            table.add_row(
+                format_uk_date(date.fromisoformat(row["audit_date"])), row["site_code"],
+                row["ward_code"], format_nhs_number(row["patient_ref"]),
+                *(status_cell(row[f"{step}_status"], bool(row[f"{step}_date"])) for step in STEPS),
+                adherence_cell(row["adherence"]), row["outcome"], key=str(row["id"]))
+
+    @on(DataTable.RowHighlighted, "#audits")
+    def _near_end(self, event: DataTable.RowHighlighted) -> None:
+        if self.more and event.cursor_row >= event.data_table.row_count - NEAR_END:
+            self.load_page()
+
+    def selected_id(self) -> int | None:
+        table = self.query_one("#audits", DataTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+        return int(key.value)
+
+    @on(DataTable.RowSelected, "#audits")
+    def _open(self, event: DataTable.RowSelected) -> None:
+        from casereview.tui.screens.toc_form import TocFormScreen
+
+        self.app.push_screen(TocFormScreen(int(event.row_key.value)), self._after_form)
+
+    def _after_form(self, message: str | None) -> None:
+        if message:
+            self.show_message(message, "ok")
+
+    def action_new(self) -> None:
+        from casereview.tui.screens.toc_form import TocFormScreen
+
+        self.app.push_screen(TocFormScreen(), self._after_form)
+
+    def action_policy(self) -> None:
+        from casereview.tui.screens.toc_policy import TocPolicyScreen
+
+        self.app.push_screen(TocPolicyScreen())
+
+    def action_focus_list(self) -> None:
+        self.query_one("#audits", DataTable).focus()
+
+    def action_delete(self) -> None:
+        if not self.query_one("#audits", DataTable).has_focus:
+            return
+        record_id = self.selected_id()
+        if record_id is None:
+            return
+
+        def done(confirmed: bool | None) -> None:
+            if confirmed:
+                soft_delete(self.app.db, "toc", record_id, self.app.user)
+                self.reload()
+                self.show_message(f"Deleted audit {record_id} (it can be restored).", "ok")
+
+        self.app.push_screen(Confirm(f"Delete audit {record_id}? It leaves every measure; the "
+                                     "change log keeps it and it can be restored."), done)
+
+    def show_message(self, text: str, kind: str = "") -> None:
+        widget = self.query_one("#message", Static)
+        widget.set_classes(kind)
+        widget.update(text)
