@@ -437,3 +437,50 @@ async def test_an_experience_sample_with_markup_or_unsaveable_keeps_what_was_typ
     conn = sqlite3.connect(str(db_path))
     assert conn.execute("SELECT COUNT(*) FROM experience").fetchone()[0] == 0
     conn.close()
+
+
+async def test_a_toc_audit_with_markup_or_unsaveable_keeps_what_was_typed(ref_db, db_path,
+                                                                         monkeypatch):
+    """Markup-like text quoted back in a problem, then a read-only database at save."""
+    from casereview.tui.screens.toc_form import TocFormScreen
+
+    ref_db.conn.close()
+    app = create_app(db_path, "auditor", clock=lambda: NOW)
+    async with app.run_test(size=(130, 45)) as pilot:
+        await pilot.press("t")
+        await pilot.pause()
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, TocFormScreen)
+        values = {"site_code": "NGH", "ward_code": "A1", "patient_ref": "[/b]x",
+                  "admission_date": "01/10/2026", "medically_fit_date": "10/10/2026",
+                  "letter2_date": "[/i]", "outcome": "PREFERRED", "notes": MARKUP}
+        for field, text in values.items():
+            form.query_one(f"#{field}", Input).value = text
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "'[/b]x' is not a patient reference" in _text(form, "#patient_ref-problem")
+        assert form.query_one("#notes", Input).value == MARKUP
+        # Now valid, but the database cannot be written.
+        form.query_one("#patient_ref", Input).value = "9990000026"
+        form.query_one("#letter2_date", Input).value = "12/10/2026"
+        real = sqlite3.connect
+
+        def read_only(database, *args, **kwargs):
+            if str(database) == str(db_path):
+                kwargs["uri"] = True
+                database = f"file:{database}?mode=ro"
+            return real(database, *args, **kwargs)
+
+        monkeypatch.setattr(sqlite3, "connect", read_only)
+        app.db.conn.close()
+        app._db = None  # the next use reopens it, read-only
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "Not saved: the database is read-only" in _text(form, "#message")
+        assert form.query_one("#notes", Input).value == MARKUP
+    conn = sqlite3.connect(str(db_path))
+    assert conn.execute("SELECT COUNT(*) FROM toc").fetchone()[0] == 0
+    conn.close()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -173,7 +174,7 @@ class TocFormScreen(Screen):
     def _changed(self, event: Input.Changed) -> None:
         name = event.input.id or ""
         if isinstance(event.input, CodeInput):
-            self.query_one(f"#{name}-hint", Static).update(event.input.hint())
+            self.query_one(f"#{name}-hint", Static).update(escape(event.input.hint()))
             if name == "site_code":
                 self._limit_wards()
         if name in DATE_FIELDS or name == "audit_date":
@@ -237,7 +238,7 @@ class TocFormScreen(Screen):
         try:
             record_id = save_toc(self.app.db, toc, self.app.user, self.record_id)
         except Exception as exc:  # storage failure: keep what was typed, say why
-            self.show_message(f"Not saved: {exc}", "error")
+            self.show_message(f"Not saved: {escape(str(exc))}", "error")
             return
         results = toc.steps(self.timeline.in_force(toc.audit_date).policy)
         on_time = sum(r.status is not None and r.status.value == "on_time" for r in results)
@@ -255,16 +256,16 @@ class TocFormScreen(Screen):
         first = None
         for name, message in problems.items():
             if name in STEP_FIELDS:
-                self.query_one(f"#{name[:-5]}-status", Static).update(f"[red]{message}[/red]")
+                self.query_one(f"#{name[:-5]}-status", Static).update(f"[red]{escape(message)}[/red]")
             elif name in ALL_FIELDS:
-                self.query_one(f"#{name}-problem", Static).update(message)
+                self.query_one(f"#{name}-problem", Static).update(escape(message))
             else:
                 continue
             first = first or name
         count = len(problems)
         other = [f"{n}: {m}" for n, m in problems.items() if n not in ALL_FIELDS]
         self.show_message(f"Not saved: {count} problem{'s' if count != 1 else ''}. "
-                          + "; ".join(other), "error")
+                          + escape("; ".join(other)), "error")
         if first:
             self.query_one(f"#{first}", Input).focus()
 
