@@ -47,3 +47,33 @@ def ref_db(fresh_db):
 @pytest.fixture
 def ctx(ref_db):
     return load_context(ref_db, NOW)
+
+
+@pytest.fixture(scope="session")
+def demo_db_path(tmp_path_factory) -> Path:
+    """A demo database built once per test session with the fixed clock: 26 weeks of every
+    programme's synthetic data, ending the night of Sun 22 Nov 2026. Tests must not write."""
+    from casereview.demo import build_demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    build_demo(path, weeks=26, now=NOW).conn.close()
+    return path
+
+
+@pytest.fixture
+def demo_db(demo_db_path):
+    db = connect(demo_db_path)
+    yield db
+    db.conn.close()
+
+
+@pytest.fixture
+def demo_copy(demo_db_path, tmp_path):
+    """A private copy of the demo database that a test may change."""
+    import shutil
+
+    path = tmp_path / "demo-copy.db"
+    shutil.copyfile(demo_db_path, path)
+    db = connect(path)
+    yield db
+    db.conn.close()

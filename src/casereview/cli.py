@@ -65,6 +65,26 @@ def build_parser() -> argparse.ArgumentParser:
     summary.add_argument("--publish", action="store_true",
                          help="suppress counts of 1-7 for publication (SPEC 7.2)")
 
+    from casereview.io.record_export import EXPORT_KINDS
+
+    export = sub.add_parser(
+        "export", parents=[common], help="record-level export, pseudonymised",
+        description="Export the live records of one kind. patient_ref is replaced by "
+                    "patient_key (a keyed hash, stable within this database) unless "
+                    "--identifiable is given; an identifiable export is recorded in the "
+                    "change log and its file is readable by you only.")
+    export.add_argument("kind", choices=list(EXPORT_KINDS), metavar="KIND",
+                        help=f"one of: {', '.join(EXPORT_KINDS)}")
+    export.add_argument("--from", dest="date_from", metavar="DATE",
+                        help="first date (the date a record belongs to: audit night, review, "
+                             "audit or sample date), YYYY-MM-DD or DD/MM/YYYY")
+    export.add_argument("--to", dest="date_to", metavar="DATE", help="last date (inclusive)")
+    export.add_argument("--identifiable", action="store_true",
+                        help="keep patient_ref (logged; the file is created 0600)")
+    export.add_argument("--format", choices=["csv", "xlsx"], default="csv")
+    export.add_argument("--out", type=Path, help="write to FILE (csv goes to standard output "
+                                                 "otherwise; xlsx needs a file)")
+
     backup = sub.add_parser("backup", parents=[common], help="an online copy of the database")
     backup.add_argument("--to", type=Path, help="backup file (default: beside the database)")
 
@@ -88,11 +108,15 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if command is None:
             return _run_app(db_path, user)
-        handler = {"demo": _demo, "import": _import, "summary": _summary, "backup": _backup,
-                   "check": _check}[command]
+        handler = {"demo": _demo, "import": _import, "summary": _summary, "export": _export,
+                   "backup": _backup, "check": _check}[command]
         return handler(args, db_path, user)
     except KeyboardInterrupt:
         return _fail("interrupted; nothing further was written", INVALID)
+    except BrokenPipeError:
+        # The reader (e.g. `| head`) stopped early; that is not an error of ours.
+        sys.stderr.close()
+        return OK
     except DatabaseError as exc:
         return _fail(str(exc))
     except (sqlite3.Error, OSError) as exc:
@@ -181,12 +205,50 @@ def _summary(args, db_path: Path, user: str) -> int:
         return _fail("--format xlsx needs --out FILE", USAGE)
     db = _open(db_path)
     summary = summarise(db, period)
-    text = write_summary(db, summary, args.format, args.out, publish=args.publish)
+    text = write_summary(db, summary, args.format, args.out, publish=args.publish,
+                         today=_today())
     if args.out:
         print(f"summary for {period.label} written to {args.out}", file=sys.stderr)
     elif text is not None:
         sys.stdout.write(text)
     return OK
+
+
+def _export(args, db_path: Path, user: str) -> int:
+    from casereview.domain.values import parse_date
+    from casereview.io.pseudonym import SecretMissing
+    from casereview.io.record_export import ExportError, export_records
+
+    dates = {}
+    for option, text in (("--from", args.date_from), ("--to", args.date_to)):
+        try:
+            dates[option] = parse_date(text) if text else None
+        except ValueError as exc:
+            return _fail(f"{option}: {exc}", USAGE)
+    if args.format == "xlsx" and not args.out:
+        return _fail("--format xlsx needs --out FILE", USAGE)
+    if not db_path.exists():
+        return _fail(f"{db_path} does not exist")
+    db = _open(db_path)
+    try:
+        result = export_records(db, args.kind, user, start=dates["--from"], end=dates["--to"],
+                                identifiable=args.identifiable, fmt=args.format, out=args.out,
+                                stream=sys.stdout)
+    except ExportError as exc:
+        return _fail(str(exc), USAGE)
+    except SecretMissing as exc:
+        return _fail(str(exc))
+    if result.path:
+        note = " (identifiable: recorded in the change log)" if result.identifiable else ""
+        print(f"{result.rows} {args.kind} record{'s' if result.rows != 1 else ''} written to "
+              f"{result.path}{note}", file=sys.stderr)
+    return OK
+
+
+def _today():
+    from casereview.domain.values import LONDON
+
+    return datetime.now(LONDON).date()
 
 
 def _backup(args, db_path: Path, user: str) -> int:

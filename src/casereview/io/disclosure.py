@@ -31,3 +31,13 @@ def suppress_row(row: dict) -> dict:
 
 def suppress_rows(rows: list[dict]) -> list[dict]:
     return [suppress_row(r) for r in rows]
+
+
+def suppress_aggregate(measure: str, value, numerator, denominator):
+    """A figure built from several weeks (the 13-week mean): shown only if the counts behind
+    it would be shown. For a count measure the count behind a weekly mean is the total."""
+    row = suppress_row({"measure": measure, "value": value, "numerator": numerator,
+                        "denominator": denominator})
+    if row["numerator"] == SUPPRESSED or row["denominator"] == SUPPRESSED:
+        return SUPPRESSED
+    return value

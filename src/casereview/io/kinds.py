@@ -6,12 +6,14 @@ import sqlite3
 
 from casereview.domain.experience import Experience
 from casereview.domain.move import Move, NightAudit
+from casereview.domain.review import COMPLETE, Review
 from casereview.domain.reference import WardEntry
 from casereview.domain.toc import Toc
-from casereview.domain.validation import Context, validate
+from casereview.domain.validation import Context, Problem, RecordInvalid, validate
 from casereview.io.importer import ImportKind, RowRejected
 from casereview.storage.changelog import Change, log_changes
 from casereview.storage.records import insert_many
+from casereview.storage.reviews import find_duplicate, insert_reviews
 from casereview.storage.toc import insert_tocs
 
 
@@ -114,6 +116,62 @@ WARDS = ImportKind("wards", ("site_code", "site_name", "ward_code", "ward_name",
                    _check_ward)
 
 
+# --- reviews --------------------------------------------------------------------------------
+
+REVIEW_COLUMNS = (
+    "review_date", "patient_ref", "age", "dementia", "admission_date", "medically_fit_date",
+    "discharge_date", "agencies", "reviewers", "ideal_outcome", "actual_outcome",
+    "admission_avoidable", "score_pre_admission", "score_admission", "score_ongoing",
+    "score_discharge_planning", "score_transfer", "score_overall", "avoidable_delay_days",
+    "ward_moves", "themes", "learning", "status",
+)
+# The fields SPEC 4.3 requires of every review; outcomes and the overall score are needed to
+# complete one, so a file of drafts may leave their columns out.
+REVIEW_REQUIRED = ("review_date", "patient_ref", "admission_date", "agencies", "reviewers")
+_BLANK_STATUS_HINT = ("; the status is blank, so the row is imported as complete (write "
+                      "draft in the status column for an unfinished review)")
+
+
+def _build_review(raw: dict[str, str], context: Context) -> Review:
+    """A blank or absent status means complete: a review in a file is a finished one unless
+    the file says it is a draft, so it counts in the measures."""
+    defaulted = not (raw.get("status") or "").strip()
+    if defaulted:
+        raw = dict(raw, status=COMPLETE)
+    try:
+        return validate(Review, raw, context)
+    except RecordInvalid as exc:
+        if not defaulted:
+            raise
+        raise RecordInvalid([
+            Problem(p.field, p.message + _BLANK_STATUS_HINT)
+            if "to complete a review" in p.message else p
+            for p in exc.problems]) from None
+
+
+def _check_review(conn: sqlite3.Connection, review: Review, state: dict) -> None:
+    """The same patient's same stay reviewed on the same date twice is a file imported twice
+    or a copied row, not a second review."""
+    key = (review.patient_ref, review.review_date, review.admission_date)
+    seen = state.setdefault("reviews", set())
+    if key in seen:
+        raise RowRejected("patient_ref", "this patient's stay already has a review on this "
+                                         "date earlier in the file")
+    seen.add(key)
+    existing = find_duplicate(conn, review)
+    if existing is not None:
+        raise RowRejected("patient_ref", f"this patient's stay already has a review on this "
+                                         f"date (review {existing})")
+
+
+def _write_reviews(conn: sqlite3.Connection, reviews: list[Review], user: str, at: str) -> int:
+    return insert_reviews(conn, reviews, user, at)
+
+
+REVIEWS = ImportKind("reviews", REVIEW_COLUMNS, REVIEW_REQUIRED, _build_review, _write_reviews,
+                     _check_review)
+
+
 # --- experience -----------------------------------------------------------------------------
 
 EXPERIENCE_COLUMNS = ("sample_date", "site_code", "ward_code", "collected_by", "patient_ref",
@@ -149,4 +207,5 @@ def _write_tocs(conn: sqlite3.Connection, tocs: list[Toc], user: str, at: str) -
 TOC = ImportKind("toc", TOC_COLUMNS, TOC_REQUIRED, _build(Toc), _write_tocs)
 
 
-KINDS: dict[str, ImportKind] = {k.name: k for k in (WARDS, MOVES, NIGHTS, TOC, EXPERIENCE)}
+KINDS: dict[str, ImportKind] = {k.name: k for k in (WARDS, MOVES, NIGHTS, REVIEWS, TOC,
+                                                   EXPERIENCE)}

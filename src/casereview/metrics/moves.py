@@ -1,18 +1,25 @@
-"""The move measures of SPEC 6, from the store, for one period."""
+"""The move measures of SPEC 6, from the store, for one period or many at once.
+
+``compute_periods`` answers any list of periods (the weeks of a chart, the days of a month)
+with one GROUP BY over the whole span, by night; ``compute`` is the one-period case of the
+same code, so a weekly series and a summary can never disagree.
+"""
 
 from __future__ import annotations
 
 import sqlite3
 from collections import defaultdict
+from collections.abc import Sequence
+from datetime import timedelta
 
 from casereview.domain.reference import Reference
 from casereview.metrics.periods import Period
 from casereview.metrics.rows import Row, count, mean, pct, scopes_for
 
-# Out-of-hours, non-clinical, live moves whose audit night lies in the period, counted by the
+# Out-of-hours, non-clinical, live moves whose audit night lies in the span, counted by night,
 # site and the ward moved from. The index move_night(audit_night, site_code) answers it.
 _MOVE_COUNTS = """
-SELECT m.site_code, m.from_ward,
+SELECT m.audit_night, m.site_code, m.from_ward,
        COUNT(*) AS moves,
        SUM(CASE WHEN m.age >= 65 OR m.dementia = 1 THEN 1 ELSE 0 END) AS older_or_dementia,
        SUM(CASE WHEN m.authorised_by IS NULL OR trim(m.authorised_by) = '' THEN 1 ELSE 0 END)
@@ -21,13 +28,13 @@ SELECT m.site_code, m.from_ward,
 FROM move m JOIN move_reason r ON r.reason_code = m.reason
 WHERE m.deleted_at IS NULL AND m.audit_night BETWEEN ? AND ?
   AND m.out_of_hours = 1 AND r.clinical = 0
-GROUP BY m.site_code, m.from_ward
+GROUP BY m.audit_night, m.site_code, m.from_ward
 """
 
 _RETURNS = """
-SELECT site_code, COUNT(*) FROM night_audit
+SELECT audit_night, site_code, COUNT(*) FROM night_audit
 WHERE deleted_at IS NULL AND audit_night BETWEEN ? AND ?
-GROUP BY site_code
+GROUP BY audit_night, site_code
 """
 
 _COUNT_MEASURES = {
@@ -38,29 +45,62 @@ _COUNT_MEASURES = {
 }
 
 
-def compute(conn: sqlite3.Connection, period: Period, reference: Reference) -> list[Row]:
-    bounds = (period.start.isoformat(), period.end.isoformat())
-    # totals[column][key]: key None = all, a site code, or ('ward', code)
-    totals: dict[str, dict] = {c: defaultdict(int) for c in _COUNT_MEASURES.values()}
-    for r in conn.execute(_MOVE_COUNTS, bounds):
-        for column in totals:
-            n = r[column] or 0
-            totals[column][None] += n
-            totals[column][r["site_code"]] += n
-            totals[column][("ward", r["from_ward"])] += n
-    returns: dict = defaultdict(int)
-    for site_code, n in conn.execute(_RETURNS, bounds):
-        returns[None] += n
-        returns[site_code] += n
+class _Totals:
+    """One period's sums; keys are None (all), a site code, or ('ward', code)."""
 
+    def __init__(self) -> None:
+        self.counts: dict[str, dict] = {c: defaultdict(int) for c in _COUNT_MEASURES.values()}
+        self.returns: dict = defaultdict(int)
+
+
+def _periods_by_night(periods: Sequence[Period]) -> dict[str, list[int]]:
+    """Each night (ISO date) -> the indexes of the periods holding it (periods may overlap)."""
+    slots: dict[str, list[int]] = defaultdict(list)
+    for i, period in enumerate(periods):
+        for offset in range(period.days):
+            slots[(period.start + timedelta(days=offset)).isoformat()].append(i)
+    return slots
+
+
+def compute_periods(conn: sqlite3.Connection, periods: Sequence[Period],
+                    reference: Reference) -> list[list[Row]]:
+    if not periods:
+        return []
+    bounds = (min(p.start for p in periods).isoformat(), max(p.end for p in periods).isoformat())
+    slots = _periods_by_night(periods)
+    totals = [_Totals() for _ in periods]
+    for r in conn.execute(_MOVE_COUNTS, bounds):
+        for i in slots.get(r["audit_night"], ()):
+            for column, by_key in totals[i].counts.items():
+                n = r[column] or 0
+                by_key[None] += n
+                by_key[r["site_code"]] += n
+                by_key[("ward", r["from_ward"])] += n
+    for night, site_code, n in conn.execute(_RETURNS, bounds):
+        for i in slots.get(night, ()):
+            totals[i].returns[None] += n
+            totals[i].returns[site_code] += n
+    return [_rows(period, t, reference) for period, t in zip(periods, totals)]
+
+
+def _rows(period: Period, t: _Totals, reference: Reference) -> list[Row]:
     rows: list[Row] = []
     for measure, column in _COUNT_MEASURES.items():
         for scope, code in scopes_for(measure, reference):
             key = ("ward", code) if scope.startswith("ward:") else code
-            rows.append(count(measure, scope, totals[column][key]))
+            rows.append(count(measure, scope, t.counts[column][key]))
     for scope, code in scopes_for("ooh_nc_moves_per_night", reference):
-        rows.append(mean("ooh_nc_moves_per_night", scope, totals["moves"][code], returns[code]))
+        rows.append(mean("ooh_nc_moves_per_night", scope, t.counts["moves"][code],
+                         t.returns[code]))
     for scope, code in scopes_for("night_audit_completeness_pct", reference):
         site_days = period.days * (len(reference.sites) if code is None else 1)
-        rows.append(pct("night_audit_completeness_pct", scope, returns[code], site_days))
+        rows.append(pct("night_audit_completeness_pct", scope, t.returns[code], site_days))
     return rows
+
+
+def compute(conn: sqlite3.Connection, period: Period, reference: Reference) -> list[Row]:
+    return compute_periods(conn, [period], reference)[0]
+
+
+# The engine uses this to answer many periods in one pass (see engine.for_periods).
+compute.for_periods = compute_periods  # type: ignore[attr-defined]

@@ -83,7 +83,7 @@ class CaseReviewApp(App):
         # This screen's own actions, as its footer shows them.
         for binding in getattr(screen, "BINDINGS", []):
             if isinstance(binding, Binding) and binding.description:
-                yield SystemCommand(f"{binding.description} ({binding.key})",
+                yield SystemCommand(f"{binding.description} ({self.get_key_display(binding)})",
                                     f"{screen.title or type(screen).__name__} action",
                                     lambda a=binding.action, s=screen: self._run_on(s, a))
 

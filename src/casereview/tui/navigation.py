@@ -27,8 +27,11 @@ def destinations() -> list[Destination]:
     from casereview.tui.screens.move_settings import MoveSettingsScreen
     from casereview.tui.screens.night_log import NightLogScreen
     from casereview.tui.screens.reference import ReferenceScreen
+    from casereview.tui.screens.review_reference import ReviewReferenceScreen
+    from casereview.tui.screens.reviews import ReviewListScreen
     from casereview.tui.screens.toc_list import TocListScreen
     from casereview.tui.screens.toc_policy import TocPolicyScreen
+    from casereview.tui.screens.reports import ReportsScreen
 
     return [
         Destination("n", "Night log", "Log tonight's ward moves and close the night",
@@ -43,10 +46,16 @@ def destinations() -> list[Destination]:
                     ReferenceScreen),
         Destination("m", "Move reasons and night window",
                     "Which reasons are clinical; the out-of-hours window", MoveSettingsScreen),
+        Destination("r", "Case-note reviews", "Multi-agency reviews: list, new review, sign-off",
+                    ReviewListScreen),
+        Destination("a", "Agencies and themes", "Reference lists for the case-note reviews",
+                    ReviewReferenceScreen),
         Destination("t", "Transfer of Care audits",
                     "Choice letters and escalation: audit list and entry", TocListScreen),
         Destination("l", "Transfer of Care policy", "The letter and escalation timeline and "
                     "its dated versions", TocPolicyScreen),
+        Destination("s", "Summary reports", "The scorecard to exports/: xlsx, board paper, csv",
+                    ReportsScreen),
         Destination("h", "History", "Who changed what and when: any record's change log",
                     HistoryScreen),
         Destination("d", "Deleted records", "Deleted records of every kind; restore one",

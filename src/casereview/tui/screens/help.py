@@ -21,6 +21,18 @@ GENERAL = """
 | Tab / Shift+Tab | next / previous field |
 | Ctrl+Q | quit |
 
+## Home: the dashboard
+
+The period's scorecard: each measure's value, the previous period's, the 13-week mean, the last
+13 weeks, the SPC signal (blue improvement, orange concern, grey common cause) and the target.
+Enter on a measure opens its SPC chart: the weekly series, its mean and limits, and the weeks
+that signal special cause marked. Tab moves between the scorecard and the list of screens.
+
+## Summary reports
+
+Type a week (2026-W47), month (2026-11) or quarter (2026/27 Q3), tick the formats, and press
+Enter or F5: the files are written to exports/ as summary-<period>.<format>.
+
 ## Night log
 
 Enter saves the move and clears the form for the next. F3 jumps to the night's moves: Enter
@@ -28,6 +40,25 @@ on one edits it, Delete removes it. Escape while editing stops editing without s
 Times are typed HH:MM. A time from 22:00 belongs to the night's first evening; a time before
 07:00 to the next morning. Wards and reasons take type-ahead: type part of the code or the
 name (e.g. `eld1`, `cap`), and the match is shown beside the field.
+
+## Case-note reviews
+
+| key | does |
+|---|---|
+| n | (list) start a new review |
+| Enter | (list) open the review under the cursor; (form) save, keeping its status |
+| F2 | (list) filters: status, review dates, theme, second stage; (form) save as a draft |
+| F3 | (list) back to the list; (form) complete: every missing field is named |
+| F4 | (form) sign off a complete review: it becomes read-only |
+| F5 | (form) amend a signed-off review: give the reason at the top, then Ctrl+S |
+| Ctrl+S | (form) save, as Enter does (also from the learning text) |
+| Ctrl+Down / Ctrl+Up | (form) next / previous section |
+| Space | (form) tick an agency or a theme |
+| Escape | (form) back to the list (asks first if there are unsaved changes); cancels an amendment |
+
+A draft needs only the review date and the patient. Completing needs the admission date, at
+least two agencies, a reviewer, both outcomes and the overall score. Outcomes take type-ahead
+(`home`, `support`, `nurs`). Only complete and signed-off reviews count in the measures.
 
 ## Patient experience
 
@@ -52,16 +83,26 @@ def _key_name(key: str) -> str:
                       if len(k) > 1 else k for k in key.split(","))
 
 
+def _screens() -> list[tuple[str, object]]:
+    """Home and the chart (reached from home, not from the menu), then every destination."""
+    from casereview.tui.screens.chart import ChartScreen
+    from casereview.tui.screens.home import HomeScreen
+
+    return ([("Home: the dashboard", HomeScreen), ("SPC chart", ChartScreen)]
+            + [(d.title, d.factory) for d in destinations()])
+
+
 def screen_keys() -> str:
     """A table of each screen's own keys, read from its bindings so it cannot go stale."""
     parts = []
-    for dest in destinations():
-        bindings = [b for b in getattr(dest.factory, "BINDINGS", [])
+    for title, factory in _screens():
+        bindings = [b for b in getattr(factory, "BINDINGS", [])
                     if isinstance(b, Binding) and b.description]
         if not bindings:
             continue
-        rows = "\n".join(f"| {_key_name(b.key)} | {b.description} |" for b in bindings)
-        parts.append(f"### {dest.title}\n\n| key | does |\n|---|---|\n{rows}\n")
+        rows = "\n".join(f"| {b.key_display or _key_name(b.key)} | {b.description} |"
+                         for b in bindings)
+        parts.append(f"### {title}\n\n| key | does |\n|---|---|\n{rows}\n")
     return "## Keys on each screen\n\n" + "\n".join(parts)
 
 

@@ -1,54 +1,209 @@
-"""The home screen: where everything is, and what needs doing now."""
+"""The home screen: the dashboard (the period's scorecard, by all sites or each site), where
+everything is (the destination keys), and what needs doing now (nights without a return).
+
+The scorecard is computed in a thread worker with its own connection, so the screen never
+freezes; switching between all sites and one site redraws from the scorecard already made.
+"""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
+from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import DataTable, Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from casereview.domain.values import format_uk_date
+from casereview.metrics.display import scope_title
+from casereview.metrics.periods import Period, month_of, quarter_of, week_of
+from casereview.metrics.scorecard import Scorecard, build_scorecard
+from casereview.metrics.series import TargetInvalid, set_target
 from casereview.storage.moves import unaudited_nights
 from casereview.tui.navigation import destinations
+from casereview.tui.widgets.dialogs import AskText
+from casereview.tui.widgets.scorecard_view import ScorecardView
+
+KINDS = ("week", "month", "quarter")
+PERIOD_OF = {"week": week_of, "month": month_of, "quarter": quarter_of}
+
+
+def default_period(today: date) -> Period:
+    """The last week that has ended: on a Monday morning, the week just gone."""
+    return week_of(today).previous()
+
+
+def period_of_kind(kind: str, current: Period, today: date) -> Period:
+    """The period of another kind that holds the current one's end, going no later than the
+    last week that has ended (a month or quarter may be in progress, a week is not chosen so)."""
+    last_week = default_period(today)
+    day = min(current.end, last_week.end)
+    return PERIOD_OF[kind](day)
+
+
+class ScorecardReady(Message):
+    def __init__(self, card: Scorecard, request: int) -> None:
+        super().__init__()
+        self.card, self.request = card, request
 
 
 class HomeScreen(Screen):
     DEFAULT_CSS = """
-    HomeScreen #menu { height: auto; max-height: 20; margin: 1 2; }
-    HomeScreen #todo { margin: 0 3; height: auto; }
+    HomeScreen #bottom { height: 12; border-top: solid $primary-darken-2; }
+    HomeScreen #menu-box { width: 1fr; height: 100%; }
+    HomeScreen #menu { height: 1fr; margin: 0 1; border: none; }
+    HomeScreen #todo { width: 52; height: 100%; padding: 0 1; }
     """
+
+    BINDINGS = [
+        Binding("left_square_bracket", "shift_period(-1)", "Prev period", key_display="["),
+        Binding("right_square_bracket", "shift_period(1)", "Next period", key_display="]"),
+        Binding("f2", "next_scope", "Site"),
+        Binding("f3", "next_kind", "Week/month/qtr"),
+        Binding("f4", "set_target", "Target"),
+        Binding("f5", "refresh", "Refresh"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.period: Period | None = None
+        self.scope = "all"
+        self.card: Scorecard | None = None
+        self._request = 0
 
     def compose(self) -> ComposeResult:
         yield Header()
-        with Vertical():
-            yield Static("Where to go (press the key, or Enter on a line)", classes="title")
-            yield OptionList(
-                *[Option(f"[b]{d.key}[/b]  {d.title}  [dim]{d.description}[/dim]", id=d.key)
-                  for d in destinations()],
-                id="menu",
-            )
+        yield ScorecardView(id="scorecard")
+        with Horizontal(id="bottom"):
+            with Vertical(id="menu-box"):
+                yield Static("Where to go (press the key, or Enter on a line)", classes="title")
+                yield OptionList(
+                    # One line each (the description cut short) so the list stays compact.
+                    *[Option(_menu_line(d), id=d.key) for d in destinations()],
+                    id="menu",
+                )
             yield Static("", id="todo")
         yield Footer()
 
     def on_mount(self) -> None:
+        self.title = "Dashboard"
         for dest in destinations():
-            self._bindings.bind(dest.key, f"go('{dest.key}')", dest.title, show=True)
+            self._bindings.bind(dest.key, f"go('{dest.key}')", dest.title, show=False)
         self.refresh_bindings()
-        self.query_one("#menu", OptionList).focus()
+        self.period = default_period(self.app.now().date())
+        self.query_one(ScorecardView).table.focus()
 
     def on_screen_resume(self) -> None:
+        # Back from entering records: the nights panel and the scorecard may have changed.
         self.refresh_todo()
+        self.recompute()
+
+    # --- the scorecard -----------------------------------------------------------------------
+
+    @property
+    def view(self) -> ScorecardView:
+        return self.query_one(ScorecardView)
+
+    def recompute(self) -> None:
+        self._request += 1
+        self.view.waiting(f"Computing the scorecard for {self.period.label}…")
+        self.compute_scorecard(self.period, self._request)
+
+    @work(thread=True, exclusive=True, group="scorecard", exit_on_error=False)
+    def compute_scorecard(self, period: Period, request: int) -> None:
+        worker = get_current_worker()
+        db = self.app.worker_db()
+        try:
+            card = build_scorecard(db, period, today=self.app.now().date())
+        finally:
+            db.conn.close()
+        if not worker.is_cancelled:
+            self.post_message(ScorecardReady(card, request))
+
+    def on_scorecard_ready(self, message: ScorecardReady) -> None:
+        if message.request != self._request:
+            return  # an older period's answer, overtaken by a newer request
+        self.card = message.card
+        if self.scope not in self.card.scopes():
+            self.scope = "all"
+        self.view.show(self.card, self.scope)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "scorecard" and event.state == WorkerState.ERROR:
+            self.view.waiting(f"[red]The scorecard could not be computed: "
+                              f"{event.worker.error}[/red]")
+            self.view.table.loading = False
+
+    def action_shift_period(self, step: int) -> None:
+        period = self.period.previous() if step < 0 else _next(self.period)
+        if step > 0 and period.start > self.app.now().date():
+            self.notify("That period has not started yet.", severity="warning")
+            return
+        self.period = period
+        self.recompute()
+
+    def action_next_kind(self) -> None:
+        kind = KINDS[(KINDS.index(self.period.kind) + 1) % len(KINDS)]
+        self.period = period_of_kind(kind, self.period, self.app.now().date())
+        self.recompute()
+
+    def action_next_scope(self) -> None:
+        if self.card is None:
+            return
+        scopes = self.card.scopes()
+        self.scope = scopes[(scopes.index(self.scope) + 1) % len(scopes)]
+        self.view.show(self.card, self.scope)
+
+    def action_refresh(self) -> None:
+        self.recompute()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        line = self.view.selected_line()
+        if line is not None and self.card is not None:
+            from casereview.tui.screens.chart import ChartScreen
+
+            self.app.push_screen(ChartScreen(self.card, line.measure.name, self.scope))
+
+    def action_set_target(self) -> None:
+        line = self.view.selected_line()
+        if line is None or self.card is None:
+            self.notify("Choose a measure in the scorecard first.", severity="warning")
+            return
+        measure, scope = line.measure.name, self.scope
+        where = scope_title(scope, self.card.reference.sites)
+        current = "" if line.target is None else f"{line.target:g}"
+
+        def done(text: str | None) -> None:
+            if text is None:
+                return
+            try:
+                value = set_target(self.app.db, measure, scope, text, self.app.user)
+            except TargetInvalid as exc:
+                self.notify(f"Target not saved: {exc}", severity="error")
+                return
+            self.notify(f"Target for {line.measure.title} ({where}) "
+                        + ("cleared" if value is None else f"set to {value:g}"))
+            self.recompute()
+
+        self.app.push_screen(AskText(
+            f"Target for [b]{line.measure.title}[/b] ({where}). A blank clears it.",
+            value=current, label="Target", required=False), done)
+
+    # --- where to go, what needs doing --------------------------------------------------------
 
     def refresh_todo(self) -> None:
         today = self.app.now().date()
         missing = unaudited_nights(self.app.db, today - timedelta(days=7),
                                    today - timedelta(days=1))
         if missing:
-            lines = [f"  {site}: night of {format_uk_date(_iso(night))}" for site, night in
-                     missing[:8]]
+            lines = [f"  {site}: night of {format_uk_date(date.fromisoformat(night))}"
+                     for site, night in missing[:8]]
             more = f"\n  ... and {len(missing) - 8} more" if len(missing) > 8 else ""
             text = ("[b]Nights without an audit return (last 7 days)[/b]\n" + "\n".join(lines)
                     + more)
@@ -65,7 +220,16 @@ class HomeScreen(Screen):
         self.action_go(event.option.id)
 
 
-def _iso(text: str):
-    from datetime import date
+MENU_WIDTH = 72  # characters: one line per screen keeps the list short beside the panel
 
-    return date.fromisoformat(text)
+
+def _menu_line(dest) -> Text:
+    text = Text.assemble((dest.key, "bold"), f"  {dest.title}  ", (dest.description, "dim"))
+    if len(text) > MENU_WIDTH:
+        text.truncate(MENU_WIDTH - 1)
+        text.append("…", "dim")
+    return text
+
+
+def _next(period: Period) -> Period:
+    return PERIOD_OF[period.kind](period.end + timedelta(days=1))

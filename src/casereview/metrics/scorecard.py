@@ -1,0 +1,154 @@
+"""The scorecard: for each measure and a scope, the period's value beside the previous
+period's, the 13-week mean, the SPC signal and the target. The dashboard, the xlsx and the md
+summaries all read this one object.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import sqlite_utils
+
+from casereview.domain.reference import Reference
+from casereview.metrics.definitions import MEASURES, Measure
+from casereview.metrics.engine import Summary, summarise_many
+from casereview.metrics.periods import Period, week_of
+from casereview.metrics.rows import Row
+from casereview.metrics.series import (
+    CHART_WEEKS, RECENT_WEEKS, History, Point, anchor_week, chart_weeks, history, load_targets,
+    mean_of, target_for,
+)
+from casereview.metrics.spc import Chart, ChartPoint, describe, xmr
+from casereview.storage.reference import load_reference
+
+
+@dataclass(frozen=True)
+class Line:
+    measure: Measure
+    scope: str
+    current: Row | None
+    previous: Row | None
+    weekly: list[Point]          # the chart's weekly series, oldest first
+    recent: list[Row]            # the weekly rows of the last 13 weeks to the anchor week
+    chart: Chart
+    week: str                    # the anchor week's label
+    target: float | None
+
+    @property
+    def value(self):
+        return None if self.current is None else self.current.value
+
+    @property
+    def previous_value(self):
+        return None if self.previous is None else self.previous.value
+
+    @property
+    def recent_mean(self) -> float | None:
+        return mean_of([(r.measure, r.value) for r in self.recent])
+
+    @property
+    def recent_numerator(self):
+        return _total(r.numerator for r in self.recent)
+
+    @property
+    def recent_denominator(self):
+        return _total(r.denominator for r in self.recent)
+
+    @property
+    def point(self) -> ChartPoint | None:
+        return self.chart.point(self.week)
+
+    @property
+    def variation(self) -> str | None:
+        point = self.point
+        return None if point is None else point.variation
+
+    @property
+    def signal(self) -> str:
+        return describe(self.chart, self.week)
+
+    @property
+    def assurance(self) -> str | None:
+        return self.chart.assurance
+
+
+def _total(values):
+    numbers = [v for v in values if v is not None]
+    return sum(numbers) if numbers else None
+
+
+def scope_kind(scope: str) -> str:
+    return scope.split(":", 1)[0]
+
+
+@dataclass
+class Scorecard:
+    period: Period
+    summary: Summary
+    previous: Summary
+    weekly: History
+    anchor: Period
+    targets: dict[tuple[str, str], float]
+    reference: Reference
+    in_progress: bool = False    # the period has not ended yet (its counts will grow)
+    _lines: dict[tuple[str, str], Line] = field(default_factory=dict, repr=False)
+
+    @property
+    def generated_at(self) -> str:
+        return self.summary.generated_at
+
+    def scopes(self) -> list[str]:
+        """The scopes a scorecard can be read for: all sites, then each site."""
+        return ["all"] + [f"site:{code}" for code in self.reference.sites]
+
+    def measures_for(self, scope: str, programme: str | None = None) -> list[Measure]:
+        kind = scope_kind(scope)
+        return [m for m in MEASURES.values() if kind in m.scopes
+                and (programme is None or m.programme == programme)]
+
+    def line(self, measure: str, scope: str = "all") -> Line:
+        key = (measure, scope)
+        if key not in self._lines:
+            m = MEASURES[measure]
+            weekly = self.weekly.series(measure, scope)
+            rows = self.weekly.rows(measure, scope)
+            recent = [r for r in rows[-RECENT_WEEKS:] if r is not None]
+            target = target_for(self.targets, measure, scope)
+            self._lines[key] = Line(
+                m, scope, self.summary.get(measure, scope), self.previous.get(measure, scope),
+                weekly, recent, xmr(weekly, m.direction, target=target), self.anchor.label,
+                target)
+        return self._lines[key]
+
+    def lines(self, scope: str = "all", programme: str | None = None) -> list[Line]:
+        return [self.line(m.name, scope) for m in self.measures_for(scope, programme)]
+
+
+def build_scorecard(db: sqlite_utils.Database, period: Period, *, weeks: int = CHART_WEEKS,
+                    reference: Reference | None = None, generated_at: datetime | None = None,
+                    today: date | None = None, summary: Summary | None = None) -> Scorecard:
+    """Everything the scorecard shows for a period, from as few passes over the store as the
+    programmes allow: the weekly history to the period's anchor week, and (for a month or a
+    quarter) the period and the one before it.
+
+    With ``today``, a period still in progress is read at the last week that has ended: a week
+    not yet over would chart as a fall to nothing. ``summary`` is the period's summary if the
+    caller already has it (its time stamp is kept)."""
+    reference = reference or load_reference(db)
+    anchor = anchor_week(period)
+    if today is not None:
+        last_ended = week_of(today).previous()
+        if anchor.start > last_ended.start:
+            anchor = last_ended
+    if summary is not None and generated_at is None:
+        generated_at = datetime.fromisoformat(summary.generated_at)
+    weekly = history(db, anchor, chart_weeks(db, anchor, weeks), reference=reference,
+                     generated_at=generated_at)
+    if anchor == period:
+        current, previous = weekly.summaries[-1], weekly.summaries[-2]
+    else:
+        previous, current = summarise_many(db, [period.previous(), period],
+                                           reference=reference, generated_at=generated_at)
+    return Scorecard(period, current, previous, weekly, anchor, load_targets(db), reference,
+                     in_progress=today is not None and period.end >= today)

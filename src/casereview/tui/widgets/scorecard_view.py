@@ -1,0 +1,148 @@
+"""The scorecard as a table: per programme, each measure's value, the previous period's, the
+13-week mean, a sparkline of the last 13 weeks, the SPC signal in words and colour, and the
+target with its assurance. The screen that holds it computes the Scorecard; this only shows
+it, for one scope at a time."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import DataTable, Static
+
+from casereview.domain.values import format_uk_date
+from casereview.metrics.definitions import PROGRAMME_TITLES
+from casereview.metrics.display import (
+    ASSURANCE_SHORT, VARIATION_SHORT, format_target, format_value, period_words, scope_title,
+)
+from casereview.metrics.scorecard import Line, Scorecard
+from casereview.metrics.series import RECENT_WEEKS
+from casereview.tui.widgets.sparkline import sparkline_text
+
+VARIATION_STYLES = {"improvement": "bold #5b9bd5", "concern": "bold #ed7d31",
+                    "common": "#a5a5a5", "neither": "bold #ffc000"}
+ASSURANCE_STYLES = {"pass": "#5b9bd5", "fail": "#ed7d31", "hit_and_miss": "#a5a5a5"}
+PROGRAMME_KEY = "programme:"
+
+
+def signal_cell(line: Line) -> Text:
+    if line.variation is None:
+        return Text("too few weeks" if not line.chart.enough else "no value", style="dim")
+    return Text(VARIATION_SHORT[line.variation], style=VARIATION_STYLES[line.variation])
+
+
+def target_cell(line: Line) -> Text:
+    if line.target is None:
+        return Text("")
+    text = Text(format_target(line.measure.name, line.target))
+    if line.assurance:
+        text.append(f" {ASSURANCE_SHORT[line.assurance].lower()}",
+                    style=ASSURANCE_STYLES[line.assurance])
+    return text
+
+
+class ScorecardView(Vertical):
+    DEFAULT_CSS = """
+    ScorecardView { height: 1fr; }
+    ScorecardView #sc-title { height: 1; padding: 0 1; text-style: bold; }
+    ScorecardView #sc-table { height: 1fr; }
+    ScorecardView #sc-detail { height: 2; padding: 0 1; color: $text-muted; }
+    """
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.card: Scorecard | None = None
+        self.scope = "all"
+
+    def compose(self) -> ComposeResult:
+        yield Static("Scorecard", id="sc-title")
+        yield DataTable(id="sc-table", cursor_type="row", zebra_stripes=False)
+        yield Static("", id="sc-detail")
+
+    @property
+    def table(self) -> DataTable:
+        return self.query_one("#sc-table", DataTable)
+
+    def waiting(self, text: str) -> None:
+        self.query_one("#sc-title", Static).update(text)
+        self.table.loading = True
+
+    def show(self, card: Scorecard, scope: str) -> None:
+        """Fill the table for one scope, keeping the cursor on the same measure."""
+        self.card, self.scope = card, scope
+        table = self.table
+        keep = self.selected_measure()
+        word = {"quarter": "qtr"}.get(period_words(card.period), period_words(card.period))
+        table.loading = False
+        table.clear(columns=True)
+        table.add_column("Measure", width=42, key="measure")
+        for heading, key in ((f"This {word}", "value"), (f"Prev {word}", "previous"),
+                             ("13-wk mean", "mean")):
+            table.add_column(Text(heading, justify="right"), width=10, key=key)
+        table.add_column(f"Last {RECENT_WEEKS} wks", width=RECENT_WEEKS, key="spark")
+        table.add_column("SPC signal", width=13, key="signal")
+        table.add_column("Target", width=16, key="target")
+        present = {r.measure for r in card.summary.rows}
+        for programme, title in PROGRAMME_TITLES.items():
+            lines = [l for l in card.lines(scope, programme) if l.measure.name in present]
+            if not lines:
+                continue
+            table.add_row(Text(title, style="bold underline"), key=PROGRAMME_KEY + programme)
+            for line in lines:
+                table.add_row(*self._cells(line), key=line.measure.name)
+        self.query_one("#sc-title", Static).update(self._title(card, scope))
+        if keep and keep in table.rows:
+            table.move_cursor(row=table.get_row_index(keep))
+        else:
+            table.move_cursor(row=min(1, table.row_count - 1))
+        self.show_detail()
+
+    def _title(self, card: Scorecard, scope: str) -> str:
+        period = card.period
+        where = scope_title(scope, card.reference.sites)
+        note = "  [i](in progress)[/i]" if card.in_progress else ""
+        return (f"Scorecard: {period_words(period)} {period.label} "
+                f"({format_uk_date(period.start)} to {format_uk_date(period.end)})  ·  "
+                f"{where}{note}")
+
+    def _cells(self, line: Line) -> list:
+        name = line.measure.name
+        spark = [v for _, v in line.weekly[-RECENT_WEEKS:]]
+        style = VARIATION_STYLES.get(line.variation or "", "")
+        return [
+            line.measure.title,
+            Text(format_value(name, line.value), justify="right"),
+            Text(format_value(name, line.previous_value), justify="right"),
+            Text(format_value(name, line.recent_mean, as_mean=True), justify="right"),
+            sparkline_text(spark, style) if spark else Text(""),
+            signal_cell(line),
+            target_cell(line),
+        ]
+
+    def selected_measure(self) -> str | None:
+        table = self.table
+        if table.row_count == 0:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return None if key is None or key.startswith(PROGRAMME_KEY) else key
+
+    def selected_line(self) -> Line | None:
+        measure = self.selected_measure()
+        if self.card is None or measure is None:
+            return None
+        return self.card.line(measure, self.scope)
+
+    def show_detail(self) -> None:
+        line = self.selected_line()
+        detail = self.query_one("#sc-detail", Static)
+        if line is None:
+            detail.update("")
+            return
+        text = f"[b]{line.measure.title}[/b]: {line.signal}."
+        if line.assurance:
+            text += f" Target {format_target(line.measure.name, line.target)}: " \
+                    f"{ASSURANCE_SHORT[line.assurance].lower()}."
+        detail.update(text + "  [dim]Enter: chart[/dim]")
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self.show_detail()

@@ -1,0 +1,182 @@
+"""The review list (filters, newest first, paged from SQLite) and the agencies-and-themes
+reference screen, driven through Pilot."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from textual.widgets import DataTable, Select, SelectionList
+
+from casereview.domain.review import Review
+from casereview.domain.validation import validate
+from casereview.storage.db import transaction
+from casereview.storage.reviews import insert_reviews
+from casereview.tui.app import create_app
+from casereview.tui.screens.review_form import ReviewFormScreen
+from casereview.tui.screens.review_reference import ReviewReferenceScreen
+from casereview.tui.screens.reviews import PAGE_SIZE, ReviewListScreen
+from tests.conftest import NOW
+from tests.review_samples import complete_raw
+
+N_REVIEWS = 230
+FIRST = date(2026, 1, 5)
+
+
+def _seed(db, ctx) -> None:
+    """A review every day from 5 Jan 2026; every fifth a draft, every third second-stage,
+    every fourth carries FAMILY."""
+    reviews = []
+    for n in range(N_REVIEWS):
+        day = FIRST + timedelta(days=n)
+        reviews.append(validate(Review, complete_raw(
+            patient_ref=f"H{n:05d}", review_date=day.isoformat(),
+            admission_date=(day - timedelta(days=30)).isoformat(), medically_fit_date="",
+            discharge_date="", status="draft" if n % 5 == 0 else "complete",
+            score_overall="2" if n % 3 == 0 else "4",
+            themes="FAMILY" if n % 4 == 0 else ""), ctx))
+    with transaction(db) as conn:
+        insert_reviews(conn, reviews, "seed", "2026-11-23T09:00:00+00:00")
+
+
+def _ids(table: DataTable) -> list[int]:
+    return [int(key.value) for key in table.rows]
+
+
+async def _open_list(pilot) -> ReviewListScreen:
+    await pilot.press("r")
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, ReviewListScreen)
+    return screen
+
+
+async def test_list_is_newest_first_and_pages_as_the_cursor_moves(ref_db, db_path, ctx):
+    _seed(ref_db, ctx)
+    app = create_app(db_path, "amy", clock=lambda: NOW)
+    async with app.run_test(size=(130, 45)) as pilot:
+        screen = await _open_list(pilot)
+        table = screen.query_one("#reviews", DataTable)
+        assert table.row_count == PAGE_SIZE  # one page, not the whole table
+        assert _ids(table)[:3] == [N_REVIEWS, N_REVIEWS - 1, N_REVIEWS - 2]
+        table.move_cursor(row=PAGE_SIZE - 3)
+        await pilot.pause()
+        assert table.row_count == 2 * PAGE_SIZE
+        await pilot.press("end")  # to the last row loaded: the rest arrives
+        table.move_cursor(row=table.row_count - 1)
+        await pilot.pause()
+        assert table.row_count == N_REVIEWS
+        assert _ids(table) == list(range(N_REVIEWS, 0, -1))
+        assert "230" in str(screen.query_one("#summary").render())
+
+
+async def test_filters(ref_db, db_path, ctx):
+    _seed(ref_db, ctx)
+    app = create_app(db_path, "amy", clock=lambda: NOW)
+    async with app.run_test(size=(130, 45)) as pilot:
+        screen = await _open_list(pilot)
+        table = screen.query_one("#reviews", DataTable)
+        # Status by keys: F2 focuses it, Enter opens, Down to "Draft", Enter.
+        await pilot.press("f2", "enter", "down", "enter")
+        await pilot.pause()
+        assert screen.query_one("#status", Select).value == "draft"
+        assert table.row_count == N_REVIEWS // 5
+        # Dates typed: 5 Jan + 0..9 days -> ids 1..10, of which drafts are 1 and 6.
+        screen.query_one("#date_from").focus()
+        for ch in "05/01/2026":
+            await pilot.press(ch)
+        await pilot.press("tab")
+        for ch in "14/01/2026":
+            await pilot.press(ch)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert _ids(table) == [6, 1]
+        assert app.focused is table
+        screen.query_one("#status", Select).value = "any"
+        screen.query_one("#second_stage", Select).value = "yes"
+        await pilot.pause()
+        assert _ids(table) == [10, 7, 4, 1]  # n = 9, 6, 3, 0
+        screen.query_one("#theme", Select).value = "FAMILY"
+        await pilot.pause()
+        assert _ids(table) == [1]  # n = 0 is the only one both second stage and FAMILY
+        screen.query_one("#second_stage", Select).value = "any"
+        await pilot.pause()
+        assert _ids(table) == [9, 5, 1]  # n = 8, 4, 0
+        # A half-typed date waits instead of failing.
+        screen.query_one("#date_to").value = "14/0"
+        await pilot.pause()
+        assert _ids(table) == [9, 5, 1]
+
+
+async def test_enter_opens_the_review_and_n_starts_one(ref_db, db_path, ctx):
+    _seed(ref_db, ctx)
+    app = create_app(db_path, "amy", clock=lambda: NOW)
+    async with app.run_test(size=(130, 45)) as pilot:
+        await _open_list(pilot)
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        form = pilot.app.screen
+        assert isinstance(form, ReviewFormScreen) and form.record_id == N_REVIEWS - 1
+        await pilot.press("escape")
+        await pilot.pause()
+        list_screen = pilot.app.screen
+        assert list_screen.query_one("#reviews", DataTable).cursor_row == 1  # kept its place
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, ReviewFormScreen)
+        assert pilot.app.screen.record_id is None
+
+
+async def test_delete_a_draft_from_the_list(ref_db, db_path, ctx):
+    _seed(ref_db, ctx)
+    app = create_app(db_path, "amy", clock=lambda: NOW)
+    async with app.run_test(size=(130, 45)) as pilot:
+        screen = await _open_list(pilot)
+        table = screen.query_one("#reviews", DataTable)
+        table.move_cursor(row=N_REVIEWS - 226)  # id 226: n = 225, a draft
+        await pilot.press("delete")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert 226 not in _ids(table)
+    assert ref_db.conn.execute("SELECT deleted_by FROM review WHERE id = 226").fetchone()[0] \
+        == "amy"
+
+
+async def test_agencies_and_themes_are_editable(ref_db, db_path):
+    app = create_app(db_path, "amy", clock=lambda: NOW)
+    async with app.run_test(size=(130, 45)) as pilot:
+        await pilot.press("a")
+        await pilot.pause()
+        screen = pilot.app.screen
+        assert isinstance(screen, ReviewReferenceScreen)
+        for text in ["hospice", "St Clare Hospice", "voluntary"]:
+            for ch in text:
+                await pilot.press(ch if ch != " " else "space")
+            await pilot.press("tab")
+        await pilot.press("shift+tab", "enter")
+        await pilot.pause()
+        await pilot.press("f3")
+        for text in ["transport", "transport home"]:
+            for ch in text:
+                await pilot.press(ch if ch != " " else "space")
+            await pilot.press("tab")
+        await pilot.press("shift+tab", "enter")
+        await pilot.pause()
+        # A blank name is refused.
+        await pilot.press("f2", "x", "enter")
+        await pilot.pause()
+        assert "name: is required" in str(screen.query_one("#agency-problem").render())
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("r", "n")
+        await pilot.pause()
+        form = pilot.app.screen
+        agencies = form.query_one("#agencies", SelectionList)
+        assert "HOSPICE" in [agencies.get_option_at_index(i).value
+                             for i in range(agencies.option_count)]
+    conn = ref_db.conn
+    assert tuple(conn.execute("SELECT * FROM agency WHERE agency_code = 'HOSPICE'").fetchone()) \
+        == ("HOSPICE", "St Clare Hospice", "voluntary")
+    assert conn.execute("SELECT label FROM review_theme WHERE theme_code = 'TRANSPORT'"
+                        ).fetchone()[0] == "transport home"
+    assert conn.execute("SELECT COUNT(*) FROM agency WHERE agency_code = 'X'").fetchone()[0] == 0
