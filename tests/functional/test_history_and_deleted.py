@@ -484,3 +484,42 @@ async def test_a_toc_audit_with_markup_or_unsaveable_keeps_what_was_typed(ref_db
     conn = sqlite3.connect(str(db_path))
     assert conn.execute("SELECT COUNT(*) FROM toc").fetchone()[0] == 0
     conn.close()
+
+
+@pytest.mark.parametrize("failure,expected", [
+    (None, "is not a patient reference"),
+    ("read_only_app_db", "the database is read-only"),
+])
+async def test_a_review_with_markup_or_unsaveable_keeps_what_was_typed(ref_db, db_path,
+                                                                      request, failure,
+                                                                      expected):
+    from textual.widgets import TextArea
+
+    from casereview.tui.screens.review_form import ReviewFormScreen
+
+    ref_db.conn.close()
+    if failure:
+        request.getfixturevalue(failure)
+    app = create_app(db_path, "lead", clock=lambda: NOW)
+    async with app.run_test(size=(130, 45)) as pilot:
+        await pilot.press("r")
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, ReviewFormScreen)
+        form.query_one("#review_date", Input).value = "20/11/2026"
+        form.query_one("#patient_ref", Input).value = "[/b]x" if failure is None \
+            else "9990000026"
+        form.query_one("#admission_date", Input).value = "01/10/2026"
+        form.query_one("#learning", TextArea).text = MARKUP
+        await pilot.pause()
+        await pilot.press("f2")  # save as a draft
+        await pilot.pause()
+        shown = _text(form, "#message") + " ".join(
+            str(w.render()) for w in form.query(".problem"))
+        assert expected in shown
+        assert form.query_one("#learning", TextArea).text == MARKUP
+    conn = sqlite3.connect(str(db_path))
+    assert conn.execute("SELECT COUNT(*) FROM review").fetchone()[0] == 0
+    conn.close()

@@ -315,3 +315,49 @@ def test_every_module_writing_csv_or_xlsx_neutralises_its_cells():
             if name not in NOT_EXPORTS:
                 assert "neutralise" in source or "casereview.io.cells" in source, name
     assert "casereview.io.summary_files" in writers
+
+
+# --- record exports: whatever text was stored, no cell is read as a formula ----------------------
+
+formula_text = st.one_of(
+    st.builds(lambda head, tail: head + tail, st.sampled_from(["=", "+", "-", "@", "\t", "\r"]),
+              st.text(max_size=20)),
+    st.sampled_from(["=1+1", "+44 20", "-2", "-", "@SUM(A1)", "=HYPERLINK(\"http://x\",\"y\")",
+                     "-1e3", "+5"]))
+
+
+def _formula_like(cell: str) -> bool:
+    if not cell.startswith(("=", "+", "-", "@", "\t", "\r")):
+        return False
+    try:
+        float(cell)
+    except ValueError:
+        return True
+    return False  # a number, read as the number it is
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(notes=formula_text, authorised=formula_text, identifiable=st.booleans())
+def test_record_exports_neutralise_any_stored_text(ref_db, ctx, tmp_path, notes, authorised,
+                                                   identifiable):
+    import openpyxl
+
+    from casereview.domain.move import Move
+    from casereview.io.record_export import export_records
+    from casereview.storage.moves import save_move
+
+    move = validate(Move, move_raw(1, notes=notes, authorised_by=authorised), ctx)
+    save_move(ref_db, move, "tester")
+    out_csv, out_xlsx = tmp_path / "moves.csv", tmp_path / "moves.xlsx"
+    export_records(ref_db, "moves", "tester", identifiable=identifiable, fmt="csv", out=out_csv)
+    export_records(ref_db, "moves", "tester", identifiable=identifiable, fmt="xlsx",
+                   out=out_xlsx)
+    cells = [c for row in csv.reader(out_csv.open(encoding="utf-8", newline="")) for c in row]
+    sheet = openpyxl.load_workbook(out_xlsx, read_only=True).worksheets[0]
+    cells += [c for row in sheet.iter_rows(values_only=True) for c in row
+              if isinstance(c, str)]
+    assert not [c for c in cells if _formula_like(c)]
+    # The stored record keeps what was typed (stripped, as the model stores text).
+    stored = ref_db.conn.execute("SELECT notes FROM move ORDER BY id DESC LIMIT 1").fetchone()
+    assert stored[0] == (notes.strip() or None)

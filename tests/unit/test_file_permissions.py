@@ -108,3 +108,13 @@ def test_an_existing_database_keeps_the_mode_its_owner_chose(ref_db, db_path, ct
     save_move(db, validate(Move, move_raw(), ctx), "t")
     assert mode(db_path) == 0o660
     db.conn.close()
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_identifiable_exports_are_owner_only(ref_db, ctx, tmp_path, umask, fmt):
+    from casereview.io.record_export import export_records
+
+    save_move(ref_db, validate(Move, move_raw(), ctx), "t")
+    out = tmp_path / "exports" / f"moves-identifiable.{fmt}"
+    export_records(ref_db, "moves", "t", identifiable=True, fmt=fmt, out=out)
+    assert mode(out) == 0o600
