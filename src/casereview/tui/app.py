@@ -31,6 +31,10 @@ class CaseReviewApp(App):
     BINDINGS = [
         Binding("f1", "help", "Help"),
         Binding("ctrl+q", "quit", "Quit", priority=True),
+        # Priority: focus moves as the key arrives, so characters typed straight after Tab
+        # land in the next field even when the screen is still repainting.
+        Binding("tab", "focus_next", "Next field", show=False, priority=True),
+        Binding("shift+tab", "focus_previous", "Previous field", show=False, priority=True),
     ]
 
     def __init__(self, db_path: Path, user: str, clock: Clock = london_now) -> None:
