@@ -40,7 +40,7 @@ from casereview.storage.records import soft_delete
 from casereview.tui.widgets.answer_keys import AnswerKeys, Choice
 from casereview.tui.widgets.code_input import CodeInput
 from casereview.tui.widgets.code_list_input import CodeListInput
-from casereview.tui.widgets.dialogs import Confirm
+from casereview.tui.widgets.dialogs import Confirm, UnsavedGuard
 
 
 def _choices(answers: dict[str, str], keys: str) -> list[Choice]:
@@ -84,7 +84,7 @@ def week_status(samples: int, target: int, ward: str, monday: date, today: date)
     return shown + f"  [yellow]{target - samples} still to collect[/yellow]"
 
 
-class ExperienceEntryScreen(Screen):
+class ExperienceEntryScreen(UnsavedGuard, Screen):
     DEFAULT_CSS = """
     ExperienceEntryScreen #sticky { grid-size: 3; grid-columns: 20 1fr 1fr; grid-gutter: 0 2;
                                      height: auto; padding: 0 1; }
@@ -178,6 +178,7 @@ class ExperienceEntryScreen(Screen):
         if self.start_edit is not None:
             self.load_sample(self.start_edit)
         else:
+            self.mark_clean()
             self.refresh_week()
             self.focus_first()
             if context.reference.wards:
@@ -347,6 +348,7 @@ class ExperienceEntryScreen(Screen):
             self.query_one(f"#{name}", Input).value = ""
         self.query_one("#themes-hint", Static).update("")
         self.clear_problems()
+        self.mark_clean()
 
     def show_message(self, text: str, kind: str = "") -> None:
         widget = self.query_one("#message", Static)
@@ -387,6 +389,7 @@ class ExperienceEntryScreen(Screen):
     @on(DataTable.RowSelected, "#week-samples")
     def _edit(self, event: DataTable.RowSelected) -> None:
         self.load_sample(int(event.row_key.value))
+        self.mark_clean()
 
     def action_focus_samples(self) -> None:
         self.query_one("#week-samples", DataTable).focus()
@@ -421,7 +424,7 @@ class ExperienceEntryScreen(Screen):
             self.show_message("Stopped editing; nothing changed.")
             self.query_one("#fft", AnswerKeys).focus()
         else:
-            self.app.pop_screen()
+            self.leave(self.app.pop_screen)
 
 
 # Short answers for table cells, where the form's words would be too wide.

@@ -27,7 +27,7 @@ from casereview.storage.moves import (
 )
 from casereview.storage.records import soft_delete
 from casereview.tui.widgets.code_input import CodeInput
-from casereview.tui.widgets.dialogs import AskText, Confirm
+from casereview.tui.widgets.dialogs import AskText, Confirm, UnsavedGuard
 
 # Form fields in tab order: (id, label, width hint, placeholder)
 FIELDS = [
@@ -55,7 +55,7 @@ def default_night(now: datetime, context: Context) -> date:
     return now.date() - timedelta(days=1)
 
 
-class NightLogScreen(Screen):
+class NightLogScreen(UnsavedGuard, Screen):
     DEFAULT_CSS = """
     NightLogScreen #bar { height: 3; padding: 0 1; }
     NightLogScreen #bar Select { width: 40; }
@@ -308,6 +308,7 @@ class NightLogScreen(Screen):
             self.query_one(f"#{field_id}", Input).value = ""
             self.query_one(f"#{field_id}-hint", Static).update("")
         self.clear_problems()
+        self.mark_clean()
 
     def show_message(self, text: str, kind: str = "") -> None:
         widget = self.query_one("#message", Static)
@@ -337,6 +338,7 @@ class NightLogScreen(Screen):
         }
         for field_id, value in values.items():
             self.query_one(f"#{field_id}", Input).value = value
+        self.mark_clean()
         self.show_message(f"Editing move {record_id}: Enter saves the change, Escape stops "
                           "editing.", "warning")
         self.query_one("#time", Input).focus()
@@ -374,7 +376,7 @@ class NightLogScreen(Screen):
             self.show_message("Stopped editing; nothing changed.")
             self.query_one("#time", Input).focus()
         else:
-            self.app.pop_screen()
+            self.leave(self.app.pop_screen)
 
     # --- closing the night ----------------------------------------------------------------
 

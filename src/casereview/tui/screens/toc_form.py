@@ -28,6 +28,7 @@ from casereview.domain.validation import RecordInvalid, validate
 from casereview.domain.values import blank, format_uk_date, parse_date
 from casereview.storage.toc import PolicyTimeline, get_toc, load_timeline, save_toc
 from casereview.tui.widgets.code_input import CodeInput
+from casereview.tui.widgets.dialogs import UnsavedGuard
 from casereview.tui.widgets.toc_steps import due_text, status_text, summary_text
 
 # (id, label, placeholder) in tab order, by section
@@ -57,7 +58,7 @@ def _uk(iso: str | None) -> str:
     return date.fromisoformat(iso).strftime("%d/%m/%Y") if iso else ""
 
 
-class TocFormScreen(Screen):
+class TocFormScreen(UnsavedGuard, Screen):
     DEFAULT_CSS = """
     TocFormScreen #body { height: 1fr; }
     TocFormScreen .section { text-style: bold; padding: 1 1 0 1; }
@@ -141,6 +142,7 @@ class TocFormScreen(Screen):
             self.title = "New Transfer of Care audit"
             self.query_one("#audit_date", Input).value = self.app.now().strftime("%d/%m/%Y")
             self.query_one("#auditor", Input).value = self.app.user
+            self.mark_clean()
         self.refresh_timeline()
         # Top of the form: today's date is filled in, and selected when focused, so typing
         # replaces it.
@@ -161,6 +163,7 @@ class TocFormScreen(Screen):
                           "without saving.", "warning")
 
     # --- live timeline --------------------------------------------------------------------
+        self.mark_clean()
 
     def raw_values(self) -> dict[str, str]:
         values = {}
@@ -281,6 +284,7 @@ class TocFormScreen(Screen):
         for widget in self.query(".problem"):
             widget.update("")
         self.refresh_timeline()
+        self.mark_clean()
 
     def action_clear(self) -> None:
         if self.record_id is not None:
@@ -296,7 +300,7 @@ class TocFormScreen(Screen):
         widget.update(text)
 
     def action_back(self) -> None:
-        self.dismiss(None)
+        self.leave(lambda: self.dismiss(None))
 
 
 def _lenient_date(text: str, today: date) -> date | None:
