@@ -419,7 +419,7 @@ class ReviewFormScreen(Screen):
             return
         review = self.build(COMPLETE)
         if review is not None:
-            self.store(review, "Completed: it now counts in the measures. F4 signs it off")
+            self.store(review, "Completed: it now counts in the measures (F4 to sign it off). Saved")
 
     def action_sign_off(self) -> None:
         if self.status == SIGNED_OFF:
