@@ -9,12 +9,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sqlite3
 import sys
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
 from casereview import __version__
+from casereview.storage.errors import DatabaseError, translate
 
 DEFAULT_DB = Path("db") / "casereview.db"
 OK, INVALID, USAGE = 0, 1, 2
@@ -143,8 +145,16 @@ def main(argv: list[str] | None = None) -> int:
         # The reader (e.g. `| head`) stopped early; that is not an error of ours.
         sys.stderr.close()
         return OK
-    except OSError as exc:
-        return _fail(_os_message(exc))
+    except DatabaseError as exc:
+        return _fail(str(exc))
+    except (sqlite3.Error, OSError) as exc:
+        # A full disk, a read-only file, a damaged database: a sentence, not a traceback.
+        translated = translate(exc, db_path)
+        if translated is not None:
+            return _fail(str(translated))
+        if isinstance(exc, OSError):
+            return _fail(_os_message(exc))
+        raise
 
 
 def _os_message(exc: OSError) -> str:
@@ -158,20 +168,16 @@ def _os_message(exc: OSError) -> str:
     return f"{exc.strerror or exc}{where}"
 
 
-def _open(db_path: Path):
+def _open(db_path: Path, *, migrate: bool = True):
     from casereview.storage.db import connect
 
-    return connect(db_path)
+    return connect(db_path, migrate=migrate)
 
 
 def _run_app(db_path: Path, user: str) -> int:
-    from casereview.storage.db import DatabaseError
     from casereview.tui.app import create_app
 
-    try:
-        _open(db_path).conn.close()
-    except DatabaseError as exc:
-        return _fail(str(exc))
+    _open(db_path).conn.close()
     create_app(db_path, user).run()
     return OK
 
@@ -278,30 +284,45 @@ def _backup(args, db_path: Path, user: str) -> int:
 
     if not db_path.exists():
         return _fail(f"{db_path} does not exist")
-    db = _open(db_path)
-    target = args.to or db_path.with_name(
-        f"{db_path.stem}-backup-{datetime.now():%Y%m%d-%H%M%S}.db")
-    backup_to(db, target)
+    # A backup copies the database as it is: no upgrade first.
+    db = _open(db_path, migrate=False)
+    try:
+        target = args.to or db_path.with_name(
+            f"{db_path.stem}-backup-{datetime.now():%Y%m%d-%H%M%S}.db")
+        backup_to(db, target)
+    finally:
+        db.conn.close()
     print(f"backup written to {target}", file=sys.stderr)
     return OK
 
 
 def _check(args, db_path: Path, user: str) -> int:
     from casereview.storage.check import check_database
-    from casereview.storage.db import DatabaseError
+    from casereview.storage.db import schema_version, user_version
 
     if not db_path.exists():
         return _fail(f"{db_path} does not exist")
+    # Checked as found: an older schema is reported, not upgraded.
+    db = _open(db_path, migrate=False)
     try:
-        db = _open(db_path)
-    except DatabaseError as exc:
-        return _fail(str(exc))
-    problems = check_database(db)
+        try:
+            problems = check_database(db)
+        except sqlite3.DatabaseError as exc:
+            problems = [f"integrity: the database cannot be read through ({exc})"]
+        version = user_version(db.conn) if not problems else None
+    finally:
+        db.conn.close()
     if problems:
         for p in problems:
             print(p, file=sys.stderr)
+        print(f"{db_path}: {len(problems)} problem{'s' if len(problems) != 1 else ''} found; "
+              "see docs/data-safety.md", file=sys.stderr)
         return INVALID
-    print(f"{db_path}: ok", file=sys.stderr)
+    note = ""
+    if version is not None and version < schema_version():
+        note = (f" (schema version {version}; casereview upgrades it to {schema_version()} "
+                "the next time it is opened, after a backup)")
+    print(f"{db_path}: ok{note}", file=sys.stderr)
     return OK
 
 

@@ -239,3 +239,14 @@ def test_assurance_against_a_target(direction, target, expected):
 
 def test_no_assurance_with_too_few_points():
     assert xmr(series(BLOCK), UP, target=1.0).assurance is None
+
+
+def test_limits_are_clipped_to_what_the_measure_can_take_without_changing_signals():
+    from casereview.metrics.spc import xmr
+
+    series = [(f"2026-W{i:02d}", v) for i, v in enumerate([0, 100] * 8 + [100] * 4, start=1)]
+    free = xmr(series, "up")
+    clipped = xmr(series, "up", bounds=(0.0, 100.0))
+    assert free.ucl > 100 and free.lcl < 0
+    assert (clipped.lcl, clipped.ucl) == (0.0, 100.0)
+    assert [p.rules for p in clipped.points] == [p.rules for p in free.points]

@@ -116,16 +116,21 @@ def localise(day: date, at: time, *, offset: timedelta | None = None) -> datetim
 @lru_cache(maxsize=256)
 def _clock_change_days(year: int) -> frozenset[date]:
     """The days of ``year`` on which the UK offset changes (at 01:00 UTC, before noon)."""
+    first, last = date(year, 1, 1).toordinal(), date(year, 12, 31).toordinal()
+    # By ordinals, from the day before 1 January where there is one (years 1 and 9999 too).
+    previous = _noon_offset(date.fromordinal(max(first - 1, 1)))
     days = set()
-    day = date(year, 1, 1)
-    previous = datetime.combine(day - timedelta(days=1), time(12), LONDON).utcoffset()
-    while day.year == year:
-        offset = datetime.combine(day, time(12), LONDON).utcoffset()
+    for ordinal in range(first, last + 1):
+        day = date.fromordinal(ordinal)
+        offset = _noon_offset(day)
         if offset != previous:
             days.add(day)
         previous = offset
-        day += timedelta(days=1)
     return frozenset(days)
+
+
+def _noon_offset(day: date) -> timedelta | None:
+    return datetime.combine(day, time(12), LONDON).utcoffset()
 
 
 def format_offset(offset: timedelta) -> str:

@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 import csv
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 MAX_FIELD = 100_000  # characters; a longer field is an error, not a memory blow-up
+
+
+def one_line(text: str) -> str:
+    """``text`` with line breaks and other control characters written as escapes (\\n,
+    \\x0b, \\u2028), so that a value quoted back from a file cannot break a message."""
+    return "".join(
+        ch.encode("unicode_escape").decode("ascii")
+        if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch
+        for ch in text)
 
 
 @dataclass(frozen=True)
@@ -22,7 +32,9 @@ class FileProblem:
             where += f", line {self.line}"
         if self.field:
             where += f", field {self.field}"
-        return f"{where}: {self.message}"
+        # One problem, one line: a value quoted back from a multi-line cell keeps its line
+        # breaks visible rather than splitting the message.
+        return one_line(f"{where}: {self.message}")
 
 
 class FileInvalid(ValueError):

@@ -16,6 +16,7 @@ from casereview.domain.validation import Context, RecordInvalid
 from casereview.io.csvfile import FileInvalid, FileProblem, read_table
 from casereview.storage.changelog import Change, log_change
 from casereview.storage.db import now_utc, transaction
+from casereview.storage.files import private_output
 
 Progress = Callable[[int, int | None], None]
 
@@ -86,33 +87,43 @@ def import_file(db: sqlite_utils.Database, kind: ImportKind, path: Path, context
     rejects: list[tuple[list[str], str]] = []
     state: dict = {}
     at = now_utc()
-    with transaction(db) as conn:
-        built: list[Any] = []
-        number = 0
-        for number, (line, raw) in enumerate(table.rows, start=1):
-            if progress and number % CHUNK_ROWS == 0:
-                progress(number, None)
-            row_problems = _row_problems(kind, conn, context, line, raw, built, state)
-            if row_problems:
-                result.problems += row_problems
-                values = raw.get("__raw__", []) if "__error__" in raw else \
-                    [raw.get(c, "") for c in table.columns]
-                rejects.append((list(values), "; ".join(
-                    (f"{p.field}: {p.message}" if p.field else p.message)
-                    for p in row_problems)))
-            if len(built) >= CHUNK_ROWS:
-                result.written += _write(kind, conn, built, user, at, result, skip_invalid)
-        result.written += _write(kind, conn, built, user, at, result, skip_invalid)
-        if result.problems and not skip_invalid:
-            raise ImportFailed(result)  # rolls the transaction back
-        log_change(conn, user, at, Change("import", kind.name, None, None, {
-            "file": path.name, "written": result.written, "rejected": len(rejects)}))
+    rejects_path = path.with_name(path.name + ".rejects.csv")
+    rejects_written = False
+    try:
+        with transaction(db) as conn:
+            built: list[Any] = []
+            for number, (line, raw) in enumerate(table.rows, start=1):
+                if progress and number % CHUNK_ROWS == 0:
+                    progress(number, None)
+                row_problems = _row_problems(kind, conn, context, line, raw, built, state)
+                if row_problems:
+                    result.problems += row_problems
+                    values = raw.get("__raw__", []) if "__error__" in raw else \
+                        [raw.get(c, "") for c in table.columns]
+                    rejects.append((list(values), "; ".join(
+                        (f"{p.field}: {p.message}" if p.field else p.message)
+                        for p in row_problems)))
+                if len(built) >= CHUNK_ROWS:
+                    result.written += _write(kind, conn, built, user, at, result, skip_invalid)
+            result.written += _write(kind, conn, built, user, at, result, skip_invalid)
+            if result.problems and not skip_invalid:
+                raise ImportFailed(result)  # rolls the transaction back
+            log_change(conn, user, at, Change("import", kind.name, None, None, {
+                "file": path.name, "written": result.written, "rejected": len(rejects)}))
+            # Written before the commit, so a file that cannot be written (full disk)
+            # stops the import rather than losing the rejected rows.
+            if rejects:
+                rejects_written = True
+                write_rejects(rejects_path, table.header_raw, rejects)
+    except BaseException:
+        if rejects_written:
+            rejects_path.unlink(missing_ok=True)
+        raise
     if progress:
         progress(result.written, result.written)
     if rejects:
         result.rejected_rows = len(rejects)
-        result.rejects_path = path.with_name(path.name + ".rejects.csv")
-        write_rejects(result.rejects_path, table.header_raw, rejects)
+        result.rejects_path = rejects_path
     return result
 
 
@@ -145,7 +156,9 @@ def _write(kind: ImportKind, conn, built: list[Any], user: str, at: str,
 
 
 def write_rejects(target: Path, header: list[str], rejects: list[tuple[list[str], str]]) -> None:
-    with open(target, "w", newline="", encoding="utf-8") as handle:
+    """The rejected rows as the file held them (so that, once corrected, the file imports
+    as it is) plus an ``error`` column. Owner-only: the rows may hold patient references."""
+    with private_output(target) as handle:
         writer = csv.writer(handle)
         writer.writerow([*header, "error"])
         for values, error in rejects:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from casereview.io.cells import neutralise
 from casereview.io.disclosure import suppress_rows
 from casereview.metrics.engine import Summary
 from casereview.metrics.scorecard import Scorecard
@@ -33,8 +34,9 @@ def summary_csv(summary: Summary, *, publish: bool = False) -> str:
     writer = csv.DictWriter(out, CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
     for row in rows:
+        # Scopes carry codes from the reference data: neutralised like every exported cell.
         writer.writerow({"period": summary.period.label, **{
-            k: ("" if row[k] is None else row[k]) for k in CSV_COLUMNS[1:]}})
+            k: ("" if row[k] is None else neutralise(row[k])) for k in CSV_COLUMNS[1:]}})
     return out.getvalue()
 
 

@@ -119,4 +119,4 @@ def _themes(card: Scorecard, programme: str, publish: bool) -> list[str]:
     rows = [cells for _, cells in sorted(found, key=lambda f: f[0].lower())]
     word = period_words(card.period)
     return ["", f"Themes, this {word}:", ""] + _table(
-        ["Theme", f"Reviews this {word}", f"Previous {word}", "Reviews in all"], "lrrr", rows)
+        ["Theme", f"Reviews this {word}", f"Previous {word}", f"Reviews completed this {word}"], "lrrr", rows)

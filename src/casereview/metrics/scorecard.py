@@ -117,8 +117,8 @@ class Scorecard:
             target = target_for(self.targets, measure, scope)
             self._lines[key] = Line(
                 m, scope, self.summary.get(measure, scope), self.previous.get(measure, scope),
-                weekly, recent, xmr(weekly, m.direction, target=target), self.anchor.label,
-                target)
+                weekly, recent, xmr(weekly, m.direction, target=target, bounds=_bounds(m)),
+                self.anchor.label, target)
         return self._lines[key]
 
     def lines(self, scope: str = "all", programme: str | None = None) -> list[Line]:
@@ -152,3 +152,8 @@ def build_scorecard(db: sqlite_utils.Database, period: Period, *, weeks: int = C
                                            reference=reference, generated_at=generated_at)
     return Scorecard(period, current, previous, weekly, anchor, load_targets(db), reference,
                      in_progress=today is not None and period.end >= today)
+
+
+def _bounds(measure) -> tuple[float, float | None]:
+    """The values a measure can take: every measure is at least 0; a percentage at most 100."""
+    return (0.0, 100.0 if measure.kind == "pct" else None)

@@ -216,8 +216,14 @@ def assurance(lcl: float | None, ucl: float | None, target: float | None,
 
 
 def xmr(series: Series, direction: str | None = None, *, target: float | None = None,
-        baseline: int = BASELINE_POINTS) -> Chart:
-    """The XmR chart of a weekly series (oldest first), its signals and assurance."""
+        baseline: int = BASELINE_POINTS,
+        bounds: tuple[float | None, float | None] = (None, None)) -> Chart:
+    """The XmR chart of a weekly series (oldest first), its signals and assurance.
+
+    ``bounds`` are the values the measure can take (0-100 for a percentage, at least 0 for a
+    count): limits beyond them are drawn and reported at the bound, as no point can pass
+    them. The rules are judged on the limits as calculated, so clipping changes no signal.
+    """
     data_at = [i for i, (_, v) in enumerate(series) if v is not None]
     values = [float(series[i][1]) for i in data_at]
     base = values[:baseline]
@@ -256,6 +262,11 @@ def xmr(series: Series, direction: str | None = None, *, target: float | None = 
         side = rules[ordered[0]]
         points.append(ChartPoint(week, value, ordered, side, _variation(side, direction)))
 
+    low, high = bounds
+    if ucl is not None and high is not None:
+        ucl = min(ucl, high)
+    if lcl is not None and low is not None:
+        lcl = max(lcl, low)
     return Chart(
         points=tuple(points), direction=direction, n_data=len(values), baseline_n=len(base),
         mean=mean, mmr=mmr, ucl=ucl, lcl=lcl, target=target,

@@ -1,22 +1,37 @@
-"""Opening the database: pragmas, migrations, short write transactions."""
+"""Opening the database: pragmas, migrations, short write transactions.
+
+Several ward teams may write to one database at once (several processes on a shared server),
+so: WAL (readers never wait for writers), a generous busy timeout, every write in a short
+``BEGIN IMMEDIATE`` transaction (a writer queues at the start instead of failing half-way),
+and a few retries if the lock outlasts the timeout.
+"""
 
 from __future__ import annotations
 
 import os
 import secrets
-import shutil
 import sqlite3
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import datetime, timezone
 from importlib import resources
 from pathlib import Path
-
 from typing import TYPE_CHECKING
+
+from casereview.storage.errors import (
+    DatabaseBusy,
+    DatabaseDamaged,
+    DatabaseError,
+    translate,
+)
+from casereview.storage.files import private_path
 
 if TYPE_CHECKING:
     import sqlite_utils
+
+__all__ = ["DatabaseError", "backup_to", "connect", "get_setting", "migrate_database",
+           "migration_scripts", "now_utc", "schema_version", "transaction"]
 
 BUSY_TIMEOUT_MS = 15_000
 # A write that still finds the database locked after the busy timeout is retried this often.
@@ -57,11 +72,8 @@ class Database:
         return f"<Database {self.conn!r}>"
 
 
-class DatabaseError(Exception):
-    """A database that cannot be used, with a message for the person running the tool."""
-
-
-def _migration_scripts() -> list[tuple[int, str]]:
+def migration_scripts() -> list[tuple[int, str]]:
+    """(version, SQL) for every numbered script in storage/migrations, oldest first."""
     folder = resources.files("casereview.storage") / "migrations"
     scripts = []
     for entry in folder.iterdir():
@@ -71,138 +83,269 @@ def _migration_scripts() -> list[tuple[int, str]]:
     return sorted(scripts)
 
 
+_migration_scripts = migration_scripts
+
+
 def schema_version() -> int:
     """The schema version this build of casereview writes."""
-    return _migration_scripts()[-1][0]
+    return migration_scripts()[-1][0]
+
+
+def statements(script: str) -> list[str]:
+    """Split a migration script into statements (a trigger body's semicolons included), so it
+    can run inside our own transaction: ``executescript`` would commit half-way."""
+    out, pending = [], ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            if pending.strip():
+                out.append(pending.strip())
+            pending = ""
+    if pending.strip() and not all(
+        ln.strip().startswith("--") or not ln.strip() for ln in pending.splitlines()
+    ):
+        raise ValueError(f"migration ends with an incomplete statement: {pending[:60]!r}")
+    return out
 
 
 def now_utc() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-def _owner_only(path: Path) -> None:
-    for suffix in ("", "-wal", "-shm"):
-        candidate = Path(str(path) + suffix)
-        if candidate.exists():
-            try:
-                os.chmod(candidate, 0o600)
-            except PermissionError:
-                pass
+def database_path(conn: sqlite3.Connection) -> str | None:
+    """The file behind a connection, for messages."""
+    with suppress(sqlite3.Error):
+        for row in conn.execute("PRAGMA database_list"):
+            if row[1] == "main":
+                return row[2] or None
+    return None
+
+
+def _fail(exc: BaseException, conn: sqlite3.Connection | None, path=None) -> BaseException:
+    where = path or (database_path(conn) if conn is not None else None)
+    return translate(exc, where) or exc
 
 
 def connect(path: str | os.PathLike[str], *, migrate: bool = True) -> sqlite_utils.Database:
     """Open (creating if needed) a casereview database and bring its schema up to date.
 
     Connections are made per thread; ``check_same_thread`` is off only so that a connection
-    can be closed from another thread at shutdown.
+    can be closed from another thread at shutdown. A new database file is created readable by
+    its owner only (it holds patient references); SQLite gives its -wal and -shm files the
+    same mode. An existing file's mode is left as its owner set it (a team may share one
+    deliberately through a group).
     """
     path = Path(path)
-    is_new = not path.exists()
-    if is_new:
+    if path.is_dir():
+        raise DatabaseError(f"{path} is a folder, not a database file")
+    if not path.exists():
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            # Created readable by its owner only: it holds patient references.
-            fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
             os.close(fd)
+        except FileExistsError:
+            pass  # another process created it a moment ago
         except OSError as exc:
-            raise DatabaseError(f"cannot create database {path}: {exc.strerror}") from None
+            translated = translate(exc, path)
+            raise DatabaseError(
+                f"cannot create database {path}: "
+                f"{translated if translated else exc.strerror}") from None
+    conn = None
     try:
-        conn = sqlite3.connect(
-            str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
-            check_same_thread=False,
-        )
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000,
+                               isolation_level=None, check_same_thread=False)
         conn.row_factory = sqlite3.Row
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA foreign_keys = ON")
-        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        # A read-only folder keeps the journal mode it has; reads still work.
+        conn.execute("PRAGMA journal_mode = WAL").fetchone()
         conn.execute("PRAGMA synchronous = NORMAL")
         # As sqlite-utils' Database sets it (this connection was always opened through one).
         conn.execute("PRAGMA recursive_triggers = ON")
+        # Reading the schema now turns a file that is not a database into a clear message.
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlite3.DatabaseError as exc:
-        raise DatabaseError(f"{path} is not a casereview database ({exc})") from None
-    if mode.lower() != "wal":
-        # e.g. a read-only folder; reads still work.
-        pass
+        if conn is not None:
+            conn.close()
+        translated = translate(exc, path)
+        if translated is not None:
+            raise translated from None
+        raise DatabaseDamaged(f"{path} is not a casereview database ({exc})") from None
     db = Database(conn)
-    if migrate:
-        migrate_database(db, path)
-    _owner_only(path)
+    try:
+        if migrate:
+            migrate_database(db, path)
+        else:
+            refuse_newer(user_version(conn), path)
+    except BaseException:
+        conn.close()
+        raise
     return db
+
+
+def user_version(conn: sqlite3.Connection) -> int:
+    return conn.execute("PRAGMA user_version").fetchone()[0]
+
+
+def refuse_newer(current: int, path: Path | None = None) -> None:
+    latest = schema_version()
+    if current > latest:
+        name = f"{path} was" if path else "this database was"
+        raise DatabaseError(
+            f"{name} written by a newer casereview (schema version {current}; this version "
+            f"reads up to {latest}). Upgrade casereview to open it; nothing was changed.")
+
+
+def begin_immediate(conn: sqlite3.Connection) -> None:
+    """Take the write lock, waiting (busy timeout) and then retrying if another writer holds
+    it; a lock that outlasts every retry is a clear DatabaseBusy, not 'database is locked'."""
+    for attempt in range(LOCK_RETRIES + 1):
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as exc:
+            text = str(exc)
+            if "locked" not in text and "busy" not in text:
+                raise _fail(exc, conn) from exc
+            if attempt == LOCK_RETRIES:
+                raise DatabaseBusy(
+                    "the database stayed busy (another user is writing a large change); "
+                    "nothing was saved, try again in a moment") from None
+            time.sleep(0.05 * (attempt + 1))
+
+
+def rollback_quietly(conn: sqlite3.Connection) -> None:
+    # SQLite rolls back by itself after some errors (a full disk); a second ROLLBACK would
+    # hide the real error behind "no transaction is active".
+    if conn.in_transaction:
+        with suppress(sqlite3.Error):
+            conn.execute("ROLLBACK")
 
 
 @contextmanager
 def transaction(db: sqlite_utils.Database) -> Iterator[sqlite3.Connection]:
     """A short write transaction taken with BEGIN IMMEDIATE, so that two writers queue on the
-    busy timeout instead of failing half-way; retried if the lock outlasts the timeout."""
+    busy timeout instead of failing half-way; retried if the lock outlasts the timeout.
+    Everything inside is committed together or not at all. A full disk, a read-only file or a
+    damaged database comes out as a DatabaseError with a message for people."""
     conn = db.conn
-    for attempt in range(LOCK_RETRIES + 1):
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-            break
-        except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) and "busy" not in str(exc):
-                raise
-            if attempt == LOCK_RETRIES:
-                raise DatabaseError(
-                    "the database stayed busy (another user is writing a large change); "
-                    "nothing was saved, try again in a moment"
-                ) from None
-            time.sleep(0.05 * (attempt + 1))
+    begin_immediate(conn)
     try:
         yield conn
-    except BaseException:
-        conn.execute("ROLLBACK")
+    except BaseException as exc:
+        rollback_quietly(conn)
+        failure = _fail(exc, conn)
+        if failure is not exc:
+            raise failure from exc
         raise
-    else:
+    try:
         conn.execute("COMMIT")
+    except (sqlite3.Error, OSError) as exc:
+        rollback_quietly(conn)
+        raise _fail(exc, conn) from exc
 
 
 def migrate_database(db: sqlite_utils.Database, path: Path | None = None) -> None:
+    """Bring the schema up to this build's version in ONE transaction: every pending script,
+    the default reference data of a new database and the version number commit together, so
+    a crash part-way leaves the database as it was. An existing database is first copied to a
+    backup beside it. The version is read again under the write lock, because another
+    process may have upgraded it while this one waited."""
     conn = db.conn
-    current = conn.execute("PRAGMA user_version").fetchone()[0]
-    scripts = _migration_scripts()
-    latest = scripts[-1][0]
-    if current > latest:
-        raise DatabaseError(
-            f"this database was written by a newer casereview (schema version {current}; this "
-            f"version reads up to {latest}). Upgrade casereview to open it."
-        )
+    latest = schema_version()
+    current = user_version(conn)
+    refuse_newer(current, path)
     if current == latest:
         return
-    if current > 0 and path is not None:
-        backup_before_migration(db, path, current)
-    for version, script in scripts:
-        if version <= current:
-            continue
-        # executescript commits; the script and the version bump run in one transaction.
-        conn.executescript(f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {version};\nCOMMIT;")
+    begin_immediate(conn)
+    try:
+        current = user_version(conn)
+        refuse_newer(current, path)
+        if current < latest:
+            _upgrade(db, path, current)
+    except BaseException as exc:
+        rollback_quietly(conn)
+        failure = _fail(exc, conn, path)
+        if failure is not exc:
+            raise failure from exc
+        raise
+    try:
+        conn.execute("COMMIT")
+    except (sqlite3.Error, OSError) as exc:
+        rollback_quietly(conn)
+        raise _fail(exc, conn, path) from exc
+
+
+def _upgrade(db: sqlite_utils.Database, path: Path | None, current: int) -> None:
+    conn = db.conn
     if current == 0:
-        from casereview.storage.reference import seed_defaults
+        tables = conn.execute(
+            "SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'").fetchone()[0]
+        if tables:
+            raise DatabaseError(f"{path or 'this file'} is an SQLite database but not a "
+                                "casereview one (it has tables and no casereview version); "
+                                "nothing was changed")
+    elif path is not None:
+        backup_before_migration(path, current)
+    for version, script in migration_scripts():
+        if version > current:
+            for statement in statements(script):
+                conn.execute(statement)
+    if current == 0:
+        from casereview.storage.reference import seed_defaults_in
 
-        seed_defaults(db)
+        seed_defaults_in(conn, now_utc())
+    broken = conn.execute("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        raise DatabaseError(f"upgrading the schema would break {len(broken)} foreign keys "
+                            f"(first in table {broken[0][0]}); nothing was changed")
+    conn.execute(f"PRAGMA user_version = {schema_version()}")
 
 
-def backup_before_migration(db: sqlite_utils.Database, path: Path, version: int) -> Path:
+def backup_before_migration(path: Path, version: int) -> Path:
+    """Copy the database, as committed, to a backup beside it. Called while this process
+    holds the write lock, through a second connection (WAL lets it read meanwhile)."""
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     target = path.with_name(f"{path.stem}.v{version}-{stamp}.bak")
-    backup_to(db, target)
+    n = 1
+    while target.exists():
+        n += 1
+        target = path.with_name(f"{path.stem}.v{version}-{stamp}-{n}.bak")
+    source = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
+    try:
+        _copy(source, target)
+    finally:
+        source.close()
     return target
 
 
-def backup_to(db: sqlite_utils.Database, target: Path) -> Path:
-    """An online, consistent copy (SQLite's backup API), readable by its owner only."""
+def _copy(source: sqlite3.Connection, target: Path) -> None:
+    with private_path(target) as tmp:
+        dest = sqlite3.connect(str(tmp))
+        try:
+            # pages=-1: the whole database in one step, inside one read transaction, so the
+            # copy is a consistent snapshot even while other processes write.
+            source.backup(dest, pages=-1)
+            # The copy is a single self-contained file (no -wal beside it to lose).
+            dest.execute("PRAGMA journal_mode = DELETE").fetchone()
+        finally:
+            dest.close()
+
+
+def backup_to(db: sqlite_utils.Database, target: str | os.PathLike[str]) -> Path:
+    """An online, consistent copy (SQLite's backup API), readable by its owner only, written
+    under a temporary name and renamed into place when complete."""
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(target.name + ".partial")
-    fd = os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
-    os.close(fd)
-    dest = sqlite3.connect(str(tmp))
+    source = database_path(db.conn)
+    if source and target.exists() and os.path.samefile(source, target):
+        raise DatabaseError(f"{target} is the database itself; choose another backup file")
+    if source and target.name in (Path(source).name + "-wal", Path(source).name + "-shm") \
+            and target.parent.resolve() == Path(source).parent.resolve():
+        raise DatabaseError(f"{target} belongs to the live database; choose another name")
     try:
-        db.conn.backup(dest)
-    finally:
-        dest.close()
-    os.chmod(tmp, 0o600)
-    shutil.move(str(tmp), str(target))
+        _copy(db.conn, target)
+    except (sqlite3.Error, OSError) as exc:
+        raise _fail(exc, None, target) from exc
     return target
 
 

@@ -19,6 +19,10 @@ class RecordNotFound(LookupError):
     pass
 
 
+class RestoreRefused(ValueError):
+    """Restoring would break a rule the live records keep (e.g. a second night return)."""
+
+
 AUDIT_COLUMNS = ("created_at", "created_by", "updated_at", "updated_by", "deleted_at",
                  "deleted_by")
 
@@ -114,9 +118,14 @@ def restore(db: sqlite_utils.Database, table: str, record_id: int, user: str) ->
         before = _row_dict(conn, table, record_id)
         if before["deleted_at"] is None:
             return
-        conn.execute(
-            f"UPDATE {table} SET deleted_at = NULL, deleted_by = NULL, updated_at = ?, "
-            "updated_by = ? WHERE id = ?", (at, user, record_id))
+        try:
+            conn.execute(
+                f"UPDATE {table} SET deleted_at = NULL, deleted_by = NULL, updated_at = ?, "
+                "updated_by = ? WHERE id = ?", (at, user, record_id))
+        except sqlite3.IntegrityError as exc:
+            raise RestoreRefused(
+                f"{table} {record_id} cannot be restored: a live record already takes its "
+                f"place ({exc})") from None
         log_change(conn, user, at, Change("restore", table, str(record_id), None,
                                           _content(before)))
 

@@ -3,6 +3,7 @@ defaults seeded into every new database."""
 
 from __future__ import annotations
 
+import sqlite3
 from typing import TYPE_CHECKING
 
 from casereview.domain.reference import Reference, Ward
@@ -69,24 +70,32 @@ DEFAULT_SETTINGS = {
 }
 
 
+def seed_defaults_in(conn: sqlite3.Connection, at: str) -> None:
+    """Fill a brand-new database with the SPEC's default reference data and its secret,
+    inside the caller's transaction (the one that creates the schema)."""
+    conn.executemany("INSERT OR IGNORE INTO agency VALUES (?, ?, ?)", DEFAULT_AGENCIES)
+    conn.executemany("INSERT OR IGNORE INTO move_reason VALUES (?, ?, ?)",
+                     [(c, label, int(clin)) for c, label, clin in DEFAULT_REASONS])
+    conn.executemany("INSERT OR IGNORE INTO review_theme VALUES (?, ?)", DEFAULT_REVIEW_THEMES)
+    conn.executemany("INSERT OR IGNORE INTO experience_theme VALUES (?, ?)",
+                     DEFAULT_EXPERIENCE_THEMES)
+    settings = dict(DEFAULT_SETTINGS, secret=new_secret())
+    conn.executemany(
+        "INSERT OR IGNORE INTO setting (key, value, updated_at, updated_by) VALUES (?, ?, ?, ?)",
+        [(k, v, at, SYSTEM_USER) for k, v in settings.items()],
+    )
+    log_change(conn, SYSTEM_USER, at, Change("create", "database", None, None,
+                                             {"defaults": "seeded"}))
+
+
 def seed_defaults(db: sqlite_utils.Database) -> None:
-    """Fill a brand-new database with the SPEC's default reference data and its secret."""
-    at = now_utc()
     with transaction(db) as conn:
-        conn.executemany("INSERT OR IGNORE INTO agency VALUES (?, ?, ?)", DEFAULT_AGENCIES)
-        conn.executemany("INSERT OR IGNORE INTO move_reason VALUES (?, ?, ?)",
-                         [(c, label, int(clin)) for c, label, clin in DEFAULT_REASONS])
-        conn.executemany("INSERT OR IGNORE INTO review_theme VALUES (?, ?)",
-                         DEFAULT_REVIEW_THEMES)
-        conn.executemany("INSERT OR IGNORE INTO experience_theme VALUES (?, ?)",
-                         DEFAULT_EXPERIENCE_THEMES)
-        settings = dict(DEFAULT_SETTINGS, secret=new_secret())
-        conn.executemany(
-            "INSERT OR IGNORE INTO setting (key, value, updated_at, updated_by) VALUES (?, ?, ?, ?)",
-            [(k, v, at, SYSTEM_USER) for k, v in settings.items()],
-        )
-        log_change(conn, SYSTEM_USER, at, Change("create", "database", None, None,
-                                                 {"defaults": "seeded"}))
+        seed_defaults_in(conn, now_utc())
+
+
+# Settings whose value is never written to the change log (the change itself is).
+SECRET_SETTINGS = {"secret"}
+REDACTED = "(hidden)"
 
 
 def set_setting(db: sqlite_utils.Database, key: str, value: str, user: str) -> None:
@@ -108,10 +117,10 @@ def write_setting(conn, key: str, value: str, user: str, at: str) -> None:
         "updated_at = excluded.updated_at, updated_by = excluded.updated_by",
         (key, value, at, user),
     )
-    hidden = key == "secret"
+    hidden = key in SECRET_SETTINGS
     log_change(conn, user, at, Change("setting", "setting", key,
-                                      {"value": "(hidden)" if hidden else old},
-                                      {"value": "(hidden)" if hidden else value}))
+                                      {"value": REDACTED if hidden else old},
+                                      {"value": REDACTED if hidden else value}))
 
 
 def load_reference(db: sqlite_utils.Database) -> Reference:

@@ -76,6 +76,10 @@ def destinations() -> list[Destination]:
                     "its dated versions", LazyScreen(f"{screens}.toc_policy:TocPolicyScreen")),
         Destination("s", "Summary reports", "The scorecard to exports/: xlsx, board paper, csv",
                     LazyScreen(f"{screens}.reports:ReportsScreen")),
+        Destination("h", "History", "Who changed what and when: any record's change log",
+                    LazyScreen(f"{screens}.history:HistoryScreen")),
+        Destination("d", "Deleted records", "Deleted records of every kind; restore one",
+                    LazyScreen(f"{screens}.deleted:DeletedScreen")),
     ]
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from rich.markup import escape
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -34,11 +35,12 @@ from casereview.storage.experience import (
     save_experience,
     weekly_target,
 )
+from casereview.storage.errors import DatabaseError
 from casereview.storage.records import soft_delete
 from casereview.tui.widgets.answer_keys import AnswerKeys, Choice
 from casereview.tui.widgets.code_input import CodeInput
 from casereview.tui.widgets.code_list_input import CodeListInput
-from casereview.tui.widgets.dialogs import Confirm
+from casereview.tui.widgets.dialogs import Confirm, UnsavedGuard
 
 
 def _choices(answers: dict[str, str], keys: str) -> list[Choice]:
@@ -82,7 +84,7 @@ def week_status(samples: int, target: int, ward: str, monday: date, today: date)
     return shown + f"  [yellow]{target - samples} still to collect[/yellow]"
 
 
-class ExperienceEntryScreen(Screen):
+class ExperienceEntryScreen(UnsavedGuard, Screen):
     DEFAULT_CSS = """
     ExperienceEntryScreen #sticky { grid-size: 3; grid-columns: 20 1fr 1fr; grid-gutter: 0 2;
                                      height: auto; padding: 0 1; }
@@ -176,6 +178,7 @@ class ExperienceEntryScreen(Screen):
         if self.start_edit is not None:
             self.load_sample(self.start_edit)
         else:
+            self.mark_clean()
             self.refresh_week()
             self.focus_first()
             if context.reference.wards:
@@ -239,13 +242,13 @@ class ExperienceEntryScreen(Screen):
     @on(Input.Changed, "#ward_code, #sample_date")
     def _where_changed(self, event: Input.Changed) -> None:
         if isinstance(event.input, CodeInput):
-            self.query_one("#ward_code-hint", Static).update(event.input.hint())
+            self.query_one("#ward_code-hint", Static).update(escape(event.input.hint()))
         self.refresh_week()
 
     @on(Input.Changed, "#themes")
     def _themes_changed(self, event: Input.Changed) -> None:
         self.query_one("#themes-hint", Static).update(
-            self.query_one("#themes", CodeListInput).hint())
+            escape(self.query_one("#themes", CodeListInput).hint()))
 
     # --- answering ------------------------------------------------------------------------
 
@@ -300,7 +303,7 @@ class ExperienceEntryScreen(Screen):
         try:
             record_id = save_experience(self.app.db, sample, self.app.user, self.editing_id)
         except Exception as exc:  # storage failure: keep what was typed, say why
-            self.show_message(f"Not saved: {exc}", "error")
+            self.show_message(f"Not saved: {escape(str(exc))}", "error")
             return
         if was_editing and self.start_edit is not None:
             self.app.pop_screen()  # opened from the sample list to edit one sample
@@ -322,13 +325,13 @@ class ExperienceEntryScreen(Screen):
         count = len(problems)
         other = [f"{n}: {m}" for n, m in problems.items() if not self.query(f"#{n}-problem")]
         self.show_message(f"Not saved: {count} problem{'s' if count != 1 else ''}."
-                          + (" " + "; ".join(other) if other else ""), "error")
+                          + (" " + escape("; ".join(other)) if other else ""), "error")
         if first:
             self.query_one(f"#{first}").focus()
 
     def set_problem(self, name: str, message: str) -> None:
         widget = self.query_one(f"#{name}-problem", Static)
-        widget.update(message)
+        widget.update(escape(message))  # it may quote what was typed
         widget.set_class(bool(message), "-shown")
 
     def clear_problems(self) -> None:
@@ -345,6 +348,7 @@ class ExperienceEntryScreen(Screen):
             self.query_one(f"#{name}", Input).value = ""
         self.query_one("#themes-hint", Static).update("")
         self.clear_problems()
+        self.mark_clean()
 
     def show_message(self, text: str, kind: str = "") -> None:
         widget = self.query_one("#message", Static)
@@ -385,6 +389,7 @@ class ExperienceEntryScreen(Screen):
     @on(DataTable.RowSelected, "#week-samples")
     def _edit(self, event: DataTable.RowSelected) -> None:
         self.load_sample(int(event.row_key.value))
+        self.mark_clean()
 
     def action_focus_samples(self) -> None:
         self.query_one("#week-samples", DataTable).focus()
@@ -402,7 +407,11 @@ class ExperienceEntryScreen(Screen):
 
         def done(confirmed: bool | None) -> None:
             if confirmed:
-                soft_delete(self.app.db, "experience", record_id, self.app.user)
+                try:
+                    soft_delete(self.app.db, "experience", record_id, self.app.user)
+                except DatabaseError as exc:
+                    self.show_message(f"Not deleted: {escape(str(exc))}", "error")
+                    return
                 self.show_message(f"Deleted sample {record_id} (it can be restored).", "ok")
                 self.refresh_week()
 
@@ -415,7 +424,7 @@ class ExperienceEntryScreen(Screen):
             self.show_message("Stopped editing; nothing changed.")
             self.query_one("#fft", AnswerKeys).focus()
         else:
-            self.app.pop_screen()
+            self.leave(self.app.pop_screen)
 
 
 # Short answers for table cells, where the form's words would be too wide.

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from rich.markup import escape
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -14,6 +15,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from casereview.domain.values import format_uk_date
 from casereview.metrics.periods import week_of
+from casereview.storage.errors import DatabaseError
 from casereview.storage.experience import WardWeekGrid, set_weekly_target, ward_week_grid
 from casereview.tui.widgets.dialogs import AskText
 
@@ -196,8 +198,8 @@ class ExperienceGridScreen(Screen):
                 return
             try:
                 set_weekly_target(self.app.db, value, self.app.user)
-            except ValueError as exc:
-                self.notify(f"Target not changed: {exc}", severity="error")
+            except (ValueError, DatabaseError) as exc:
+                self.notify(f"Target not changed: {escape(str(exc))}", severity="error")
                 return
             self.reload()
 

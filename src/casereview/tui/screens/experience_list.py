@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from rich.markup import escape
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -17,6 +18,7 @@ from casereview.domain.experience import QUESTIONS
 from casereview.domain.values import format_uk_date, parse_date
 from casereview.metrics.periods import PeriodError, parse_week, week_of
 from casereview.storage.experience import Cursor, SampleFilter, count_samples, list_samples
+from casereview.storage.errors import DatabaseError
 from casereview.storage.records import soft_delete
 from casereview.tui.screens.experience_entry import (
     QUESTION_LABELS,
@@ -140,7 +142,7 @@ class ExperienceListScreen(Screen):
 
     @on(Input.Changed, "#f-ward, #f-theme")
     def _code_changed(self, event: Input.Changed) -> None:
-        self.query_one(f"#{event.input.id}-hint", Static).update(event.input.hint())
+        self.query_one(f"#{event.input.id}-hint", Static).update(escape(event.input.hint()))
 
     @on(Input.Submitted, "#f-ward, #f-week, #f-theme")
     def _filter_submitted(self, event: Input.Submitted) -> None:
@@ -182,7 +184,7 @@ class ExperienceListScreen(Screen):
             question, code = answer.split("=", 1)
             answers[question] = code
         if problems:
-            problem.update("; ".join(problems))
+            problem.update(escape("; ".join(problems)))
             return False
         self.where = SampleFilter(ward_code=ward, week=week, answers=answers, theme=theme)
         self.reload()
@@ -273,7 +275,11 @@ class ExperienceListScreen(Screen):
 
         def done(confirmed: bool | None) -> None:
             if confirmed:
-                soft_delete(self.app.db, "experience", record_id, self.app.user)
+                try:
+                    soft_delete(self.app.db, "experience", record_id, self.app.user)
+                except DatabaseError as exc:
+                    self.notify(f"Not deleted: {escape(str(exc))}", severity="error")
+                    return
                 self.reload()
 
         self.app.push_screen(Confirm(f"Delete sample {record_id}? It leaves every measure; "

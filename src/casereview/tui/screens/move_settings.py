@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from rich.markup import escape
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -13,6 +15,7 @@ from casereview.domain.reference import parse_reference_code
 from casereview.domain.validation import NightWindow
 from casereview.domain.values import parse_bool
 from casereview.storage.moves import set_night_window
+from casereview.storage.errors import DatabaseError
 from casereview.storage.reference import save_reason
 
 
@@ -60,7 +63,7 @@ class MoveSettingsScreen(Screen):
         table = self.query_one("#reasons", DataTable)
         table.clear()
         for code, (label, clinical) in self.app.context().reference.reasons.items():
-            table.add_row(code, label, "yes" if clinical else "no (counts in the measures)",
+            table.add_row(code, Text(label), "yes" if clinical else "no (counts in the measures)",
                           key=code)
 
     @on(Input.Submitted, "#window_start, #window_end")
@@ -72,12 +75,16 @@ class MoveSettingsScreen(Screen):
         try:
             window = NightWindow.from_settings(start, end)
         except ValueError as exc:
-            problem.update(f"[red]{exc}[/red]")
+            problem.update(f"[red]{escape(str(exc))}[/red]")
             return
         if window.start == window.end:
             problem.update("[red]the window must not start and end at the same time[/red]")
             return
-        changed = set_night_window(self.app.db, start, end, self.app.user)
+        try:
+            changed = set_night_window(self.app.db, start, end, self.app.user)
+        except DatabaseError as exc:  # read-only or full disk: keep what was typed
+            problem.update(f"[red]Not saved: {escape(str(exc))}[/red]")
+            return
         problem.update(f"[green]Night window is now {window.label()}; {changed} stored moves "
                        "rechecked.[/green]")
 
@@ -88,7 +95,7 @@ class MoveSettingsScreen(Screen):
         try:
             code = parse_reference_code(self.query_one("#reason_code", Input).value)
         except ValueError as exc:
-            problem.update(f"[red]code: {exc}[/red]")
+            problem.update(f"[red]code: {escape(str(exc))}[/red]")
             return
         label = self.query_one("#reason_label", Input).value.strip()
         if not label:
@@ -97,13 +104,17 @@ class MoveSettingsScreen(Screen):
         try:
             clinical = parse_bool(self.query_one("#reason_clinical", Input).value)
         except ValueError as exc:
-            problem.update(f"[red]clinical: {exc}[/red]")
+            problem.update(f"[red]clinical: {escape(str(exc))}[/red]")
             return
         if clinical is None:
             problem.update("[red]clinical: answer y or n (clinical moves are left out of the "
                            "non-clinical measures)[/red]")
             return
-        save_reason(self.app.db, code, label, clinical, self.app.user)
+        try:
+            save_reason(self.app.db, code, label, clinical, self.app.user)
+        except DatabaseError as exc:  # read-only or full disk: keep what was typed
+            problem.update(f"[red]Not saved: {escape(str(exc))}[/red]")
+            return
         problem.update(f"[green]Saved reason {code}.[/green]")
         for field_id in ("reason_code", "reason_label", "reason_clinical"):
             self.query_one(f"#{field_id}", Input).value = ""

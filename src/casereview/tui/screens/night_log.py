@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from rich.markup import escape
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,6 +17,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Sta
 from casereview.domain.move import Move, NightAudit
 from casereview.domain.validation import Context, RecordInvalid, validate
 from casereview.domain.values import format_nhs_number, format_uk_date, parse_date, parse_time
+from casereview.storage.errors import DatabaseError
 from casereview.storage.moves import (
     NightAlreadyClosed,
     close_night,
@@ -24,7 +27,7 @@ from casereview.storage.moves import (
 )
 from casereview.storage.records import soft_delete
 from casereview.tui.widgets.code_input import CodeInput
-from casereview.tui.widgets.dialogs import AskText, Confirm
+from casereview.tui.widgets.dialogs import AskText, Confirm, UnsavedGuard
 
 # Form fields in tab order: (id, label, width hint, placeholder)
 FIELDS = [
@@ -52,7 +55,7 @@ def default_night(now: datetime, context: Context) -> date:
     return now.date() - timedelta(days=1)
 
 
-class NightLogScreen(Screen):
+class NightLogScreen(UnsavedGuard, Screen):
     DEFAULT_CSS = """
     NightLogScreen #bar { height: 3; padding: 0 1; }
     NightLogScreen #bar Select { width: 40; }
@@ -163,7 +166,7 @@ class NightLogScreen(Screen):
         status = night_status(self.app.db, site, self.night)
         night_text = f"{self.night:%a} {format_uk_date(self.night)}"
         if status.closed:
-            closed = (f"[green]closed[/green] by {status.audited_by}"
+            closed = (f"[green]closed[/green] by {escape(status.audited_by or '')}"
                       + (" (nil return)" if status.moves == 0 else ""))
         else:
             closed = "[yellow]not closed[/yellow] (F2 to close)"
@@ -172,13 +175,15 @@ class NightLogScreen(Screen):
         reasons = context.reference.reasons
         for row in moves_for_night(self.app.db, site, self.night):
             clinical = reasons.get(row["reason"], ("", False))[1]
+            # Typed text goes in as Text, never as markup: "[/b]" in a note is just text.
             table.add_row(
                 row["moved_at"][11:16], row["from_ward"], row["to_ward"],
                 row["reason"] + (" (clinical)" if clinical else ""),
                 _text(row["move_number"]), _text(row["age"]), _yes_no(row["dementia"]),
-                row["authorised_by"] or "[red]not recorded[/red]", _yes_no(row["informed"]),
-                format_nhs_number(row["patient_ref"]) if row["patient_ref"] else "",
-                row["notes"] or "", key=str(row["id"]),
+                Text(row["authorised_by"]) if row["authorised_by"]
+                else "[red]not recorded[/red]", _yes_no(row["informed"]),
+                Text(format_nhs_number(row["patient_ref"]) if row["patient_ref"] else ""),
+                Text(row["notes"] or ""), key=str(row["id"]),
             )
 
     @on(Select.Changed, "#site")
@@ -192,7 +197,7 @@ class NightLogScreen(Screen):
         try:
             night = parse_date(event.value, today=self.app.now().date())
         except ValueError as exc:
-            self.show_message(f"Night: {exc}", "error")
+            self.show_message(f"Night: {escape(str(exc))}", "error")
             return
         self.set_night(night)
         self.query_one("#time", Input).focus()
@@ -211,7 +216,8 @@ class NightLogScreen(Screen):
     @on(Input.Changed)
     def _changed(self, event: Input.Changed) -> None:
         if isinstance(event.input, CodeInput):
-            self.query_one(f"#{event.input.id}-hint", Static).update(event.input.hint())
+            self.query_one(f"#{event.input.id}-hint", Static).update(
+                escape(event.input.hint()))
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
@@ -267,7 +273,7 @@ class NightLogScreen(Screen):
         try:
             record_id = save_move(self.app.db, move, self.app.user, self.editing_id)
         except Exception as exc:  # storage failure: keep what was typed, say why
-            self.show_message(f"Not saved: {exc}", "error")
+            self.show_message(f"Not saved: {escape(str(exc))}", "error")
             return
         verb = "Updated" if self.editing_id else "Saved"
         self.show_message(
@@ -283,13 +289,13 @@ class NightLogScreen(Screen):
         for name, message in problems.items():
             target = name if self._has_field(name) else None
             if target:
-                self.query_one(f"#{target}-problem", Static).update(message)
+                self.query_one(f"#{target}-problem", Static).update(escape(message))
                 first = first or target
         other = [f"{n}: {m}" for n, m in problems.items() if not self._has_field(n)]
         count = len(problems)
         summary = f"Not saved: {count} problem{'s' if count != 1 else ''}."
         if other:
-            summary += " " + "; ".join(other)
+            summary += " " + escape("; ".join(other))
         self.show_message(summary, "error")
         if first:
             self.query_one(f"#{first}", Input).focus()
@@ -307,6 +313,7 @@ class NightLogScreen(Screen):
             self.query_one(f"#{field_id}", Input).value = ""
             self.query_one(f"#{field_id}-hint", Static).update("")
         self.clear_problems()
+        self.mark_clean()
 
     def show_message(self, text: str, kind: str = "") -> None:
         widget = self.query_one("#message", Static)
@@ -336,6 +343,7 @@ class NightLogScreen(Screen):
         }
         for field_id, value in values.items():
             self.query_one(f"#{field_id}", Input).value = value
+        self.mark_clean()
         self.show_message(f"Editing move {record_id}: Enter saves the change, Escape stops "
                           "editing.", "warning")
         self.query_one("#time", Input).focus()
@@ -356,7 +364,11 @@ class NightLogScreen(Screen):
 
         def done(confirmed: bool | None) -> None:
             if confirmed:
-                soft_delete(self.app.db, "move", record_id, self.app.user)
+                try:
+                    soft_delete(self.app.db, "move", record_id, self.app.user)
+                except DatabaseError as exc:
+                    self.show_message(f"Not deleted: {escape(str(exc))}", "error")
+                    return
                 self.show_message(f"Deleted move {record_id} (it can be restored).", "ok")
                 self.refresh_night()
 
@@ -369,7 +381,7 @@ class NightLogScreen(Screen):
             self.show_message("Stopped editing; nothing changed.")
             self.query_one("#time", Input).focus()
         else:
-            self.app.pop_screen()
+            self.leave(self.app.pop_screen)
 
     # --- closing the night ----------------------------------------------------------------
 
@@ -380,7 +392,7 @@ class NightLogScreen(Screen):
         when = format_uk_date(self.night)
         if status.closed:
             self.show_message(f"The night of {when} at {self.site} is already closed (by "
-                              f"{status.audited_by}).", "warning")
+                              f"{escape(status.audited_by or '')}).", "warning")
             return
         kind = ("[b]nil return[/b]: no moves were logged" if status.moves == 0
                 else f"{status.moves} move{'s' if status.moves != 1 else ''} logged")
@@ -393,8 +405,8 @@ class NightLogScreen(Screen):
                 audit = validate(NightAudit, {"site_code": site, "audit_night": night.isoformat(),
                                               "audited_by": audited_by}, self.app.context())
                 close_night(self.app.db, audit, self.app.user)
-            except (RecordInvalid, NightAlreadyClosed) as exc:
-                self.show_message(f"Night not closed: {exc}", "error")
+            except (RecordInvalid, NightAlreadyClosed, DatabaseError) as exc:
+                self.show_message(f"Night not closed: {escape(str(exc))}", "error")
                 return
             self.show_message(f"Closed the night of {when} at {site} ({kind}).", "ok")
             self.refresh_night()

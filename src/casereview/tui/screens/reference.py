@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from rich.markup import escape
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -13,6 +15,7 @@ from casereview.domain.reference import Ward
 from casereview.domain.ward_entry import WardEntry
 from casereview.domain.validation import RecordInvalid, validate
 from casereview.storage.reference import save_site, save_ward
+from casereview.storage.errors import DatabaseError
 from casereview.tui.widgets.code_input import CodeInput
 
 
@@ -62,8 +65,8 @@ class ReferenceScreen(Screen):
         table = self.query_one("#wards", DataTable)
         table.clear()
         for ward in reference.wards.values():
-            table.add_row(ward.ward_code, ward.ward_name,
-                          f"{ward.site_code} {reference.sites.get(ward.site_code, '')}",
+            table.add_row(ward.ward_code, Text(ward.ward_name),
+                          Text(f"{ward.site_code} {reference.sites.get(ward.site_code, '')}"),
                           "yes" if ward.older_adults else "no", key=ward.ward_code)
         self.query_one("#ward-count", Label).update(
             f" {len(reference.sites)} sites, {len(reference.wards)} wards")
@@ -79,13 +82,17 @@ class ReferenceScreen(Screen):
 
             code = parse_reference_code(code)
         except ValueError as exc:
-            problem.update(f"site code: {exc}")
+            problem.update(f"site code: {escape(str(exc))}")
             return
         if not name.strip():
             problem.update("site name: is required")
             self.query_one("#site_name", Input).focus()
             return
-        save_site(self.app.db, code, name.strip(), self.app.user)
+        try:
+            save_site(self.app.db, code, name.strip(), self.app.user)
+        except DatabaseError as exc:  # read-only or full disk: keep what was typed
+            problem.update(f"[red]Not saved: {escape(str(exc))}[/red]")
+            return
         problem.update(f"[green]Saved site {code}.[/green]")
         self.query_one("#site_code", Input).value = ""
         self.query_one("#site_name", Input).value = ""
@@ -107,7 +114,7 @@ class ReferenceScreen(Screen):
         try:
             entry = validate(WardEntry, raw, context)
         except RecordInvalid as exc:
-            problem.update("; ".join(str(p) for p in exc.problems))
+            problem.update(escape("; ".join(str(p) for p in exc.problems)))
             return
         if entry.site_code not in context.reference.sites:
             problem.update(f"site_code: '{entry.site_code}' is not a known site; add it above")
@@ -117,8 +124,12 @@ class ReferenceScreen(Screen):
             problem.update(f"ward_code: {entry.ward_code} is already on site "
                            f"{existing.site_code}; ward codes are unique across sites")
             return
-        save_ward(self.app.db, Ward(entry.ward_code, entry.ward_name, entry.site_code,
-                                    bool(entry.older_adults)), self.app.user)
+        try:
+            save_ward(self.app.db, Ward(entry.ward_code, entry.ward_name, entry.site_code,
+                                        bool(entry.older_adults)), self.app.user)
+        except DatabaseError as exc:  # read-only or full disk: keep what was typed
+            problem.update(f"[red]Not saved: {escape(str(exc))}[/red]")
+            return
         problem.update(f"[green]Saved ward {entry.ward_code}.[/green]")
         for field_id in ("ward_code", "ward_name", "older_adults"):
             self.query_one(f"#{field_id}", Input).value = ""

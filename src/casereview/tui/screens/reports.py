@@ -95,7 +95,11 @@ class ReportsScreen(Screen):
     def on_mount(self) -> None:
         self.title = "Summary reports"
         self._describe_period()
-        self.query_one("#period", Input).focus()
+        self.query_one("#progress", ProgressBar).display = False  # until a report is written
+        period = self.query_one("#period", Input)
+        period.focus()
+        # Typing replaces the suggested period rather than adding to it.
+        self.call_after_refresh(period.select_all)
 
     @on(Input.Changed, "#period")
     def _describe_period(self, event: Input.Changed | None = None) -> None:
@@ -131,6 +135,7 @@ class ReportsScreen(Screen):
         publish = self.query_one("#publish", Checkbox).value
         self.busy = True
         bar = self.query_one("#progress", ProgressBar)
+        bar.display = True
         bar.update(total=len(formats) + 1, progress=0)
         self.query_one("#status", Static).update(f"Computing the measures for {period.label}…")
         self.write_reports(period, formats, publish)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -36,6 +37,7 @@ from casereview.domain.review import (
 )
 from casereview.domain.validation import RecordInvalid, validate
 from casereview.domain.values import LONDON, format_nhs_number, format_uk_date
+from casereview.storage.errors import DatabaseError
 from casereview.storage.reviews import (
     AmendmentRefused,
     NotReadyToSignOff,
@@ -378,8 +380,8 @@ class ReviewFormScreen(Screen):
     def store(self, review: Review, verb: str) -> bool:
         try:
             self.record_id = save_review(self.app.db, review, self.app.user, self.record_id)
-        except (ReviewLocked, ValueError) as exc:
-            self.show_message(f"Not saved: {exc}", "error")
+        except (ReviewLocked, ValueError, DatabaseError) as exc:
+            self.show_message(f"Not saved: {escape(str(exc))}", "error")
             return False
         self.reload()
         self.refresh_state()
@@ -417,7 +419,7 @@ class ReviewFormScreen(Screen):
             return
         review = self.build(COMPLETE)
         if review is not None:
-            self.store(review, "Completed: it now counts in the measures. F4 signs it off")
+            self.store(review, "Completed: it now counts in the measures (F4 to sign it off). Saved")
 
     def action_sign_off(self) -> None:
         if self.status == SIGNED_OFF:
@@ -434,12 +436,12 @@ class ReviewFormScreen(Screen):
                 return
             try:
                 sign_off(self.app.db, self.record_id, self.app.user)
-            except NotReadyToSignOff as exc:
-                self.show_message(f"Not signed off: {exc}", "error")
+            except (NotReadyToSignOff, DatabaseError) as exc:
+                self.show_message(f"Not signed off: {escape(str(exc))}", "error")
                 return
             self.reload()
             self.refresh_state()
-            self.show_message(f"Signed off by {self.app.user}. The review is now read-only; "
+            self.show_message(f"Signed off by {escape(self.app.user)}. The review is now read-only; "
                               "F5 amends it with a reason.", "ok")
 
         self.app.push_screen(Confirm(
@@ -472,13 +474,13 @@ class ReviewFormScreen(Screen):
             return
         try:
             amend(self.app.db, self.record_id, review, self.app.user, reason)
-        except AmendmentRefused as exc:
-            self.show_message(f"Not saved: {exc}.", "error")
+        except (AmendmentRefused, DatabaseError) as exc:
+            self.show_message(f"Not saved: {escape(str(exc))}", "error")
             return
         self.amending = False
         self.reload()
         self.refresh_state()
-        self.show_message(f"Amendment saved with its reason: {reason}", "ok")
+        self.show_message(f"Amendment saved with its reason: {escape(reason)}", "ok")
 
     # --- problems and messages ------------------------------------------------------------
 
@@ -488,7 +490,7 @@ class ReviewFormScreen(Screen):
         for name, message in problems.items():
             target = self.query(f"#{name}-problem") if name else None
             if target:
-                target.first(Static).update(message)
+                target.first(Static).update(escape(message))  # may quote what was typed
                 first = first or name
             else:
                 other.append(f"{name}: {message}" if name else message)
@@ -496,7 +498,7 @@ class ReviewFormScreen(Screen):
         action = {DRAFT: "saved", COMPLETE: "completed", SIGNED_OFF: "amended"}[status]
         summary = f"Not {action}: {count} field{'s' if count != 1 else ''} to put right."
         if other:
-            summary += " " + "; ".join(other)
+            summary += " " + escape("; ".join(other))
         self.show_message(summary, "error")
         if first:
             self.query_one(f"#{first}").focus()

@@ -6,6 +6,8 @@ renamed here but never removed.
 
 from __future__ import annotations
 
+from rich.markup import escape
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -14,6 +16,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from casereview.domain.reference import parse_reference_code
+from casereview.storage.errors import DatabaseError
 from casereview.storage.reference import save_agency, save_theme
 
 AGENCY_FIELDS = ("agency_code", "agency_name", "agency_type")
@@ -77,7 +80,7 @@ class ReviewReferenceScreen(Screen):
                 "(SELECT COUNT(*) FROM review_agency l JOIN review r ON r.id = l.review_id "
                 " WHERE l.agency_code = a.agency_code AND r.deleted_at IS NULL) "
                 "FROM agency a ORDER BY a.agency_code"):
-            agencies.add_row(code, name, kind, str(used), key=code)
+            agencies.add_row(code, Text(name), Text(kind), str(used), key=code)
         themes = self.query_one("#themes", DataTable)
         themes.clear()
         for code, label, used in conn.execute(
@@ -85,7 +88,7 @@ class ReviewReferenceScreen(Screen):
                 "(SELECT COUNT(*) FROM review_theme_link l JOIN review r ON r.id = l.review_id "
                 " WHERE l.theme_code = t.theme_code AND r.deleted_at IS NULL) "
                 "FROM review_theme t ORDER BY t.theme_code"):
-            themes.add_row(code, label, str(used), key=code)
+            themes.add_row(code, Text(label), str(used), key=code)
 
     @on(Input.Submitted, "#agency_code, #agency_name, #agency_type")
     def save_agency_form(self, event: Input.Submitted) -> None:
@@ -95,15 +98,19 @@ class ReviewReferenceScreen(Screen):
         try:
             code = parse_reference_code(values["agency_code"])
         except ValueError as exc:
-            problem.update(f"code: {exc}")
+            problem.update(f"code: {escape(str(exc))}")
             self.query_one("#agency_code", Input).focus()
             return
         if not values["agency_name"]:
             problem.update("name: is required")
             self.query_one("#agency_name", Input).focus()
             return
-        save_agency(self.app.db, code, values["agency_name"], values["agency_type"],
-                    self.app.user)
+        try:
+            save_agency(self.app.db, code, values["agency_name"], values["agency_type"],
+                        self.app.user)
+        except DatabaseError as exc:  # read-only or full disk: keep what was typed
+            problem.update(f"[red]Not saved: {escape(str(exc))}[/red]")
+            return
         problem.update(f"[green]Saved agency {code}.[/green]")
         for field_id in AGENCY_FIELDS:
             self.query_one(f"#{field_id}", Input).value = ""
@@ -118,14 +125,18 @@ class ReviewReferenceScreen(Screen):
         try:
             code = parse_reference_code(self.query_one("#theme_code", Input).value)
         except ValueError as exc:
-            problem.update(f"code: {exc}")
+            problem.update(f"code: {escape(str(exc))}")
             self.query_one("#theme_code", Input).focus()
             return
         if not label:
             problem.update("label: is required")
             self.query_one("#theme_label", Input).focus()
             return
-        save_theme(self.app.db, "review_theme", code, label, self.app.user)
+        try:
+            save_theme(self.app.db, "review_theme", code, label, self.app.user)
+        except DatabaseError as exc:  # read-only or full disk: keep what was typed
+            problem.update(f"[red]Not saved: {escape(str(exc))}[/red]")
+            return
         problem.update(f"[green]Saved theme {code}.[/green]")
         for field_id in THEME_FIELDS:
             self.query_one(f"#{field_id}", Input).value = ""

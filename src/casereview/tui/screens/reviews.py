@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -14,6 +15,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Sta
 
 from casereview.domain.review import SIGNED_OFF, STATUS_LABELS
 from casereview.domain.values import format_nhs_number, format_uk_date, parse_date
+from casereview.storage.errors import DatabaseError
 from casereview.storage.reviews import (
     Key,
     ReviewFilter,
@@ -195,8 +197,8 @@ class ReviewListScreen(Screen):
                 return
             try:
                 delete_review(self.app.db, record_id, self.app.user)
-            except ReviewLocked as exc:
-                self.show_summary(f"[red]Not deleted: {exc}[/red]")
+            except (ReviewLocked, DatabaseError) as exc:
+                self.show_summary(f"[red]Not deleted: {escape(str(exc))}[/red]")
                 return
             self.reload()
 

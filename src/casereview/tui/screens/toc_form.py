@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -27,6 +28,7 @@ from casereview.domain.validation import RecordInvalid, validate
 from casereview.domain.values import blank, format_uk_date, parse_date
 from casereview.storage.toc import PolicyTimeline, get_toc, load_timeline, save_toc
 from casereview.tui.widgets.code_input import CodeInput
+from casereview.tui.widgets.dialogs import UnsavedGuard
 from casereview.tui.widgets.toc_steps import due_text, status_text, summary_text
 
 # (id, label, placeholder) in tab order, by section
@@ -56,7 +58,7 @@ def _uk(iso: str | None) -> str:
     return date.fromisoformat(iso).strftime("%d/%m/%Y") if iso else ""
 
 
-class TocFormScreen(Screen):
+class TocFormScreen(UnsavedGuard, Screen):
     DEFAULT_CSS = """
     TocFormScreen #body { height: 1fr; }
     TocFormScreen .section { text-style: bold; padding: 1 1 0 1; }
@@ -140,6 +142,7 @@ class TocFormScreen(Screen):
             self.title = "New Transfer of Care audit"
             self.query_one("#audit_date", Input).value = self.app.now().strftime("%d/%m/%Y")
             self.query_one("#auditor", Input).value = self.app.user
+            self.mark_clean()
         self.refresh_timeline()
         # Top of the form: today's date is filled in, and selected when focused, so typing
         # replaces it.
@@ -160,6 +163,7 @@ class TocFormScreen(Screen):
                           "without saving.", "warning")
 
     # --- live timeline --------------------------------------------------------------------
+        self.mark_clean()
 
     def raw_values(self) -> dict[str, str]:
         values = {}
@@ -173,7 +177,7 @@ class TocFormScreen(Screen):
     def _changed(self, event: Input.Changed) -> None:
         name = event.input.id or ""
         if isinstance(event.input, CodeInput):
-            self.query_one(f"#{name}-hint", Static).update(event.input.hint())
+            self.query_one(f"#{name}-hint", Static).update(escape(event.input.hint()))
             if name == "site_code":
                 self._limit_wards()
         if name in DATE_FIELDS or name == "audit_date":
@@ -237,7 +241,7 @@ class TocFormScreen(Screen):
         try:
             record_id = save_toc(self.app.db, toc, self.app.user, self.record_id)
         except Exception as exc:  # storage failure: keep what was typed, say why
-            self.show_message(f"Not saved: {exc}", "error")
+            self.show_message(f"Not saved: {escape(str(exc))}", "error")
             return
         results = toc.steps(self.timeline.in_force(toc.audit_date).policy)
         on_time = sum(r.status is not None and r.status.value == "on_time" for r in results)
@@ -255,16 +259,16 @@ class TocFormScreen(Screen):
         first = None
         for name, message in problems.items():
             if name in STEP_FIELDS:
-                self.query_one(f"#{name[:-5]}-status", Static).update(f"[red]{message}[/red]")
+                self.query_one(f"#{name[:-5]}-status", Static).update(f"[red]{escape(message)}[/red]")
             elif name in ALL_FIELDS:
-                self.query_one(f"#{name}-problem", Static).update(message)
+                self.query_one(f"#{name}-problem", Static).update(escape(message))
             else:
                 continue
             first = first or name
         count = len(problems)
         other = [f"{n}: {m}" for n, m in problems.items() if n not in ALL_FIELDS]
         self.show_message(f"Not saved: {count} problem{'s' if count != 1 else ''}. "
-                          + "; ".join(other), "error")
+                          + escape("; ".join(other)), "error")
         if first:
             self.query_one(f"#{first}", Input).focus()
 
@@ -280,6 +284,7 @@ class TocFormScreen(Screen):
         for widget in self.query(".problem"):
             widget.update("")
         self.refresh_timeline()
+        self.mark_clean()
 
     def action_clear(self) -> None:
         if self.record_id is not None:
@@ -295,7 +300,7 @@ class TocFormScreen(Screen):
         widget.update(text)
 
     def action_back(self) -> None:
-        self.dismiss(None)
+        self.leave(lambda: self.dismiss(None))
 
 
 def _lenient_date(text: str, today: date) -> date | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,6 +16,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Sta
 from casereview.domain.toc import STEPS, Adherence
 from casereview.domain.values import format_nhs_number, format_uk_date
 from casereview.metrics.periods import PeriodError, parse_month
+from casereview.storage.errors import DatabaseError
 from casereview.storage.records import soft_delete
 from casereview.storage.toc import Cursor, TocFilter, count_tocs, cursor_after, list_tocs
 from casereview.tui.widgets.dialogs import Confirm
@@ -218,7 +220,11 @@ class TocListScreen(Screen):
 
         def done(confirmed: bool | None) -> None:
             if confirmed:
-                soft_delete(self.app.db, "toc", record_id, self.app.user)
+                try:
+                    soft_delete(self.app.db, "toc", record_id, self.app.user)
+                except DatabaseError as exc:
+                    self.show_message(f"Not deleted: {escape(str(exc))}", "error")
+                    return
                 self.reload()
                 self.show_message(f"Deleted audit {record_id} (it can be restored).", "ok")
 

@@ -4,6 +4,7 @@ and the audits dated from then on are judged against it (the change log records 
 
 from __future__ import annotations
 
+from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -13,6 +14,7 @@ from textual.widgets import Checkbox, DataTable, Footer, Header, Input, Label, S
 
 from casereview.domain.toc import ANCHORS, MAX_STEP_DAYS, STEPS, Policy, PolicyInvalid, StepRule
 from casereview.domain.values import format_uk_date, parse_date, parse_int
+from casereview.storage.errors import DatabaseError
 from casereview.storage.toc import (
     DEFAULT_VERSION,
     PolicyVersion,
@@ -186,7 +188,7 @@ class TocPolicyScreen(Screen):
             try:
                 policy = Policy(tuple(rules))
             except PolicyInvalid as exc:
-                self.show_message(f"Not saved: {exc}", "error")
+                self.show_message(f"Not saved: {escape(str(exc))}", "error")
                 return None
         if problems:
             return problems
@@ -200,7 +202,7 @@ class TocPolicyScreen(Screen):
             return
         if isinstance(result, dict):
             for target, message in result.items():
-                self.query_one(f"#{target}", Static).update(message)
+                self.query_one(f"#{target}", Static).update(escape(message))
             self.show_message(f"Not saved: {len(result)} problem"
                               f"{'s' if len(result) != 1 else ''}.", "error")
             return
@@ -213,7 +215,11 @@ class TocPolicyScreen(Screen):
             if not confirmed:
                 self.show_message("Not saved.")
                 return
-            added = add_policy(self.app.db, policy, effective, self.app.user, reason)
+            try:
+                added = add_policy(self.app.db, policy, effective, self.app.user, reason)
+            except DatabaseError as exc:  # read-only or full disk: the form is kept
+                self.show_message(f"Not saved: {escape(str(exc))}", "error")
+                return
             self.reload()
             self.query_one("#reason", Input).value = ""
             self.show_message(
