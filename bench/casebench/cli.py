@@ -17,7 +17,7 @@ from casebench.measure import BENCH_DIR
 from casebench.sections import SECTIONS, available_sections
 from casebench.system import the_system
 
-ALL = ["import", "summary", "pages", "save", "coldstart", "browse"]
+ALL = ["import", "summary", "scorecard", "pages", "save", "coldstart", "browse"]
 
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
@@ -91,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
         for suffix in ("", "-wal", "-shm"):
             Path(str(moves_db) + suffix).unlink(missing_ok=True)
 
-    runs = {"summary": 15, "pages": 15, "save": args.saves, "coldstart": 2 * args.runs + 1,
+    runs = {"summary": 15, "scorecard": 15, "pages": 15, "save": args.saves, "coldstart": 2 * args.runs + 1,
             "browse": args.runs}
     for name in ALL[1:]:
         if name not in args.figures:

@@ -12,7 +12,7 @@ from casereview.metrics.definitions import MEASURES
 Number = int | float | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a scorecard holds some 350,000 of these
 class Row:
     measure: str
     scope: str
