@@ -73,6 +73,12 @@ class Workspace:
         self.manifest_path.write_text(json.dumps(
             {"manifest": self.manifest(), "rows": rows, "timings": self.timings}, indent=2))
 
+    def saved_timings(self) -> dict[str, dict]:
+        try:
+            return json.loads(self.manifest_path.read_text()).get("timings", {})
+        except (OSError, ValueError):
+            return {}
+
     def saved_rows(self) -> dict[str, int]:
         try:
             return json.loads(self.manifest_path.read_text()).get("rows", {})

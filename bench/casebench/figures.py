@@ -191,8 +191,9 @@ def import_phases(ws: Workspace, section: Section, sample: int) -> list[Figure]:
               ("to_row", "the stored form (to_row)", t3 - t2),
               ("write", "insert + change-log entry (executemany)", t4 - t3)]
     return [Figure(f"import.phase.{key}", f"  per row: {title}", seconds / n * 1e6, "us",
-                   runs=1, note=f"first {n:,} rows, in-process")
-            for key, title, seconds in phases]
+                   runs=1, note="" if i else f"the first {n:,} rows, in this process (no "
+                                             "process start), one run")
+            for i, (key, title, seconds) in enumerate(phases)]
 
 
 # --- summary ----------------------------------------------------------------------------------

@@ -97,6 +97,13 @@ def markdown(figures: list[Figure], info: dict) -> str:
         + f" ({info['large_mb']:.0f} MB). Week-only database: the week "
         f"{info['week'][0]} to {info['week'][1]}: "
         + ", ".join(f"{v:,} {k}" for k, v in info["week_rows"].items()) + ".",
+    ]
+    if info.get("build_timings"):
+        lines += ["", "Building it, the other record types went through their import KINDs at: "
+                  + "; ".join(f"{k} {v['rows']:,} rows in {v['seconds']:.1f} s "
+                              f"({v['seconds'] / max(v['rows'], 1) * 1e6:.0f} us/row)"
+                              for k, v in info["build_timings"].items()) + "."]
+    lines += [
         "",
         "| " + " | ".join(HEADER) + " |",
         "|" + "|".join("---" for _ in HEADER) + "|",
