@@ -51,31 +51,31 @@ def destinations() -> list[Destination]:
     return [
         Destination("n", "Night log", "Log tonight's ward moves and close the night",
                     LazyScreen(f"{screens}.night_log:NightLogScreen")),
+        Destination("r", "Case-note reviews", "Multi-agency reviews: list, new review, sign-off",
+                    LazyScreen(f"{screens}.reviews:ReviewListScreen")),
+        Destination("t", "Transfer of Care audits",
+                    "Choice letters and escalation: audit list and entry",
+                    LazyScreen(f"{screens}.toc_list:TocListScreen")),
+        Destination("e", "Experience entry", "Type in patient-experience samples, one key per "
+                    "answer", LazyScreen(f"{screens}.experience_entry:ExperienceEntryScreen")),
+        Destination("s", "Summary reports", "The scorecard to exports/: xlsx, board paper, csv",
+                    LazyScreen(f"{screens}.reports:ReportsScreen")),
         Destination("v", "Moves register", "Every move logged, newest first, at all sites "
                     "or one; Enter opens its night",
                     LazyScreen(f"{screens}.moves_list:MovesListScreen")),
-        Destination("e", "Experience entry", "Type in patient-experience samples, one key per "
-                    "answer", LazyScreen(f"{screens}.experience_entry:ExperienceEntryScreen")),
         Destination("x", "Experience samples", "Samples and comments by ward, week, answer "
                     "and theme", LazyScreen(f"{screens}.experience_list:ExperienceListScreen")),
         Destination("g", "Experience grid", "Samples per older-adult ward per week against "
                     "the target", LazyScreen(f"{screens}.experience_grid:ExperienceGridScreen")),
+        Destination("l", "Transfer of Care policy", "The letter and escalation timeline and "
+                    "its dated versions", LazyScreen(f"{screens}.toc_policy:TocPolicyScreen")),
+        Destination("a", "Agencies and themes", "Reference lists for the case-note reviews",
+                    LazyScreen(f"{screens}.review_reference:ReviewReferenceScreen")),
         Destination("w", "Sites and wards", "Reference data: sites and their wards",
                     LazyScreen(f"{screens}.reference:ReferenceScreen")),
         Destination("m", "Move reasons and night window",
                     "Which reasons are clinical; the out-of-hours window",
                     LazyScreen(f"{screens}.move_settings:MoveSettingsScreen")),
-        Destination("r", "Case-note reviews", "Multi-agency reviews: list, new review, sign-off",
-                    LazyScreen(f"{screens}.reviews:ReviewListScreen")),
-        Destination("a", "Agencies and themes", "Reference lists for the case-note reviews",
-                    LazyScreen(f"{screens}.review_reference:ReviewReferenceScreen")),
-        Destination("t", "Transfer of Care audits",
-                    "Choice letters and escalation: audit list and entry",
-                    LazyScreen(f"{screens}.toc_list:TocListScreen")),
-        Destination("l", "Transfer of Care policy", "The letter and escalation timeline and "
-                    "its dated versions", LazyScreen(f"{screens}.toc_policy:TocPolicyScreen")),
-        Destination("s", "Summary reports", "The scorecard to exports/: xlsx, board paper, csv",
-                    LazyScreen(f"{screens}.reports:ReportsScreen")),
         Destination("h", "History", "Who changed what and when: any record's change log",
                     LazyScreen(f"{screens}.history:HistoryScreen")),
         Destination("d", "Deleted records", "Deleted records of every kind; restore one",
