@@ -97,3 +97,15 @@ def test_entries_without_a_range_hash_as_before_schema_8():
     expected = hashlib.sha256(json.dumps(fields).encode("utf-8")).hexdigest()
     assert entry_hash(*fields) == expected
     assert entry_hash(*fields, 1, 5) != expected
+
+
+def test_who_and_when_are_stored_exactly_whatever_the_name_holds(ref_db, ctx):
+    """The batch writes the user and time into its statement as quoted literals."""
+    for user in ("o'brien", "x'); DROP TABLE move; --", "zoë ''"):
+        _batch(ref_db, ctx, range(2), user=user)
+        stored = ref_db.conn.execute(
+            "SELECT DISTINCT created_by, updated_by FROM move WHERE id = "
+            "(SELECT MAX(id) FROM move)").fetchall()
+        assert [tuple(r) for r in stored] == [(user, user)]
+    assert ref_db.conn.execute("SELECT COUNT(*) FROM move").fetchone()[0] == 6
+    assert check_database(ref_db) == []

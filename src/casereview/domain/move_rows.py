@@ -123,7 +123,8 @@ def move_rows(context: Context) -> Callable[[dict[str, Any]], tuple | None]:
     ages = _Memo(whole(values.parse_age))
     move_numbers = _Memo(whole(lambda v: values.parse_int(v, minimum=1)))
     answers, days, times = _Memo(yes_no), _Memo(day_of), _Memo(time_of)
-    patient_ref = values.parse_patient_ref  # mostly distinct: it keeps its own cache
+    # Mostly distinct: the parser keeps its own cache. (parse_patient_ref strips, then this.)
+    patient_ref = values._patient_ref_text
     columns = itemgetter(*_COLUMNS)
     known = INPUT_COLUMNS.issuperset
     stamp_of = _STAMP.fullmatch

@@ -149,13 +149,14 @@ def read_table(path: Path, known: tuple[str, ...], required: tuple[str, ...]) ->
                 continue
             start, line = line, reader.line_num + 1
             # Whole-record tests first (one C call each): this loop runs once per row.
-            if not "".join(record).strip():
+            joined = "".join(record)
+            if not joined or joined.isspace():
                 continue
             if len(record) != width:
                 yield start, {"__error__": f"has {len(record)} fields but the header has "
                                            f"{width}", "__raw__": record}
                 continue
-            if max(map(len, record)) > MAX_FIELD:
+            if len(joined) > MAX_FIELD and max(map(len, record)) > MAX_FIELD:
                 too_long = next(c for c, v in zip(columns, record) if len(v) > MAX_FIELD)
                 yield start, {"__error__": f"field {too_long} is longer than {MAX_FIELD} "
                                            "characters", "__raw__": record}

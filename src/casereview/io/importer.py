@@ -44,9 +44,6 @@ class ImportKind:
     # Optional fast path, made once per import: gives what ``build`` would for a row it can
     # prove valid, or None to leave the row to ``build`` (whose verdict and messages rule).
     fast: Callable[[Context], Callable[[dict[str, str]], Any]] | None = None
-    # Optional: the JSON the change log keeps of a list of built rows (changelog.encode_rows),
-    # made where the rows are validated; ``write`` then takes it as ``encoded=``.
-    encode: Callable[[list[Any]], str] | None = None
 
 
 @dataclass
@@ -85,11 +82,8 @@ def import_file(db: sqlite_utils.Database, kind: ImportKind, path: Path, context
     still succeed, written with executemany inside the transaction, so a million-row file
     never sits in memory. The first invalid row (without ``skip_invalid``) stops the writing
     but not the validation, so every problem is still listed, and the transaction is rolled
-    back: nothing is written. A large file is validated in a second process while this one
-    writes (io/pipeline.py); the rows, problems and messages are the same either way.
+    back: nothing is written.
     """
-    from casereview.io.pipeline import validated_rows
-
     path = Path(path)
     result = ImportResult(kind.name, path)
     table = read_table(path, kind.columns, kind.required)
@@ -99,9 +93,9 @@ def import_file(db: sqlite_utils.Database, kind: ImportKind, path: Path, context
     rejects_path = path.with_name(path.name + ".rejects.csv")
     rejects_written = False
     try:
-        with transaction(db) as conn, validated_rows(kind, context, path, table) as batches:
+        with transaction(db) as conn:
             count = 0
-            for checked, encoded in batches:
+            for checked in checked_batches(kind, context, table.columns, table.rows):
                 built: list[Any] = []
                 for line, values, record, problems in checked:
                     if problems is None and kind.check is not None:
@@ -109,7 +103,6 @@ def import_file(db: sqlite_utils.Database, kind: ImportKind, path: Path, context
                             kind.check(conn, record, state)
                         except RowRejected as exc:
                             problems = [FileProblem(line, exc.field, str(exc))]
-                            encoded = None  # it no longer matches the rows written
                     if problems:
                         result.problems += problems
                         rejects.append((values, "; ".join(
@@ -120,8 +113,7 @@ def import_file(db: sqlite_utils.Database, kind: ImportKind, path: Path, context
                 count += len(checked)
                 if progress:
                     progress(count, None)
-                result.written += _write(kind, conn, built, encoded, user, at, result,
-                                         skip_invalid)
+                result.written += _write(kind, conn, built, user, at, result, skip_invalid)
             if result.problems and not skip_invalid:
                 raise ImportFailed(result)  # rolls the transaction back
             log_change(conn, user, at, Change("import", kind.name, None, None, {
@@ -151,60 +143,51 @@ Checked = tuple[int, list[str] | None, Any, list[FileProblem] | None]
 
 def checked_batches(kind: ImportKind, context: Context, columns: list[str],
                     rows: Iterable[tuple[int, dict[str, str]]], size: int | None = None,
-                    ) -> Iterator[tuple[list[Checked], str | None]]:
-    """The rows validated, ``size`` (CHUNK_ROWS) at a time, each batch with the JSON of its
-    good records when the kind makes it (``ImportKind.encode``). Needs no database, so it
-    can run in another process (io/pipeline.py)."""
+                    ) -> Iterator[list[Checked]]:
+    """The rows validated on their own, ``size`` (CHUNK_ROWS) at a time: by the kind's fast
+    path where it has one and the row is one it can prove valid, by the kind's model
+    otherwise. (One loop, no generator per row: an import runs it a million times.)"""
     size = size or CHUNK_ROWS
-    batch: list[Checked] = []
-    for checked in check_rows(kind, context, columns, rows):
-        batch.append(checked)
-        if len(batch) >= size:
-            yield batch, _encoded(kind, batch)
-            batch = []
-    if batch:
-        yield batch, _encoded(kind, batch)
-
-
-def _encoded(kind: ImportKind, batch: list[Checked]) -> str | None:
-    if kind.encode is None:
-        return None
-    return kind.encode([record for _, _, record, problems in batch if problems is None])
-
-
-def check_rows(kind: ImportKind, context: Context, columns: list[str],
-               rows: Iterable[tuple[int, dict[str, str]]]) -> Iterator[Checked]:
-    """Validate each row on its own: the kind's fast path where it has one and the row is
-    one it can prove valid, the kind's model otherwise."""
     fast = kind.fast(context) if kind.fast is not None else None
     keep_values = kind.check is not None
+    batch: list[Checked] = []
+    append = batch.append
     for line, raw in rows:
-        if "__error__" in raw:
-            yield line, list(raw.get("__raw__", [])), None, [
-                FileProblem(line, None, raw["__error__"])]
-            continue
         record = fast(raw) if fast is not None else None
-        if record is None:
-            try:
-                record = kind.build(raw, context)
-            except RecordInvalid as exc:
-                yield line, [raw.get(c, "") for c in columns], None, [
-                    FileProblem(line, p.field or None, p.message) for p in exc.problems]
-                continue
-            except RowRejected as exc:
-                yield line, [raw.get(c, "") for c in columns], None, [
-                    FileProblem(line, exc.field, str(exc))]
-                continue
-        yield line, [raw.get(c, "") for c in columns] if keep_values else None, record, None
+        if record is not None:
+            append((line, [raw.get(c, "") for c in columns] if keep_values else None, record,
+                    None))
+        else:
+            append(_checked_by_model(kind, context, columns, line, raw, keep_values))
+        if len(batch) >= size:
+            yield batch
+            batch = []
+            append = batch.append
+    if batch:
+        yield batch
 
 
-def _write(kind: ImportKind, conn, built: list[Any], encoded: str | None, user: str, at: str,
+def _checked_by_model(kind: ImportKind, context: Context, columns: list[str], line: int,
+                      raw: dict[str, str], keep_values: bool) -> Checked:
+    if "__error__" in raw:
+        return line, list(raw.get("__raw__", [])), None, [
+            FileProblem(line, None, raw["__error__"])]
+    try:
+        record = kind.build(raw, context)
+    except RecordInvalid as exc:
+        return line, [raw.get(c, "") for c in columns], None, [
+            FileProblem(line, p.field or None, p.message) for p in exc.problems]
+    except RowRejected as exc:
+        return line, [raw.get(c, "") for c in columns], None, [
+            FileProblem(line, exc.field, str(exc))]
+    return line, [raw.get(c, "") for c in columns] if keep_values else None, record, None
+
+
+def _write(kind: ImportKind, conn, built: list[Any], user: str, at: str,
            result: ImportResult, skip_invalid: bool) -> int:
     """Write a batch's good rows; once a problem has doomed the import, write nothing."""
     if not built or (result.problems and not skip_invalid):
         return 0
-    if kind.encode is not None:
-        return kind.write(conn, built, user, at, encoded=encoded)
     return kind.write(conn, built, user, at)
 
 
