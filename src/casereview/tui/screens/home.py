@@ -203,9 +203,13 @@ class HomeScreen(Screen):
                         + ("cleared" if value is None else f"set to {value:g}"))
             self.recompute()
 
+        # Targets are weekly whatever period is shown; a count's is asked for as a week's.
+        per = " per week (a month or quarter is compared pro rata)" \
+            if line.measure.is_count else ""
         self.app.push_screen(AskText(
-            f"Target for [b]{line.measure.title}[/b] ({where}). A blank clears it.",
-            value=current, label="Target", required=False), done)
+            f"Target for [b]{line.measure.title}[/b] ({where}){per}. A blank clears it.",
+            value=current, label="Weekly target" if line.measure.is_count else "Target",
+            required=False), done)
 
     # --- where to go, what needs doing --------------------------------------------------------
 
