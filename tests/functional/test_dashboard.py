@@ -7,7 +7,7 @@ import shutil
 import threading
 
 import pytest
-from textual.widgets import DataTable, OptionList, Static
+from textual.widgets import DataTable, Static
 
 from casereview.metrics.engine import summarise
 from casereview.metrics.periods import parse_week
@@ -16,6 +16,7 @@ from casereview.tui.app import create_app
 from casereview.tui.screens.chart import ChartScreen
 from casereview.tui.screens.home import HomeScreen
 from casereview.tui.screens.night_log import NightLogScreen
+from casereview.tui.widgets.menu_grid import MenuGrid
 from casereview.tui.widgets.scorecard_view import ScorecardView
 from tests.conftest import NOW
 
@@ -191,9 +192,8 @@ async def test_destinations_and_the_nights_panel_still_work(demo_path):
         await _settled(pilot)
         todo = str(app.screen.query_one("#todo", Static).content)
         assert "WCH: night of 22 Nov 2026" in todo  # the demo leaves the last night open
-        menu = app.screen.query_one("#menu", OptionList)
-        assert {menu.get_option_at_index(i).id for i in range(menu.option_count)} >= {
-            "n", "w", "s"}
+        menu = app.screen.query_one("#menu", MenuGrid)
+        assert set(menu.keys()) >= {"n", "w", "s"}
         await pilot.press("n")
         await pilot.pause()
         assert isinstance(app.screen, NightLogScreen)
