@@ -114,7 +114,8 @@ async def test_an_unknown_record_says_so(ref_db, db_path):
 async def test_latest_changes_are_paged_from_the_store(ref_db, ctx, db_path):
     rows = [validate(Move, _raw(n), ctx).to_row() for n in range(PAGE + 50)]
     with transaction(ref_db) as conn:
-        records.insert_many(conn, "move", rows, "importer", now_utc())
+        for row in rows:  # a batch of one each: an entry each
+            records.insert_many(conn, "move", [row], "importer", now_utc())
     app = create_app(db_path, "lead", clock=lambda: NOW)
     async with app.run_test(size=(130, 40)) as pilot:
         await pilot.press("h")
@@ -523,3 +524,28 @@ async def test_a_review_with_markup_or_unsaveable_keeps_what_was_typed(ref_db, d
     conn = sqlite3.connect(str(db_path))
     assert conn.execute("SELECT COUNT(*) FROM review").fetchone()[0] == 0
     conn.close()
+
+
+async def test_a_batch_entry_is_listed_as_one_and_each_record_keeps_its_insert(ref_db, ctx,
+                                                                             db_path):
+    rows = [validate(Move, _raw(n), ctx).to_row() for n in range(30)]
+    with transaction(ref_db) as conn:
+        records.insert_many(conn, "move", rows, "importer", now_utc())
+    app = create_app(db_path, "lead", clock=lambda: NOW)
+    async with app.run_test(size=(130, 40)) as pilot:
+        await pilot.press("h")
+        await pilot.pause()
+        screen = app.screen
+        table = screen.query_one("#entries", DataTable)
+        newest = _cells(table, 0)
+        assert newest[2:4] == ["insert", "move 1–30"]
+        assert "30 records inserted together (ids 1–30)" in newest[4]
+        # One record of the batch: its own insert, with its own values.
+        screen.query_one("#type", Select).value = "move"
+        screen.query_one("#record-id", Input).focus()
+        await pilot.press("7", "enter")
+        await pilot.pause()
+        assert table.row_count == 1
+        only = _cells(table, 0)
+        assert only[2:4] == ["insert", "move 7"] and "16 Nov 2026 23:06" in only[4]
+        assert "A1" in _text(screen, "#detail")

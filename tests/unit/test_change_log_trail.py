@@ -60,7 +60,7 @@ def test_soft_delete_and_restore_are_logged(ref_db, ctx):
     assert deleted["before"]["to_ward"] == "A2"
 
 
-def test_batch_insert_logs_one_entry_per_row(ref_db, ctx):
+def test_batch_insert_logs_every_row_in_one_entry(ref_db, ctx):
     rows = [_move(ctx, n).to_row() for n in range(5)]
     with transaction(ref_db) as conn:
         insert_many_count = records.insert_many(conn, "move", rows, "alice", now_utc())
@@ -80,7 +80,10 @@ def test_import_logs_rows_and_the_import(ref_db, ctx, tmp_path):
     (imported,) = log_entries(ref_db.conn, "moves")
     assert imported["action"] == "import" and imported["user"] == "importer"
     assert json.loads(imported["after"]) == {"file": "moves.csv", "written": 2, "rejected": 0}
-    assert len(log_entries(ref_db.conn, "move")) == 2
+    (batch,) = log_entries(ref_db.conn, "move")  # the rows, inserted together
+    assert (batch["action"], batch["first_id"], batch["last_id"]) == ("insert", 1, 2)
+    assert [history(ref_db.conn, "move", i)[0]["after"]["to_ward"] for i in (1, 2)] == \
+        ["A2", "A3"]
 
 
 def test_settings_and_reference_data_are_logged(ref_db):

@@ -96,7 +96,9 @@ def localise(day: date, at: time, *, offset: timedelta | None = None) -> datetim
     (BST, +01:00) is taken unless ``offset`` says which one was meant. A time given with an
     offset is an instant, converted to UK time (22:30+00:00 in July is 23:30 BST).
     """
-    naive = datetime.combine(day, at)
+    # fold=0 whatever the caller's time carries: which of two October times is meant is
+    # decided below (or by ``offset``), never by a flag the person could not have typed.
+    naive = datetime.combine(day, at.replace(fold=0))
     if offset is not None:
         # An explicit offset fixes the instant; it is shown in UK local time.
         return naive.replace(tzinfo=timezone(offset)).astimezone(LONDON)

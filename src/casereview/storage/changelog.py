@@ -10,9 +10,8 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from json.encoder import encode_basestring_ascii
 
 GENESIS = "0" * 64
 
@@ -40,9 +39,14 @@ def _dump(value: dict | None) -> str | None:
 
 def entry_hash(prev_hash: str, at: str, user: str, action: str, record_type: str,
                record_id: str | None, before: str | None, after: str | None,
-               reason: str | None) -> str:
-    payload = json.dumps([prev_hash, at, user, action, record_type, record_id, before, after,
-                          reason])
+               reason: str | None, first_id: int | None = None,
+               last_id: int | None = None) -> str:
+    """The entry's SHA-256 over the previous entry's hash and every column. The id range of a
+    batch entry (schema 8) is hashed only when there is one, so older entries keep theirs."""
+    fields = [prev_hash, at, user, action, record_type, record_id, before, after, reason]
+    if first_id is not None or last_id is not None:
+        fields += [first_id, last_id]
+    payload = json.dumps(fields)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
@@ -75,34 +79,47 @@ def log_change(conn: sqlite3.Connection, user: str, at: str, change: Change) -> 
     log_changes(conn, user, at, [change])
 
 
-def log_inserts(conn: sqlite3.Connection, user: str, at: str, action: str, record_type: str,
-                entries: Iterable[tuple[int, dict]]) -> int:
-    """Append one entry per inserted record, (record id, stored values) each: the same entries
-    as ``log_changes`` would write for Change(action, record_type, id, None, values), built
-    without the per-row overheads (a batch import writes a million of them).
-
-    The hash payload is what ``entry_hash`` would serialise, assembled from its constant
-    middle (time, user, action, type) and the JSON-escaped values; a test holds the two equal.
-    """
+def log_batch(conn: sqlite3.Connection, user: str, at: str, action: str, record_type: str,
+              columns: Sequence[str], first_id: int, rows: Sequence[Sequence]) -> int:
+    """Append ONE entry for records inserted together with the consecutive ids
+    ``first_id``, ``first_id + 1``, ...: ``rows`` holds each record's values in ``columns``
+    order. The entry keeps every value, as ``{"columns": ["id", ...], "rows": [[id, ...],
+    ...]}``, and the range first_id..last_id that a record's history and ``check`` look it up
+    by. Returns how many records it covers (0 writes nothing)."""
+    if not rows:
+        return 0
+    last_id = first_id + len(rows) - 1
+    after = _encode({"columns": ["id", *columns],
+                     "rows": [(first_id + i, *row) for i, row in enumerate(rows)]})
     prev = _last_hash(conn)
-    middle = json.dumps([at, user, action, record_type])[1:-1]
-    escape = encode_basestring_ascii
-    sha256 = hashlib.sha256
-    rows = []
-    append = rows.append
-    for record_id, values in entries:
-        rid = str(record_id)
-        after = _encode(values)
-        payload = f'["{prev}", {middle}, {escape(rid)}, null, {escape(after)}, null]'
-        digest = sha256(payload.encode("utf-8")).hexdigest()
-        append((at, user, action, record_type, rid, None, after, None, prev, digest))
-        prev = digest
-    conn.executemany(
+    digest = entry_hash(prev, at, user, action, record_type, None, None, after, None,
+                        first_id, last_id)
+    conn.execute(
         "INSERT INTO change_log (at, user, action, record_type, record_id, before, after, "
-        "reason, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        rows,
+        "reason, prev_hash, hash, first_id, last_id) VALUES (?, ?, ?, ?, NULL, NULL, ?, NULL, "
+        "?, ?, ?, ?)",
+        (at, user, action, record_type, after, prev, digest, first_id, last_id),
     )
     return len(rows)
+
+
+def batch_record(after: str, first_id: int, record_id: int) -> dict | None:
+    """One record's values out of a batch entry's ``after``, or None if it is not there."""
+    batch = json.loads(after)
+    columns, rows = batch["columns"], batch["rows"]
+    position = record_id - first_id
+    if 0 <= position < len(rows) and rows[position][0] == record_id:
+        return dict(zip(columns, rows[position]))
+    for row in rows:  # not in order: a batch written by hand, still readable
+        if row[0] == record_id:
+            return dict(zip(columns, row))
+    return None
+
+
+def has_batches(conn: sqlite3.Connection) -> bool:
+    """Whether the change log has batch entries' id ranges (schema 8; `check` also reads
+    databases of earlier versions without upgrading them)."""
+    return any(row[1] == "first_id" for row in conn.execute("PRAGMA table_info(change_log)"))
 
 
 def verify_chain(conn: sqlite3.Connection) -> list[str]:
@@ -110,9 +127,10 @@ def verify_chain(conn: sqlite3.Connection) -> list[str]:
     problems = []
     prev = GENESIS
     expected_id = None
+    ranges = "first_id, last_id" if has_batches(conn) else "NULL AS first_id, NULL AS last_id"
     for row in conn.execute(
         "SELECT id, at, user, action, record_type, record_id, before, after, reason, "
-        "prev_hash, hash FROM change_log ORDER BY id"
+        f"prev_hash, hash, {ranges} FROM change_log ORDER BY id"
     ):
         if expected_id is not None and row["id"] != expected_id:
             problems.append(f"change log entries {expected_id}-{row['id'] - 1} are missing")
@@ -120,7 +138,7 @@ def verify_chain(conn: sqlite3.Connection) -> list[str]:
             problems.append(f"change log entry {row['id']} does not follow the entry before it")
         digest = entry_hash(row["prev_hash"], row["at"], row["user"], row["action"],
                             row["record_type"], row["record_id"], row["before"], row["after"],
-                            row["reason"])
+                            row["reason"], row["first_id"], row["last_id"])
         if digest != row["hash"]:
             problems.append(f"change log entry {row['id']} was altered after it was written")
         prev = row["hash"]
@@ -131,18 +149,48 @@ def verify_chain(conn: sqlite3.Connection) -> list[str]:
     return problems
 
 
+# The entries of one record: its own (record_id) and the batch entry that inserted it.
+RECORD_ENTRIES = """
+    record_type = :type AND (
+        record_id = :id
+        OR (first_id <= :n
+            AND id = (SELECT id FROM change_log
+                      WHERE record_type = :type AND first_id IS NOT NULL AND last_id >= :n
+                      ORDER BY last_id LIMIT 1)))
+"""
+
+
+def record_key(record_id: int | str) -> dict:
+    """The parameters RECORD_ENTRIES takes besides :type (a batch range needs the number)."""
+    text = str(record_id).strip()
+    return {"id": text, "n": int(text) if text.isdigit() else -1}
+
+
+def expand_batch(row: sqlite3.Row | dict, record_id: int | str) -> tuple[str | None, str | None]:
+    """(record_id, after JSON) of an entry as one record's: a batch entry gives the record's
+    own values (None if the batch does not hold it); other entries are returned as they are."""
+    if row["first_id"] is None:
+        return row["record_id"], row["after"]
+    values = batch_record(row["after"], row["first_id"], int(record_id))
+    return str(record_id), None if values is None else _encode(values)
+
+
 def history(conn: sqlite3.Connection, record_type: str, record_id: int | str) -> list[dict]:
+    """One record's entries, oldest first, with before and after as dicts."""
     rows = conn.execute(
-        "SELECT id, at, user, action, before, after, reason FROM change_log "
-        "WHERE record_type = ? AND record_id = ? ORDER BY id",
-        (record_type, str(record_id)),
+        "SELECT id, at, user, action, record_id, before, after, reason, first_id FROM "
+        f"change_log WHERE {RECORD_ENTRIES} ORDER BY id",
+        {"type": record_type, **record_key(record_id)},
     ).fetchall()
-    return [
-        {
+    out = []
+    for r in rows:
+        _, after = expand_batch(r, record_id)
+        if r["first_id"] is not None and after is None:
+            continue  # the range matched but the record is not in the batch
+        out.append({
             "id": r["id"], "at": r["at"], "user": r["user"], "action": r["action"],
             "before": json.loads(r["before"]) if r["before"] else None,
-            "after": json.loads(r["after"]) if r["after"] else None,
+            "after": json.loads(after) if after else None,
             "reason": r["reason"],
-        }
-        for r in rows
-    ]
+        })
+    return out

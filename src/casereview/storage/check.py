@@ -6,7 +6,7 @@ import sqlite3
 
 import sqlite_utils
 
-from casereview.storage.changelog import verify_chain
+from casereview.storage.changelog import has_batches, verify_chain
 from casereview.storage.db import schema_version, user_version
 
 LIMIT = 20  # problems listed per kind; the rest are counted
@@ -30,16 +30,25 @@ def unlogged_changes(conn: sqlite3.Connection) -> list[str]:
     removed or never-written entry leaves behind. Entries carry the same timestamp as the
     change they record, so a record's updated_at and deleted_at never pass its last entry."""
     problems = []
+    # The batch entry that inserted the record, if it came in one (schema 8).
+    batch = """COALESCE((SELECT CASE WHEN b.first_id <= r.id THEN b.at END
+                         FROM change_log b
+                         WHERE b.record_type = :t AND b.first_id IS NOT NULL
+                           AND b.last_id >= r.id
+                         ORDER BY b.last_id LIMIT 1), '')""" if has_batches(conn) else "''"
     for table in record_tables(conn):
         rows = conn.execute(
             f"""
             SELECT r.id, MAX(r.updated_at, COALESCE(r.deleted_at, '')) AS changed,
-                   (SELECT MAX(c.at) FROM change_log c
-                    WHERE c.record_type = ? AND c.record_id = CAST(r.id AS TEXT)) AS logged
+                   NULLIF(MAX(
+                       COALESCE((SELECT MAX(c.at) FROM change_log c
+                                 WHERE c.record_type = :t
+                                   AND c.record_id = CAST(r.id AS TEXT)), ''),
+                       {batch}), '') AS logged
             FROM {table} r
             WHERE logged IS NULL OR logged < changed
-            ORDER BY r.id LIMIT ?
-            """, (table, LIMIT + 1)).fetchall()
+            ORDER BY r.id LIMIT :limit
+            """, {"t": table, "limit": LIMIT + 1}).fetchall()
         for row in rows[:LIMIT]:
             if row["logged"] is None:
                 problems.append(f"change log: {table} {row['id']} has no change-log entry")

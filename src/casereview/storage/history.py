@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from casereview.domain.values import LONDON, format_uk_date
+from casereview.storage.changelog import RECORD_ENTRIES, expand_batch, record_key
 from casereview.storage.check import record_tables
 
 PAGE = 200
@@ -28,6 +29,22 @@ class Entry:
     before: dict | None
     after: dict | None
     reason: str | None
+    # A batch entry (many records inserted together) covers the ids first_id..last_id.
+    first_id: int | None = None
+    last_id: int | None = None
+
+    @property
+    def batch(self) -> bool:
+        return self.first_id is not None
+
+    @property
+    def record_label(self) -> str:
+        """The record(s) the entry is about: an id, a range of ids, or (all) of the type."""
+        if self.record_id:
+            return self.record_id
+        if self.batch:
+            return f"{self.first_id}–{self.last_id}"
+        return "(all)"
 
     @property
     def at_local(self) -> str:
@@ -41,6 +58,10 @@ class Entry:
 
     def summary(self, width: int = 80) -> str:
         """One line: what changed, for a list."""
+        if self.batch and not self.record_id:
+            count = (self.last_id or 0) - (self.first_id or 0) + 1
+            text = f"{count:,} records inserted together (ids {self.first_id}–{self.last_id})"
+            return text if len(text) <= width else text[:width - 1] + "…"
         if self.action == "update" or self.action == "setting" or (
                 self.before and self.after):
             parts = [f"{name} {_short(old)} → {_short(new)}" for name, old, new in self.changes()
@@ -76,9 +97,16 @@ def format_logged_at(at: str) -> str:
     return f"{format_uk_date(stamp.date())} {stamp:%H:%M}"
 
 
-def _entry(row: sqlite3.Row) -> Entry:
+def _entry(row: sqlite3.Row, record_id: int | str | None = None) -> Entry:
+    """An Entry from a change_log row. A batch entry read for one record (``record_id``)
+    becomes that record's insert; listed on its own it stays a batch, without its values
+    (the query leaves them out: a batch holds thousands)."""
+    rid, after = row["record_id"], row["after"]
+    first, last = row["first_id"], row["last_id"]
+    if first is not None and record_id is not None:
+        rid, after = expand_batch(row, record_id)
     return Entry(row["id"], row["at"], row["user"], row["action"], row["record_type"],
-                 row["record_id"], _load(row["before"]), _load(row["after"]), row["reason"])
+                 rid, _load(row["before"]), _load(after), row["reason"], first, last)
 
 
 def _load(text: str | None) -> dict | None:
@@ -91,24 +119,29 @@ def _load(text: str | None) -> dict | None:
     return value if isinstance(value, dict) else {"value": value}
 
 
-_COLUMNS = "id, at, user, action, record_type, record_id, before, after, reason"
+_COLUMNS = "id, at, user, action, record_type, record_id, before, after, reason, first_id, last_id"
+# Lists leave a batch entry's values out: they are read for one record when it is shown.
+_LIST_COLUMNS = _COLUMNS.replace(" after,", " CASE WHEN first_id IS NULL THEN after END AS after,")
 
 
 def record_history(conn: sqlite3.Connection, record_type: str,
                    record_id: int | str) -> list[Entry]:
-    """Every entry for one record, oldest first, with the entries that changed every record
-    of its type at once (e.g. recomputing nights after the night window changed) since the
-    record was created."""
+    """Every entry for one record, oldest first (its batch entry, if it was inserted in one,
+    as its insert), with the entries that changed every record of its type at once (e.g.
+    recomputing nights after the night window changed) since the record was created."""
     rows = conn.execute(
         f"""
+        WITH own AS (SELECT * FROM change_log WHERE {RECORD_ENTRIES})
+        SELECT {_COLUMNS} FROM own
+        UNION ALL
         SELECT {_COLUMNS} FROM change_log
-        WHERE record_type = :type AND (
-            record_id = :id
-            OR (record_id IS NULL AND id > (SELECT MIN(id) FROM change_log
-                                           WHERE record_type = :type AND record_id = :id)))
+        WHERE record_type = :type AND record_id IS NULL AND first_id IS NULL
+          AND id > (SELECT MIN(id) FROM own)
         ORDER BY id
-        """, {"type": record_type, "id": str(record_id)}).fetchall()
-    return [_entry(r) for r in rows]
+        """, {"type": record_type, **record_key(record_id)}).fetchall()
+    entries = [_entry(r, record_id) for r in rows]
+    # A range that matched a batch without the record (a gap in the ids) is no entry of it.
+    return [e for e in entries if not (e.batch and e.after is None)]
 
 
 def recent_changes(conn: sqlite3.Connection, *, before_id: int | None = None,
@@ -123,7 +156,7 @@ def recent_changes(conn: sqlite3.Connection, *, before_id: int | None = None,
         clauses.append("record_type = ?")
         params.append(record_type)
     where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-    rows = conn.execute(f"SELECT {_COLUMNS} FROM change_log {where} ORDER BY id DESC LIMIT ?",
+    rows = conn.execute(f"SELECT {_LIST_COLUMNS} FROM change_log {where} ORDER BY id DESC LIMIT ?",
                         [*params, limit]).fetchall()
     return [_entry(r) for r in rows]
 

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from operator import itemgetter
 from typing import TYPE_CHECKING
 
-from casereview.storage.changelog import Change, log_change, log_inserts
+from casereview.storage.changelog import Change, log_batch, log_change
 from casereview.storage.db import now_utc, transaction
 
 if TYPE_CHECKING:  # annotations only: storage.db.Database stands in for it
@@ -56,25 +56,31 @@ def insert(db: sqlite_utils.Database, table: str, values: dict, user: str) -> in
         return insert_in(conn, table, values, user, at)
 
 
+def insert_rows(conn: sqlite3.Connection, table: str, columns: Sequence[str],
+                rows: Sequence[Sequence], user: str, at: str, *, action: str = "insert") -> int:
+    """Batch insert (executemany) inside a transaction the caller holds: ``rows`` hold the
+    values of ``columns`` in that order. The records get consecutive ids after the largest
+    one, and the batch gets ONE change-log entry holding every record's values (schema 8)."""
+    if not rows:
+        return 0
+    names = ", ".join(["id", *columns, "created_at", "created_by", "updated_at", "updated_by"])
+    marks = ", ".join("?" * (len(columns) + 5))
+    first_id = (conn.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}").fetchone()[0]) + 1
+    audit = (at, user, at, user)
+    conn.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})",
+                     [(first_id + i, *row, *audit) for i, row in enumerate(rows)])
+    return log_batch(conn, user, at, action, table, columns, first_id, rows)
+
+
 def insert_many(conn: sqlite3.Connection, table: str, rows: Sequence[dict], user: str,
                 at: str, *, action: str = "insert") -> int:
-    """Batch insert (executemany) inside a transaction the caller holds, one change-log entry
-    per row. All rows must have the same keys."""
+    """``insert_rows`` for rows given as dicts, all with the same keys."""
     if not rows:
         return 0
     keys = list(rows[0])
-    columns = keys + ["created_at", "created_by", "updated_at", "updated_by"]
-    marks = ", ".join("?" for _ in columns)
-    first_id = (conn.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}").fetchone()[0]) + 1
     values = itemgetter(*keys) if len(keys) > 1 else (lambda row: (row[keys[0]],))
-    audit = (at, user, at, user)
-    conn.executemany(
-        f"INSERT INTO {table} (id, {', '.join(columns)}) VALUES (?, {marks})",
-        ((first_id + i, *values(row), *audit) for i, row in enumerate(rows)),
-    )
-    log_inserts(conn, user, at, action, table,
-                ((first_id + i, dict(row, id=first_id + i)) for i, row in enumerate(rows)))
-    return len(rows)
+    return insert_rows(conn, table, keys, [values(row) for row in rows], user, at,
+                       action=action)
 
 
 def update(db: sqlite_utils.Database, table: str, record_id: int, values: dict, user: str, *,

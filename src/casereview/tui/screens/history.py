@@ -130,8 +130,7 @@ class HistoryScreen(Screen):
         for entry in entries:
             key = str(entry.id)
             self.entries[key] = entry
-            record = entry.record_type + (f" {entry.record_id}" if entry.record_id else
-                                          " (all)")
+            record = f"{entry.record_type} {entry.record_label}"
             # Text, not markup: what people typed is shown as typed.
             table.add_row(entry.at_local, Text(entry.user), entry.action, Text(record),
                           Text(entry.summary(70)), key=key)
@@ -141,9 +140,11 @@ class HistoryScreen(Screen):
     def show_detail(self, entry: Entry) -> None:
         lines = [f"[b]Entry {entry.id}[/b]  {entry.at_local}  by [b]{escape(entry.user)}[/b]: "
                  f"{entry.action} {entry.record_type}"
-                 + (f" {entry.record_id}" if entry.record_id else "")]
+                 + (f" {entry.record_label}" if entry.record_id or entry.batch else "")]
         if entry.reason:
             lines.append(f"Reason: {escape(entry.reason)}")
+        if entry.batch and not entry.record_id:
+            lines.append(escape(entry.summary(200)) + "; enter an id above to see one of them.")
         changes = entry.changes()
         if changes:
             lines.append("")
