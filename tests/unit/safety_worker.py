@@ -11,6 +11,7 @@ concurrency and crash tests. Run as a script: python safety_worker.py MODE DB [a
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 import time
 from datetime import datetime
@@ -72,15 +73,14 @@ def import_moves(db_path: str, csv_path: str, pause: str | None = None) -> None:
     if pause:
         real_write = kind.write
 
-        def write_then_wait(conn, rows, user, at):
-            written = real_write(conn, rows, user, at)
+        def write_then_wait(conn, rows, user, at, **options):
+            written = real_write(conn, rows, user, at, **options)
             Path(pause).touch()  # the rows are written, the transaction is still open
             while True:
                 time.sleep(1)
             return written
 
-        kind = importer.ImportKind(kind.name, kind.columns, kind.required, kind.build,
-                                   write_then_wait, kind.check)
+        kind = dataclasses.replace(kind, write=write_then_wait)
     db = connect(db_path)
     result = importer.import_file(db, kind, Path(csv_path), load_context(db, NOW), "importer")
     print(result.written)

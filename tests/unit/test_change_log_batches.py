@@ -34,7 +34,9 @@ def test_a_batch_is_one_entry_covering_consecutive_ids(ref_db, ctx):
     assert (entry["action"], entry["record_id"], entry["first_id"], entry["last_id"]) == \
         ("insert", None, 1, 5)
     stored = json.loads(entry["after"])
-    assert stored["columns"][0] == "id" and [r[0] for r in stored["rows"]] == [1, 2, 3, 4, 5]
+    assert stored["columns"] == list(_rows(ctx, [0])[0])  # the n-th row is record 1 + n
+    assert [r[stored["columns"].index("notes")] for r in stored["rows"]] == \
+        [f"move {n}" for n in range(5)]
     assert verify_chain(ref_db.conn) == [] and check_database(ref_db) == []
 
 

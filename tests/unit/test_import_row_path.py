@@ -107,7 +107,8 @@ def test_skip_invalid_writes_every_valid_row_across_chunks(ref_db, tmp_path, mon
     batches = ref_db.conn.execute(
         "SELECT first_id, last_id FROM change_log WHERE record_type = 'move' "
         "AND action = 'insert' ORDER BY id").fetchall()
-    # One entry per written chunk (3 + 3 + 3 valid rows), covering every id once.
+    # One entry per chunk of 3 rows read (3, 2 + the bad one, 3, 1), covering every id once.
+    assert [last - first + 1 for first, last in batches] == [3, 2, 3, 1]
     covered = [i for first, last in batches for i in range(first, last + 1)]
     assert covered == list(range(1, 10)) and verify_chain(ref_db.conn) == []
     assert all(history(ref_db.conn, "move", i)[0]["after"]["id"] == i for i in covered)

@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
-from operator import mul
 from zoneinfo import ZoneInfo
 
 from nhs_number import is_valid as nhs_number_is_valid
@@ -237,25 +236,27 @@ def _patient_ref_text(text: str) -> str:
     )
 
 
-# Modulus 11 weights of the first nine digits; their sum lets the check work on the digits'
+# The sum of the Modulus 11 weights (10 down to 2) times 48: the check works on the digits'
 # character codes directly (each is 48 more than the digit).
-_NHS_WEIGHTS = (10, 9, 8, 7, 6, 5, 4, 3, 2)
-_ASCII_ZERO_TOTAL = 48 * sum(_NHS_WEIGHTS)
+_ASCII_ZERO_TOTAL = 48 * sum(range(2, 11))
 # The nhs-number library adds a rule for Scottish CHI numbers (the first six digits are a
-# date of birth); numbers in that range, and anything but ASCII digits, go to the library.
-_CHI_RANGE = (100_000_000, 3_112_999_999)
+# date of birth): numbers from 100,000,000 to 3,112,999,999, compared here as 10-digit text,
+# and anything but ASCII digits go to the library.
+_CHI_RANGE = ("0100000000", "3112999999")
 
 
 def nhs_number_valid(digits: str) -> bool:
     """The Modulus 11 check of a 10-digit string, as the nhs-number library does it, without
     the library's per-call regular expressions for the common case (an import checks a
     million of these)."""
-    if not digits.isascii() or _CHI_RANGE[0] <= int(digits) <= _CHI_RANGE[1]:
+    if not (len(digits) == 10 and digits.isascii() and digits.isdigit()) \
+            or _CHI_RANGE[0] <= digits <= _CHI_RANGE[1]:
         return nhs_number_is_valid(digits)
-    codes = digits.encode("ascii")
-    total = sum(map(mul, _NHS_WEIGHTS, codes)) - _ASCII_ZERO_TOTAL
+    c = digits.encode("ascii")
+    total = (10 * c[0] + 9 * c[1] + 8 * c[2] + 7 * c[3] + 6 * c[4] + 5 * c[5] + 4 * c[6]
+             + 3 * c[7] + 2 * c[8]) - _ASCII_ZERO_TOTAL
     check = (11 - total % 11) % 11
-    return check != 10 and check == codes[9] - 48
+    return check != 10 and check == c[9] - 48
 
 
 def normalise_code(value: object) -> str:

@@ -45,6 +45,9 @@ class FileInvalid(ValueError):
         self.problems = problems
         super().__init__("\n".join(p.describe(filename) for p in problems))
 
+    def __reduce__(self):  # raised in the validating process, raised again in the importer
+        return FileInvalid, (self.filename, self.problems)
+
 
 def _unreadable(name: str, exc: OSError) -> FileInvalid:
     if isinstance(exc, FileNotFoundError):

@@ -5,7 +5,7 @@ valid rows are written with executemany in one transaction, chunk by chunk."""
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -41,6 +41,12 @@ class ImportKind:
     # Optional check of a built row against the rows before it and the store
     # (e.g. a second night return); raises RowRejected. Gets a dict it may keep state in.
     check: Callable[[Any, Any, dict], None] | None = None
+    # Optional fast path, made once per import: gives what ``build`` would for a row it can
+    # prove valid, or None to leave the row to ``build`` (whose verdict and messages rule).
+    fast: Callable[[Context], Callable[[dict[str, str]], Any]] | None = None
+    # Optional: the JSON the change log keeps of a list of built rows (changelog.encode_rows),
+    # made where the rows are validated; ``write`` then takes it as ``encoded=``.
+    encode: Callable[[list[Any]], str] | None = None
 
 
 @dataclass
@@ -79,8 +85,11 @@ def import_file(db: sqlite_utils.Database, kind: ImportKind, path: Path, context
     still succeed, written with executemany inside the transaction, so a million-row file
     never sits in memory. The first invalid row (without ``skip_invalid``) stops the writing
     but not the validation, so every problem is still listed, and the transaction is rolled
-    back: nothing is written.
+    back: nothing is written. A large file is validated in a second process while this one
+    writes (io/pipeline.py); the rows, problems and messages are the same either way.
     """
+    from casereview.io.pipeline import validated_rows
+
     path = Path(path)
     result = ImportResult(kind.name, path)
     table = read_table(path, kind.columns, kind.required)
@@ -90,22 +99,29 @@ def import_file(db: sqlite_utils.Database, kind: ImportKind, path: Path, context
     rejects_path = path.with_name(path.name + ".rejects.csv")
     rejects_written = False
     try:
-        with transaction(db) as conn:
-            built: list[Any] = []
-            for number, (line, raw) in enumerate(table.rows, start=1):
-                if progress and number % CHUNK_ROWS == 0:
-                    progress(number, None)
-                row_problems = _row_problems(kind, conn, context, line, raw, built, state)
-                if row_problems:
-                    result.problems += row_problems
-                    values = raw.get("__raw__", []) if "__error__" in raw else \
-                        [raw.get(c, "") for c in table.columns]
-                    rejects.append((list(values), "; ".join(
-                        (f"{p.field}: {p.message}" if p.field else p.message)
-                        for p in row_problems)))
-                if len(built) >= CHUNK_ROWS:
-                    result.written += _write(kind, conn, built, user, at, result, skip_invalid)
-            result.written += _write(kind, conn, built, user, at, result, skip_invalid)
+        with transaction(db) as conn, validated_rows(kind, context, path, table) as batches:
+            count = 0
+            for checked, encoded in batches:
+                built: list[Any] = []
+                for line, values, record, problems in checked:
+                    if problems is None and kind.check is not None:
+                        try:
+                            kind.check(conn, record, state)
+                        except RowRejected as exc:
+                            problems = [FileProblem(line, exc.field, str(exc))]
+                            encoded = None  # it no longer matches the rows written
+                    if problems:
+                        result.problems += problems
+                        rejects.append((values, "; ".join(
+                            (f"{p.field}: {p.message}" if p.field else p.message)
+                            for p in problems)))
+                    else:
+                        built.append(record)
+                count += len(checked)
+                if progress:
+                    progress(count, None)
+                result.written += _write(kind, conn, built, encoded, user, at, result,
+                                         skip_invalid)
             if result.problems and not skip_invalid:
                 raise ImportFailed(result)  # rolls the transaction back
             log_change(conn, user, at, Change("import", kind.name, None, None, {
@@ -127,32 +143,69 @@ def import_file(db: sqlite_utils.Database, kind: ImportKind, path: Path, context
     return result
 
 
-def _row_problems(kind: ImportKind, conn, context: Context, line: int, raw: dict[str, str],
-                  built: list[Any], state: dict) -> list[FileProblem]:
-    """Validate one row, appending it to ``built`` when it is good; its problems otherwise."""
-    if "__error__" in raw:
-        return [FileProblem(line, None, raw["__error__"])]
-    try:
-        record = kind.build(raw, context)
-        if kind.check is not None:
-            kind.check(conn, record, state)
-    except RecordInvalid as exc:
-        return [FileProblem(line, p.field or None, p.message) for p in exc.problems]
-    except RowRejected as exc:
-        return [FileProblem(line, exc.field, str(exc))]
-    built.append(record)
-    return []
+# What validating one row gives: (line, the row's values as the file held them (kept for a
+# rejects file; None for a good row that no later check can reject), the built record or
+# None, the problems or None).
+Checked = tuple[int, list[str] | None, Any, list[FileProblem] | None]
 
 
-def _write(kind: ImportKind, conn, built: list[Any], user: str, at: str,
+def checked_batches(kind: ImportKind, context: Context, columns: list[str],
+                    rows: Iterable[tuple[int, dict[str, str]]], size: int | None = None,
+                    ) -> Iterator[tuple[list[Checked], str | None]]:
+    """The rows validated, ``size`` (CHUNK_ROWS) at a time, each batch with the JSON of its
+    good records when the kind makes it (``ImportKind.encode``). Needs no database, so it
+    can run in another process (io/pipeline.py)."""
+    size = size or CHUNK_ROWS
+    batch: list[Checked] = []
+    for checked in check_rows(kind, context, columns, rows):
+        batch.append(checked)
+        if len(batch) >= size:
+            yield batch, _encoded(kind, batch)
+            batch = []
+    if batch:
+        yield batch, _encoded(kind, batch)
+
+
+def _encoded(kind: ImportKind, batch: list[Checked]) -> str | None:
+    if kind.encode is None:
+        return None
+    return kind.encode([record for _, _, record, problems in batch if problems is None])
+
+
+def check_rows(kind: ImportKind, context: Context, columns: list[str],
+               rows: Iterable[tuple[int, dict[str, str]]]) -> Iterator[Checked]:
+    """Validate each row on its own: the kind's fast path where it has one and the row is
+    one it can prove valid, the kind's model otherwise."""
+    fast = kind.fast(context) if kind.fast is not None else None
+    keep_values = kind.check is not None
+    for line, raw in rows:
+        if "__error__" in raw:
+            yield line, list(raw.get("__raw__", [])), None, [
+                FileProblem(line, None, raw["__error__"])]
+            continue
+        record = fast(raw) if fast is not None else None
+        if record is None:
+            try:
+                record = kind.build(raw, context)
+            except RecordInvalid as exc:
+                yield line, [raw.get(c, "") for c in columns], None, [
+                    FileProblem(line, p.field or None, p.message) for p in exc.problems]
+                continue
+            except RowRejected as exc:
+                yield line, [raw.get(c, "") for c in columns], None, [
+                    FileProblem(line, exc.field, str(exc))]
+                continue
+        yield line, [raw.get(c, "") for c in columns] if keep_values else None, record, None
+
+
+def _write(kind: ImportKind, conn, built: list[Any], encoded: str | None, user: str, at: str,
            result: ImportResult, skip_invalid: bool) -> int:
-    """Write and empty ``built``; once a problem has doomed the import, only empty it."""
-    if not built:
+    """Write a batch's good rows; once a problem has doomed the import, write nothing."""
+    if not built or (result.problems and not skip_invalid):
         return 0
-    doomed = bool(result.problems) and not skip_invalid
-    written = 0 if doomed else kind.write(conn, built, user, at)
-    built.clear()
-    return written
+    if kind.encode is not None:
+        return kind.write(conn, built, user, at, encoded=encoded)
+    return kind.write(conn, built, user, at)
 
 
 def write_rejects(target: Path, header: list[str], rejects: list[tuple[list[str], str]]) -> None:

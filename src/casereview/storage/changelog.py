@@ -79,18 +79,26 @@ def log_change(conn: sqlite3.Connection, user: str, at: str, change: Change) -> 
     log_changes(conn, user, at, [change])
 
 
+def encode_rows(rows: Sequence[Sequence]) -> str:
+    """The JSON a batch entry keeps its rows as (``log_batch``'s ``encoded``)."""
+    return _encode(rows)
+
+
 def log_batch(conn: sqlite3.Connection, user: str, at: str, action: str, record_type: str,
-              columns: Sequence[str], first_id: int, rows: Sequence[Sequence]) -> int:
+              columns: Sequence[str], first_id: int, rows: Sequence[Sequence], *,
+              encoded: str | None = None) -> int:
     """Append ONE entry for records inserted together with the consecutive ids
     ``first_id``, ``first_id + 1``, ...: ``rows`` holds each record's values in ``columns``
-    order. The entry keeps every value, as ``{"columns": ["id", ...], "rows": [[id, ...],
-    ...]}``, and the range first_id..last_id that a record's history and ``check`` look it up
-    by. Returns how many records it covers (0 writes nothing)."""
+    order. The entry keeps every value, as ``{"columns": [...], "rows": [[...], ...]}`` with
+    the n-th row the record ``first_id + n``, and the range first_id..last_id that a record's
+    history and ``check`` look it up by. ``encoded`` is ``encode_rows(rows)`` when the caller
+    has it already (an import encodes in the process that validates). Returns how many
+    records the entry covers (0 writes nothing)."""
     if not rows:
         return 0
     last_id = first_id + len(rows) - 1
-    after = _encode({"columns": ["id", *columns],
-                     "rows": [(first_id + i, *row) for i, row in enumerate(rows)]})
+    after = (f'{{"columns": {_encode(list(columns))}, '
+             f'"rows": {encode_rows(rows) if encoded is None else encoded}}}')
     prev = _last_hash(conn)
     digest = entry_hash(prev, at, user, action, record_type, None, None, after, None,
                         first_id, last_id)
@@ -104,16 +112,14 @@ def log_batch(conn: sqlite3.Connection, user: str, at: str, action: str, record_
 
 
 def batch_record(after: str, first_id: int, record_id: int) -> dict | None:
-    """One record's values out of a batch entry's ``after``, or None if it is not there."""
+    """One record's values (with its id) out of a batch entry's ``after``, or None if the
+    batch does not hold it."""
     batch = json.loads(after)
     columns, rows = batch["columns"], batch["rows"]
     position = record_id - first_id
-    if 0 <= position < len(rows) and rows[position][0] == record_id:
-        return dict(zip(columns, rows[position]))
-    for row in rows:  # not in order: a batch written by hand, still readable
-        if row[0] == record_id:
-            return dict(zip(columns, row))
-    return None
+    if not 0 <= position < len(rows):
+        return None
+    return {"id": record_id, **dict(zip(columns, rows[position]))}
 
 
 def has_batches(conn: sqlite3.Connection) -> bool:

@@ -57,10 +57,12 @@ def insert(db: sqlite_utils.Database, table: str, values: dict, user: str) -> in
 
 
 def insert_rows(conn: sqlite3.Connection, table: str, columns: Sequence[str],
-                rows: Sequence[Sequence], user: str, at: str, *, action: str = "insert") -> int:
+                rows: Sequence[Sequence], user: str, at: str, *, action: str = "insert",
+                encoded: str | None = None) -> int:
     """Batch insert (executemany) inside a transaction the caller holds: ``rows`` hold the
     values of ``columns`` in that order. The records get consecutive ids after the largest
-    one, and the batch gets ONE change-log entry holding every record's values (schema 8)."""
+    one, and the batch gets ONE change-log entry holding every record's values (schema 8);
+    ``encoded`` is their JSON if the caller made it already (changelog.encode_rows)."""
     if not rows:
         return 0
     names = ", ".join(["id", *columns, "created_at", "created_by", "updated_at", "updated_by"])
@@ -69,7 +71,7 @@ def insert_rows(conn: sqlite3.Connection, table: str, columns: Sequence[str],
     audit = (at, user, at, user)
     conn.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})",
                      [(first_id + i, *row, *audit) for i, row in enumerate(rows)])
-    return log_batch(conn, user, at, action, table, columns, first_id, rows)
+    return log_batch(conn, user, at, action, table, columns, first_id, rows, encoded=encoded)
 
 
 def insert_many(conn: sqlite3.Connection, table: str, rows: Sequence[dict], user: str,

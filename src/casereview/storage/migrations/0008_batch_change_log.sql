@@ -3,9 +3,10 @@
 -- An import of a million moves used to write a million change-log entries, one per record,
 -- each a copy of the record: more time than validating and inserting the records themselves.
 -- A batch insert (import, demo) now writes ONE entry for each batch it inserts, with the
--- records' values as {"columns": [...], "rows": [[id, ...], ...]} in `after`, and the ids it
--- covers in first_id..last_id (the ids of a batch are consecutive). The range is part of the
--- entry's hash, like every other column, so it cannot be changed without breaking the chain.
+-- records' values as {"columns": [...], "rows": [[...], ...]} in `after` (the n-th row is the
+-- record first_id + n) and the ids it covers in first_id..last_id (the ids of a batch are
+-- consecutive). The range is part of the entry's hash, like every other column, so it cannot
+-- be changed without breaking the chain.
 -- A record's history finds its batch by the range (storage/history.py); `casereview check`
 -- counts a record covered by a batch as logged.
 --
