@@ -7,7 +7,7 @@ import shutil
 import threading
 
 import pytest
-from textual.widgets import DataTable, OptionList, Static
+from textual.widgets import DataTable, Static
 
 from casereview.metrics.engine import summarise
 from casereview.metrics.periods import parse_week
@@ -16,6 +16,7 @@ from casereview.tui.app import create_app
 from casereview.tui.screens.chart import ChartScreen
 from casereview.tui.screens.home import HomeScreen
 from casereview.tui.screens.night_log import NightLogScreen
+from casereview.tui.widgets.menu_grid import MenuGrid
 from casereview.tui.widgets.scorecard_view import ScorecardView
 from tests.conftest import NOW
 
@@ -149,6 +150,27 @@ async def test_set_a_target_from_the_dashboard(demo_path):
     assert [r[0] for r in logged] == ["manager"]
 
 
+async def test_a_weekly_count_target_is_pro_rata_beside_a_months_total(demo_path):
+    db = connect(demo_path)
+    from casereview.metrics.series import set_target
+
+    set_target(db, "ooh_nc_moves", None, "10", "manager")
+    set_target(db, "night_audit_completeness_pct", None, "95", "manager")
+    db.conn.close()
+    app = create_app(demo_path, "manager", clock=lambda: NOW)
+    async with app.run_test(size=(130, 40)) as pilot:
+        await _settled(pilot)
+        assert _cells(app, "ooh_nc_moves")[6].startswith("10 ")
+        await pilot.press("f3")  # November 2026: 30 days
+        await _settled(pilot)
+        table = _view(app).table
+        assert str(table.columns["target"].label) == "Month target"
+        assert _cells(app, "ooh_nc_moves")[6].startswith("42.9 ")
+        assert _cells(app, "night_audit_completeness_pct")[6].startswith("95.0% ")
+        detail = str(app.screen.query_one("#sc-detail", Static).content)
+        assert "Target 42.9 for the month (10 a week x 30 days / 7)" in detail
+
+
 async def test_enter_opens_the_chart_and_escape_comes_back(demo_path):
     app = create_app(demo_path, "manager", clock=lambda: NOW)
     async with app.run_test(size=(130, 40)) as pilot:
@@ -170,9 +192,8 @@ async def test_destinations_and_the_nights_panel_still_work(demo_path):
         await _settled(pilot)
         todo = str(app.screen.query_one("#todo", Static).content)
         assert "WCH: night of 22 Nov 2026" in todo  # the demo leaves the last night open
-        menu = app.screen.query_one("#menu", OptionList)
-        assert {menu.get_option_at_index(i).id for i in range(menu.option_count)} >= {
-            "n", "w", "s"}
+        menu = app.screen.query_one("#menu", MenuGrid)
+        assert set(menu.keys()) >= {"n", "w", "s"}
         await pilot.press("n")
         await pilot.pause()
         assert isinstance(app.screen, NightLogScreen)

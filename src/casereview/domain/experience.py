@@ -11,16 +11,18 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
 
-from casereview.domain.validation import ctx_of, optional, required
-from casereview.domain.values import (
-    normalise_code,
-    parse_age,
-    parse_bool,
-    parse_code_list,
-    parse_date,
-    parse_int,
-    parse_patient_ref,
+from casereview.domain.fields import (
+    Age,
+    OptionalPatientRef,
+    RequiredDate,
+    RequiredText,
+    SiteCode,
+    Text,
+    WardOnSite,
+    YesNo,
 )
+from casereview.domain.validation import ctx_of, optional, required
+from casereview.domain.values import parse_code_list, parse_int
 
 # The coded answers, in the order they are offered, with the words a person reads.
 FFT = {
@@ -88,68 +90,21 @@ class Experience(BaseModel):
 
     model_config = ConfigDict(validate_default=True, extra="forbid")
 
-    sample_date: date | None = None
-    site_code: str | None = None
-    ward_code: str | None = None
-    collected_by: str | None = None
-    patient_ref: str | None = None
-    age: int | None = None
-    dementia: bool | None = None
-    proxy: bool | None = None
+    sample_date: RequiredDate = None
+    site_code: SiteCode = None
+    ward_code: WardOnSite = None
+    collected_by: RequiredText = None
+    patient_ref: OptionalPatientRef = None
+    age: Age = None
+    dementia: YesNo = None
+    proxy: YesNo = None
     fft: str | None = None
     dignity: str | None = None
     involved: str | None = None
     moved_at_night: str | None = None
     discharge_info: str | None = None
     themes: list[str] = []
-    comment: str | None = None
-
-    @field_validator("sample_date", mode="before")
-    @classmethod
-    def _sample_date(cls, value, info: ValidationInfo):
-        return parse_date(required(value), today=ctx_of(info).today)
-
-    @field_validator("site_code", mode="before")
-    @classmethod
-    def _site(cls, value, info: ValidationInfo):
-        code = normalise_code(required(value))
-        if code not in ctx_of(info).reference.sites:
-            raise ValueError(f"'{code}' is not a known site")
-        return code
-
-    @field_validator("ward_code", mode="before")
-    @classmethod
-    def _ward(cls, value, info: ValidationInfo):
-        code = normalise_code(required(value))
-        ward = ctx_of(info).reference.wards.get(code)
-        if ward is None:
-            raise ValueError(f"'{code}' is not a known ward")
-        site = info.data.get("site_code")
-        if site and ward.site_code != site:
-            raise ValueError(f"ward {code} is on site {ward.site_code}, not on {site}")
-        return code
-
-    @field_validator("collected_by", mode="before")
-    @classmethod
-    def _collected_by(cls, value):
-        return required(value)
-
-    @field_validator("patient_ref", mode="before")
-    @classmethod
-    def _patient_ref(cls, value):
-        value = optional(value)
-        return None if value is None else parse_patient_ref(value)
-
-    @field_validator("age", mode="before")
-    @classmethod
-    def _age(cls, value):
-        value = optional(value)
-        return None if value is None else parse_age(value)
-
-    @field_validator("dementia", "proxy", mode="before")
-    @classmethod
-    def _bool(cls, value):
-        return parse_bool(optional(value))
+    comment: Text = None
 
     @field_validator("fft", "dignity", "involved", "moved_at_night", "discharge_info",
                      mode="before")
@@ -175,11 +130,6 @@ class Experience(BaseModel):
             noun = "is not a known theme" if len(unknown) == 1 else "are not known themes"
             raise ValueError(f"{listed} {noun} (themes: {', '.join(known) or 'none set up'})")
         return codes
-
-    @field_validator("comment", mode="before")
-    @classmethod
-    def _comment(cls, value):
-        return optional(value)
 
     def to_row(self) -> dict:
         """The stored columns."""

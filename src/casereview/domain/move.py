@@ -6,16 +6,22 @@ from datetime import date, datetime, timezone
 
 from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator, model_validator
 
+from casereview.domain.fields import (
+    Age,
+    OptionalPatientRef,
+    RequiredDate,
+    RequiredText,
+    SiteCode,
+    Text,
+    WardOnSite,
+    YesNo,
+)
 from casereview.domain.validation import ctx_of, optional, required
 from casereview.domain.values import (
     format_timestamp,
     format_uk_date,
     normalise_code,
-    parse_age,
-    parse_bool,
-    parse_date,
     parse_int,
-    parse_patient_ref,
     parse_timestamp,
 )
 
@@ -28,17 +34,17 @@ class Move(BaseModel):
     model_config = RECORD_CONFIG
 
     moved_at: datetime | None = None
-    site_code: str | None = None
-    from_ward: str | None = None
-    to_ward: str | None = None
+    site_code: SiteCode = None
+    from_ward: WardOnSite = None
+    to_ward: WardOnSite = None
     reason: str | None = None
-    patient_ref: str | None = None
-    age: int | None = None
-    dementia: bool | None = None
-    authorised_by: str | None = None
-    informed: bool | None = None
+    patient_ref: OptionalPatientRef = None
+    age: Age = None
+    dementia: YesNo = None
+    authorised_by: Text = None
+    informed: YesNo = None
     move_number: int | None = None
-    notes: str | None = None
+    notes: Text = None
     # Derived (set by the model, never taken from input)
     out_of_hours: bool = False
     audit_night: date | None = None
@@ -53,26 +59,10 @@ class Move(BaseModel):
             raise ValueError(f"{local:%H:%M} on {format_uk_date(local.date())} is in the future")
         return local
 
-    @field_validator("site_code", mode="before")
+    @field_validator("to_ward")
     @classmethod
-    def _site(cls, value, info: ValidationInfo):
-        code = normalise_code(required(value))
-        if code not in ctx_of(info).reference.sites:
-            raise ValueError(f"'{code}' is not a known site")
-        return code
-
-    @field_validator("from_ward", "to_ward", mode="before")
-    @classmethod
-    def _ward(cls, value, info: ValidationInfo):
-        code = normalise_code(required(value))
-        ref = ctx_of(info).reference
-        ward = ref.wards.get(code)
-        if ward is None:
-            raise ValueError(f"'{code}' is not a known ward")
-        site = info.data.get("site_code")
-        if site and ward.site_code != site:
-            raise ValueError(f"ward {code} is on site {ward.site_code}, not on {site}")
-        if info.field_name == "to_ward" and code == info.data.get("from_ward"):
+    def _to_ward(cls, code: str, info: ValidationInfo):
+        if code == info.data.get("from_ward"):
             raise ValueError("must differ from the ward the patient was moved from")
         return code
 
@@ -84,33 +74,11 @@ class Move(BaseModel):
             raise ValueError(f"'{code}' is not a known move reason")
         return code
 
-    @field_validator("patient_ref", mode="before")
-    @classmethod
-    def _patient_ref(cls, value):
-        value = optional(value)
-        return None if value is None else parse_patient_ref(value)
-
-    @field_validator("age", mode="before")
-    @classmethod
-    def _age(cls, value):
-        value = optional(value)
-        return None if value is None else parse_age(value)
-
-    @field_validator("dementia", "informed", mode="before")
-    @classmethod
-    def _bool(cls, value):
-        return parse_bool(optional(value))
-
     @field_validator("move_number", mode="before")
     @classmethod
     def _move_number(cls, value):
         value = optional(value)
         return None if value is None else parse_int(value, minimum=1)
-
-    @field_validator("authorised_by", "notes", mode="before")
-    @classmethod
-    def _text(cls, value):
-        return optional(value)
 
     @model_validator(mode="after")
     def _derive(self, info: ValidationInfo):
@@ -152,28 +120,10 @@ class NightAudit(BaseModel):
 
     model_config = RECORD_CONFIG
 
-    site_code: str | None = None
-    audit_night: date | None = None
-    audited_by: str | None = None
+    site_code: SiteCode = None
+    audit_night: RequiredDate = None
+    audited_by: RequiredText = None
     completed_at: datetime | None = None
-
-    @field_validator("site_code", mode="before")
-    @classmethod
-    def _site(cls, value, info: ValidationInfo):
-        code = normalise_code(required(value))
-        if code not in ctx_of(info).reference.sites:
-            raise ValueError(f"'{code}' is not a known site")
-        return code
-
-    @field_validator("audit_night", mode="before")
-    @classmethod
-    def _night(cls, value, info: ValidationInfo):
-        return parse_date(required(value), today=ctx_of(info).today)
-
-    @field_validator("audited_by", mode="before")
-    @classmethod
-    def _audited_by(cls, value):
-        return required(value)
 
     @field_validator("completed_at", mode="before")
     @classmethod

@@ -20,17 +20,16 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator, model_validator
 
-from casereview.domain.validation import ctx_of, optional, required
+from casereview.domain.fields import Age, OptionalDate, PatientRef, RequiredDate, YesNo
+from casereview.domain.validation import ctx_of, optional
 from casereview.domain.values import (
     blank,
     format_uk_date,
     normalise_code,
-    parse_age,
     parse_bool,
     parse_code_list,
     parse_date,
     parse_int,
-    parse_patient_ref,
 )
 
 DRAFT, COMPLETE, SIGNED_OFF = "draft", "complete", "signed_off"
@@ -167,13 +166,13 @@ class Review(BaseModel):
     model_config = ConfigDict(validate_default=True, extra="forbid")
 
     status: str = DRAFT  # first: the later validators read it
-    review_date: date | None = None
-    patient_ref: str | None = None
-    age: int | None = None
-    dementia: bool | None = None
+    review_date: RequiredDate = None
+    patient_ref: PatientRef = None
+    age: Age = None
+    dementia: YesNo = None
     admission_date: date | None = None
-    medically_fit_date: date | None = None
-    discharge_date: date | None = None
+    medically_fit_date: OptionalDate = None
+    discharge_date: OptionalDate = None
     agencies: list[str] = []
     reviewers: list[str] = []
     ideal_outcome: str | None = None
@@ -199,27 +198,6 @@ class Review(BaseModel):
     def _status(cls, value):
         return parse_status(value)
 
-    @field_validator("review_date", mode="before")
-    @classmethod
-    def _review_date(cls, value, info: ValidationInfo):
-        return parse_date(required(value), today=ctx_of(info).today)
-
-    @field_validator("patient_ref", mode="before")
-    @classmethod
-    def _patient_ref(cls, value):
-        return parse_patient_ref(required(value))
-
-    @field_validator("age", mode="before")
-    @classmethod
-    def _age(cls, value):
-        value = optional(value)
-        return None if value is None else parse_age(value)
-
-    @field_validator("dementia", mode="before")
-    @classmethod
-    def _dementia(cls, value):
-        return parse_bool(optional(value))
-
     @field_validator("admission_date", mode="before")
     @classmethod
     def _admission_date(cls, value, info: ValidationInfo):
@@ -235,13 +213,11 @@ class Review(BaseModel):
                              f"({format_uk_date(reviewed)})")
         return admitted
 
-    @field_validator("medically_fit_date", "discharge_date", mode="before")
+    @field_validator("medically_fit_date", "discharge_date")
     @classmethod
-    def _episode_date(cls, value, info: ValidationInfo):
-        value = optional(value)
-        if value is None:
+    def _episode_date(cls, day: date | None, info: ValidationInfo):
+        if day is None:
             return None
-        day = parse_date(value, today=ctx_of(info).today)
         admitted = info.data.get("admission_date")
         if admitted is not None and day < admitted:
             raise ValueError(f"{format_uk_date(day)} is before the admission date "

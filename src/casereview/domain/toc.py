@@ -21,15 +21,18 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
 
-from casereview.domain.validation import ctx_of, optional, required
-from casereview.domain.values import (
-    blank,
-    format_uk_date,
-    normalise_code,
-    parse_bool,
-    parse_date,
-    parse_patient_ref,
+from casereview.domain.fields import (
+    OptionalDate,
+    PatientRef,
+    RequiredDate,
+    RequiredText,
+    SiteCode,
+    Text,
+    WardOnSite,
+    YesNo,
 )
+from casereview.domain.validation import required
+from casereview.domain.values import blank, format_uk_date, normalise_code, parse_date
 
 # --- steps, anchors, outcomes ----------------------------------------------------------------
 
@@ -256,7 +259,7 @@ def dates_typed(raw: Mapping[str, object], today: date | None = None) -> dict[st
 RECORD_CONFIG = ConfigDict(validate_default=True, extra="forbid")
 
 # Fields whose dates lie within the stay as audited: not before admission, not after audit.
-_WITHIN_STAY = tuple(date_field(s) for s in STEPS) + ("discharge_date",)
+_WITHIN_STAY = ("medically_fit_date", *(date_field(s) for s in STEPS), "discharge_date")
 
 
 class Toc(BaseModel):
@@ -267,94 +270,41 @@ class Toc(BaseModel):
 
     model_config = RECORD_CONFIG
 
-    audit_date: date | None = None
-    auditor: str | None = None
-    site_code: str | None = None
-    ward_code: str | None = None
-    patient_ref: str | None = None
-    admission_date: date | None = None
-    medically_fit_date: date | None = None
-    letter1_date: date | None = None
-    choice_discussion_date: date | None = None
-    letter2_date: date | None = None
-    escalation_date: date | None = None
-    letter3_date: date | None = None
-    interim_offered: bool | None = None
-    discharge_date: date | None = None
+    audit_date: RequiredDate = None
+    auditor: RequiredText = None
+    site_code: SiteCode = None
+    ward_code: WardOnSite = None
+    patient_ref: PatientRef = None
+    admission_date: RequiredDate = None
+    medically_fit_date: RequiredDate = None
+    letter1_date: OptionalDate = None
+    choice_discussion_date: OptionalDate = None
+    letter2_date: OptionalDate = None
+    escalation_date: OptionalDate = None
+    letter3_date: OptionalDate = None
+    interim_offered: YesNo = None
+    discharge_date: OptionalDate = None
     outcome: str | None = None
-    notes: str | None = None
+    notes: Text = None
 
-    @field_validator("audit_date", mode="before")
+    @field_validator("admission_date")
     @classmethod
-    def _audit_date(cls, value, info: ValidationInfo):
-        return parse_date(required(value), today=ctx_of(info).today)
-
-    @field_validator("auditor", mode="before")
-    @classmethod
-    def _auditor(cls, value):
-        return required(value)
-
-    @field_validator("site_code", mode="before")
-    @classmethod
-    def _site(cls, value, info: ValidationInfo):
-        code = normalise_code(required(value))
-        if code not in ctx_of(info).reference.sites:
-            raise ValueError(f"'{code}' is not a known site")
-        return code
-
-    @field_validator("ward_code", mode="before")
-    @classmethod
-    def _ward(cls, value, info: ValidationInfo):
-        code = normalise_code(required(value))
-        ward = ctx_of(info).reference.wards.get(code)
-        if ward is None:
-            raise ValueError(f"'{code}' is not a known ward")
-        site = info.data.get("site_code")
-        if site and ward.site_code != site:
-            raise ValueError(f"ward {code} is on site {ward.site_code}, not on {site}")
-        return code
-
-    @field_validator("patient_ref", mode="before")
-    @classmethod
-    def _patient_ref(cls, value):
-        return parse_patient_ref(required(value))
-
-    @field_validator("admission_date", mode="before")
-    @classmethod
-    def _admission(cls, value, info: ValidationInfo):
-        day = parse_date(required(value), today=ctx_of(info).today)
+    def _admission(cls, day: date, info: ValidationInfo):
         _not_after_audit(day, info)
         return day
 
-    @field_validator("medically_fit_date", mode="before")
+    @field_validator(*_WITHIN_STAY)
     @classmethod
-    def _medically_fit(cls, value, info: ValidationInfo):
-        day = parse_date(required(value), today=ctx_of(info).today)
-        admitted = info.data.get("admission_date")
-        if admitted is not None and day < admitted:
-            raise ValueError(f"{format_uk_date(day)} is before the admission date "
-                             f"({format_uk_date(admitted)})")
-        _not_after_audit(day, info)
-        return day
-
-    @field_validator(*_WITHIN_STAY, mode="before")
-    @classmethod
-    def _within_stay(cls, value, info: ValidationInfo):
-        value = optional(value)
-        if value is None:
+    def _within_stay(cls, day: date | None, info: ValidationInfo):
+        # After the field type has read the date (medically fit required, the rest optional).
+        if day is None:
             return None
-        day = parse_date(value, today=ctx_of(info).today)
         admitted = info.data.get("admission_date")
         if admitted is not None and day < admitted:
             raise ValueError(f"{format_uk_date(day)} is before the admission date "
                              f"({format_uk_date(admitted)})")
         _not_after_audit(day, info)
         return day
-
-    @field_validator("interim_offered", mode="before")
-    @classmethod
-    def _interim(cls, value):
-        return parse_bool(optional(value))
 
     @field_validator("outcome", mode="before")
     @classmethod
@@ -368,11 +318,6 @@ class Toc(BaseModel):
             raise ValueError(f"STILL_IN_HOSPITAL, but a discharge date "
                              f"({format_uk_date(discharged)}) is recorded")
         return code
-
-    @field_validator("notes", mode="before")
-    @classmethod
-    def _notes(cls, value):
-        return optional(value)
 
     def dates(self) -> dict[str, date | None]:
         return {name: getattr(self, name) for name in DATE_FIELDS}

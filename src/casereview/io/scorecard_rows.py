@@ -24,7 +24,7 @@ class FileRow:
     variation: str | None
     signal: str
     assurance: str | None
-    target: float | None
+    target: float | None     # for the period's value: a count's weekly target pro rata
 
 
 def _shown(row: Row | None, publish: bool) -> dict:
@@ -49,7 +49,7 @@ def file_row(line: Line, *, publish: bool = False) -> FileRow:
               if _number(current["value"]) and _number(previous) else None)
     return FileRow(line.measure, line.scope, current["value"], current["numerator"],
                    current["denominator"], previous, change, recent, line.variation,
-                   line.signal, line.assurance, line.target)
+                   line.signal, line.assurance, line.period_target)
 
 
 __all__ = ["FileRow", "SUPPRESSED", "file_row"]

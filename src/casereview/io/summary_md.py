@@ -10,8 +10,8 @@ from casereview.domain.values import LONDON, format_uk_date
 from casereview.io.scorecard_rows import FileRow, file_row
 from casereview.metrics.definitions import MEASURES, PROGRAMME_TITLES
 from casereview.metrics.display import (
-    ASSURANCE_SHORT, NO_VALUE, VARIATION_SHORT, format_target, format_value, period_words,
-    scope_title,
+    ASSURANCE_SHORT, NO_VALUE, TARGET_RULE, VARIATION_SHORT, format_target, format_value,
+    period_words, scope_title, target_heading,
 )
 from casereview.metrics.scorecard import Line, Scorecard
 from casereview.metrics.spc import BASELINE_POINTS, MIN_POINTS, RULE_WORDS, SIGNAL_WORDS
@@ -74,7 +74,7 @@ def summary_markdown(card: Scorecard, *, publish: bool = False) -> str:
             continue
         lines += ["", f"## {title}", ""]
         lines += _table(["Measure", f"This {word}", f"Previous {word}", "13-week mean",
-                         "SPC signal", "Assurance", "Target"], "lrrrllr",
+                         "SPC signal", "Assurance", target_heading(period)], "lrrrllr",
                         [_row_cells(l, file_row(l, publish=publish)) for l in chosen])
         by_site = [m for m in card.measures_for("site", programme) if m.name in present]
         if by_site and sites:
@@ -97,7 +97,8 @@ def summary_markdown(card: Scorecard, *, publish: bool = False) -> str:
               "- Improvement and concern follow each measure's improvement direction; common "
               "cause is the usual week-to-week variation.",
               "- Assurance: where the target lies against the limits (consistently passes, "
-              "consistently fails, or hit and miss)."]
+              "consistently fails, or hit and miss).",
+              f"- {TARGET_RULE}"]
     return "\n".join(lines) + "\n"
 
 

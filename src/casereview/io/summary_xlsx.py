@@ -18,8 +18,8 @@ from casereview.io.cells import neutralise
 from casereview.io.scorecard_rows import FileRow, file_row
 from casereview.metrics.definitions import MEASURES, PROGRAMME_TITLES
 from casereview.metrics.display import (
-    ASSURANCE_SHORT, DIRECTION_WORDS, KIND_WORDS, NUMBER_FORMATS, VARIATION_SHORT,
-    period_words, scope_title,
+    ASSURANCE_SHORT, DIRECTION_WORDS, KIND_WORDS, NUMBER_FORMATS, TARGET_RULE, VARIATION_SHORT,
+    period_words, scope_title, target_heading,
 )
 from casereview.metrics.scorecard import Scorecard
 from casereview.metrics.spc import (
@@ -112,14 +112,17 @@ def _line_cells(ws: Worksheet, f: _Formats, row: int, col: int, r: FileRow) -> N
     _text(ws, row, col + 5, r.signal, f.text)
     _text(ws, row, col + 6, ASSURANCE_SHORT.get(r.assurance, ""),
           f.coloured.get(r.assurance, f.text))
-    _number(ws, row, col + 7, r.target, f.numbers[kind], f)
+    # A count's target pro rata for a month or quarter (42.857...) is shown to 1 place.
+    whole = r.target is None or float(r.target).is_integer()
+    _number(ws, row, col + 7, r.target,
+            f.numbers[kind] if kind != "count" or whole else f.mean_of_counts, f)
 
 
 def _line_headings(card: Scorecard) -> list[tuple[str, float]]:
     word = period_words(card.period)
     return [(f"This {word}", 12), (f"Previous {word}", 12), ("Change", 10),
             ("13-week mean (weekly)", 13), ("SPC signal", 15), ("SPC signal in words", 60),
-            ("Assurance (target)", 20), ("Target", 10)]
+            ("Assurance (target)", 20), (target_heading(card.period), 12)]
 
 
 def _scorecard_sheet(wb: xlsxwriter.Workbook, f: _Formats, card: Scorecard,
@@ -206,6 +209,7 @@ def _definitions_sheet(wb: xlsxwriter.Workbook, f: _Formats, card: Scorecard) ->
         "Assurance compares the target with the limits: outside them on the passing side, the "
         "process will consistently pass; on the failing side, consistently fail; between "
         "them, hit and miss.",
+        TARGET_RULE,
         "The 13-week mean is the mean of the weekly values of the 13 weeks to the week the "
         "signal is read at.",
     ]

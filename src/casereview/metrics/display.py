@@ -44,11 +44,48 @@ def format_value(measure: str, value, *, as_mean: bool = False) -> str:
 
 
 def format_target(measure: str, target: float | None) -> str:
+    """A count's target whole as set (10), or to 1 place once pro rata for a longer period
+    (42.9); any other measure's as its values are shown."""
     if target is None:
         return ""
     if MEASURES[measure].is_count:
-        return f"{target:g}"
+        return f"{target:,.0f}" if float(target).is_integer() else f"{target:,.1f}"
     return format_value(measure, target)
+
+
+# Said wherever a scorecard for a month or a quarter shows targets (the dashboard's detail
+# line, the board-paper Markdown, the workbook's definitions).
+TARGET_RULE = ("Targets are set per week, as the SPC chart is weekly. A count's target for a "
+               "month or a quarter is the weekly target pro rata: x the period's days / 7 "
+               "(10 a week is 42.9 for a 30-day month). A percentage, mean or median target "
+               "applies to any period as set.")
+
+
+def scales_target(measure: str, period: Period) -> bool:
+    """Whether the target beside this period's value is the weekly one pro rata."""
+    return MEASURES[measure].is_count and period.days != 7
+
+
+def target_heading(period: Period, *, short: bool = False) -> str:
+    """The heading of the column holding the period's target: 'Target' for a week."""
+    word = period_words(period)
+    if word == "week":
+        return "Target"
+    if short:
+        return ("Qtr" if word == "quarter" else word.capitalize()) + " target"
+    return f"Target for the {word}"
+
+
+def describe_target(measure: str, target: float | None, period_target: float | None,
+                    period: Period) -> str:
+    """'Target 95.0%', 'Target 10', or for a count over a longer period 'Target 42.9 for the
+    month (10 a week x 30 days / 7)'. Empty without a target."""
+    if target is None:
+        return ""
+    if not scales_target(measure, period):
+        return f"Target {format_target(measure, target)}"
+    return (f"Target {format_target(measure, period_target)} for the {period_words(period)} "
+            f"({format_target(measure, target)} a week x {period.days} days / 7)")
 
 
 def period_words(period: Period) -> str:

@@ -17,7 +17,7 @@ from casereview.metrics.periods import Period, week_of
 from casereview.metrics.rows import Row
 from casereview.metrics.series import (
     CHART_WEEKS, RECENT_WEEKS, History, Point, anchor_week, chart_weeks, history, load_targets,
-    mean_of, target_for,
+    mean_of, period_target, target_for,
 )
 from casereview.metrics.spc import Chart, ChartPoint, describe, xmr
 from casereview.storage.reference import load_reference
@@ -33,7 +33,8 @@ class Line:
     recent: list[Row]            # the weekly rows of the last 13 weeks to the anchor week
     chart: Chart
     week: str                    # the anchor week's label
-    target: float | None
+    target: float | None         # as set: a weekly figure, drawn on the weekly chart
+    period_target: float | None = None  # the target for the period's value (counts pro rata)
 
     @property
     def value(self):
@@ -118,7 +119,7 @@ class Scorecard:
             self._lines[key] = Line(
                 m, scope, self.summary.get(measure, scope), self.previous.get(measure, scope),
                 weekly, recent, xmr(weekly, m.direction, target=target, bounds=_bounds(m)),
-                self.anchor.label, target)
+                self.anchor.label, target, period_target(measure, target, self.period))
         return self._lines[key]
 
     def lines(self, scope: str = "all", programme: str | None = None) -> list[Line]:

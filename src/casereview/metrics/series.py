@@ -131,6 +131,9 @@ def mean_of(points: Sequence[Point]) -> float | None:
 # ``target:<measure>:<scope>`` (e.g. target:ooh_nc_moves:site:NGH) for one scope. A whole-measure
 # target also applies to site and ward scopes of rates, means and medians, which do not depend on
 # size; a count's target is for scope 'all' only, unless a scope has its own.
+#
+# Targets are weekly figures: the SPC chart, and so the assurance, is weekly. A count over a
+# month or a quarter is compared with the weekly target pro rata (see ``period_target``).
 
 TARGET_PREFIX = "target:"
 
@@ -179,6 +182,17 @@ def target_for(targets: dict[tuple[str, str], float], measure: str, scope: str) 
     if scope == "all" or not MEASURES[measure].is_count:
         return targets.get((measure, "all"))
     return None
+
+
+def period_target(measure: str, target: float | None, period: Period) -> float | None:
+    """The target to set beside a period's value. A count grows with the length of the
+    period, so its weekly target is scaled pro rata by the period's days / 7 (a 30-day month
+    is 4.29 weeks: 10 a week is 42.9 for the month; a 92-day quarter 131.4), as a board
+    paper's pro-rata target is. A rate, mean or median does not grow with the period: its
+    target holds as set."""
+    if target is None or not MEASURES[measure].is_count:
+        return target
+    return target * period.days / 7
 
 
 def set_target(db: sqlite_utils.Database, measure: str, scope: str | None, text: str,

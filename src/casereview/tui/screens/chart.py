@@ -76,7 +76,9 @@ class ChartScreen(Screen):
         if line.target is not None:
             assurance = (f": {ASSURANCE_SHORT[line.assurance].lower()}"
                          if line.assurance else "")
-            about.append(f"Target {format_target(name, line.target)}{assurance}.")
+            # The chart is weekly, so it shows the target as set: a count's is a week's.
+            weekly = " a week" if line.measure.is_count else ""
+            about.append(f"Target {format_target(name, line.target)}{weekly}{assurance}.")
         self.query_one("#chart-about", Static).update("\n".join(about))
         chart_widget = self.query_one(XmrChart)
         chart_widget.chart = chart

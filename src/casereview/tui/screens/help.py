@@ -27,6 +27,9 @@ The period's scorecard: each measure's value, the previous period's, the 13-week
 13 weeks, the SPC signal (blue improvement, orange concern, grey common cause) and the target.
 Enter on a measure opens its SPC chart: the weekly series, its mean and limits, and the weeks
 that signal special cause marked. Tab moves between the scorecard and the list of screens.
+F4 sets the selected measure's target. Targets are weekly: for a month or a quarter a count's
+target is the weekly one pro rata (x days / 7: 10 a week is 42.9 for a 30-day month); a
+percentage, mean or median target is the same for any period.
 
 ## Summary reports
 

@@ -10,15 +10,13 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import DataTable, Footer, Header, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from casereview.domain.values import format_uk_date
@@ -27,6 +25,7 @@ from casereview.metrics.periods import Period, month_of, quarter_of, week_of
 from casereview.storage.moves import unaudited_nights
 from casereview.tui.navigation import destinations
 from casereview.tui.widgets.dialogs import AskText
+from casereview.tui.widgets.menu_grid import MenuGrid
 from casereview.tui.widgets.scorecard_view import ScorecardView
 
 if TYPE_CHECKING:
@@ -59,10 +58,9 @@ class ScorecardReady(Message):
 
 class HomeScreen(Screen):
     DEFAULT_CSS = """
-    HomeScreen #bottom { height: 12; border-top: solid $primary-darken-2; }
+    HomeScreen #bottom { height: 11; border-top: solid $primary-darken-2; }
     HomeScreen #menu-box { width: 1fr; height: 100%; }
-    HomeScreen #menu { height: 1fr; margin: 0 1; border: none; }
-    HomeScreen #todo { width: 52; height: 100%; padding: 0 1; }
+    HomeScreen #todo { width: 46; height: 100%; padding: 0 1; }
     """
 
     BINDINGS = [
@@ -87,12 +85,9 @@ class HomeScreen(Screen):
         yield ScorecardView(id="scorecard")
         with Horizontal(id="bottom"):
             with Vertical(id="menu-box"):
-                yield Static("Where to go (press the key, or Enter on a line)", classes="title")
-                yield OptionList(
-                    # One line each (the description cut short) so the list stays compact.
-                    *[Option(_menu_line(d), id=d.key) for d in destinations()],
-                    id="menu",
-                )
+                yield Static("Where to go: press the key, or Tab here, the arrows and Enter",
+                             classes="title")
+                yield MenuGrid(destinations(), id="menu")
             yield Static("", id="todo")
         yield Footer()
 
@@ -203,9 +198,13 @@ class HomeScreen(Screen):
                         + ("cleared" if value is None else f"set to {value:g}"))
             self.recompute()
 
+        # Targets are weekly whatever period is shown; a count's is asked for as a week's.
+        per = " per week (a month or quarter is compared pro rata)" \
+            if line.measure.is_count else ""
         self.app.push_screen(AskText(
-            f"Target for [b]{line.measure.title}[/b] ({where}). A blank clears it.",
-            value=current, label="Target", required=False), done)
+            f"Target for [b]{line.measure.title}[/b] ({where}){per}. A blank clears it.",
+            value=current, label="Weekly target" if line.measure.is_count else "Target",
+            required=False), done)
 
     # --- where to go, what needs doing --------------------------------------------------------
 
@@ -217,7 +216,7 @@ class HomeScreen(Screen):
             lines = [f"  {site}: night of {format_uk_date(date.fromisoformat(night))}"
                      for site, night in missing[:8]]
             more = f"\n  ... and {len(missing) - 8} more" if len(missing) > 8 else ""
-            text = ("[b]Nights without an audit return (last 7 days)[/b]\n" + "\n".join(lines)
+            text = ("[b]Nights with no audit return (last 7 days)[/b]\n" + "\n".join(lines)
                     + more)
         else:
             text = "[b]Every night of the last 7 has its audit return.[/b]"
@@ -228,8 +227,8 @@ class HomeScreen(Screen):
             if dest.key == key:
                 self.app.open_destination(dest.factory)
 
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.action_go(event.option.id)
+    def on_menu_grid_chosen(self, event: MenuGrid.Chosen) -> None:
+        self.action_go(event.key)
 
 
 def _last_change(db) -> int | None:
@@ -241,17 +240,6 @@ def build_scorecard(*args, **kwargs) -> Scorecard:
     from casereview.metrics.scorecard import build_scorecard as build
 
     return build(*args, **kwargs)
-
-
-MENU_WIDTH = 72  # characters: one line per screen keeps the list short beside the panel
-
-
-def _menu_line(dest) -> Text:
-    text = Text.assemble((dest.key, "bold"), f"  {dest.title}  ", (dest.description, "dim"))
-    if len(text) > MENU_WIDTH:
-        text.truncate(MENU_WIDTH - 1)
-        text.append("…", "dim")
-    return text
 
 
 def _next(period: Period) -> Period:

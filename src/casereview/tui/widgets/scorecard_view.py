@@ -15,7 +15,8 @@ from textual.widgets import DataTable, Static
 from casereview.domain.values import format_uk_date
 from casereview.metrics.definitions import PROGRAMME_TITLES
 from casereview.metrics.display import (
-    ASSURANCE_SHORT, VARIATION_SHORT, format_target, format_value, period_words, scope_title,
+    ASSURANCE_SHORT, VARIATION_SHORT, describe_target, format_target, format_value,
+    period_words, scales_target, scope_title, target_heading,
 )
 from casereview.tui.widgets.sparkline import sparkline_text
 
@@ -35,9 +36,11 @@ def signal_cell(line: Line) -> Text:
 
 
 def target_cell(line: Line) -> Text:
+    """The target for the period's value (a count's weekly target pro rata for a month or a
+    quarter) and the assurance of the weekly chart against the weekly target."""
     if line.target is None:
         return Text("")
-    text = Text(format_target(line.measure.name, line.target))
+    text = Text(format_target(line.measure.name, line.period_target))
     if line.assurance:
         text.append(f" {ASSURANCE_SHORT[line.assurance].lower()}",
                     style=ASSURANCE_STYLES[line.assurance])
@@ -84,7 +87,7 @@ class ScorecardView(Vertical):
             table.add_column(Text(heading, justify="right"), width=10, key=key)
         table.add_column(f"Last {_recent_weeks()} wks", width=_recent_weeks(), key="spark")
         table.add_column("SPC signal", width=13, key="signal")
-        table.add_column("Target", width=16, key="target")
+        table.add_column(target_heading(card.period, short=True), width=16, key="target")
         present = {r.measure for r in card.summary.rows}
         for programme, title in PROGRAMME_TITLES.items():
             lines = [l for l in card.lines(scope, programme) if l.measure.name in present]
@@ -142,9 +145,14 @@ class ScorecardView(Vertical):
             detail.update("")
             return
         text = f"[b]{line.measure.title}[/b]: {line.signal}."
-        if line.assurance:
-            text += f" Target {format_target(line.measure.name, line.target)}: " \
-                    f"{ASSURANCE_SHORT[line.assurance].lower()}."
+        if line.target is not None and self.card is not None:
+            name, period = line.measure.name, self.card.period
+            text += " " + describe_target(name, line.target, line.period_target, period)
+            if line.assurance:
+                # Assurance reads the weekly chart against the weekly target.
+                text += "; week by week: " if scales_target(name, period) else ": "
+                text += ASSURANCE_SHORT[line.assurance].lower()
+            text += "."
         detail.update(text + "  [dim]Enter: chart[/dim]")
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
