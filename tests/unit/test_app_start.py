@@ -24,7 +24,9 @@ destinations()
 from casereview.storage.db import connect
 connect(sys.argv[1]).conn.close()
 print(sorted(m for m in ("pydantic", "sqlite_utils", "casereview.domain.move",
-                         "casereview.io.kinds", "casereview.tui.screens.night_log")
+                         "casereview.io.kinds", "casereview.tui.screens.night_log",
+                         "casereview.storage.moves",
+                         "nhs_number")
              if m in sys.modules))
 """
 

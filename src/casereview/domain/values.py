@@ -16,8 +16,6 @@ from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from nhs_number import is_valid as nhs_number_is_valid
-
 LONDON = ZoneInfo("Europe/London")
 EARLIEST_DATE = date(2000, 1, 1)
 
@@ -251,7 +249,9 @@ def nhs_number_valid(digits: str) -> bool:
     million of these)."""
     if not (len(digits) == 10 and digits.isascii() and digits.isdigit()) \
             or _CHI_RANGE[0] <= digits <= _CHI_RANGE[1]:
-        return nhs_number_is_valid(digits)
+        from nhs_number import is_valid  # the rare case: not loaded before the first paint
+
+        return is_valid(digits)
     c = digits.encode("ascii")
     total = (10 * c[0] + 9 * c[1] + 8 * c[2] + 7 * c[3] + 6 * c[4] + 5 * c[5] + 4 * c[6]
              + 3 * c[7] + 2 * c[8]) - _ASCII_ZERO_TOTAL

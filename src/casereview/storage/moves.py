@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from casereview.storage.changelog import Change, log_change
 from casereview.storage.db import now_utc, transaction
+from casereview.storage.nights import unaudited_nights  # noqa: F401  (where it was)
 from casereview.storage.paging import Keyset
 from casereview.storage.records import insert_in, update_in
 
@@ -95,22 +96,6 @@ def moves_for_night(db: sqlite_utils.Database, site_code: str, night: date) -> l
         "ORDER BY moved_at_utc, id", (site_code, night.isoformat()),
     ).fetchall()
     return [dict(r) for r in rows]
-
-
-def unaudited_nights(db: sqlite_utils.Database, since: date, until: date) -> list[tuple[str, str]]:
-    """(site, night) pairs between two dates with no return, newest first."""
-    rows = db.conn.execute(
-        """
-        WITH RECURSIVE nights(d) AS (
-            SELECT date(?) UNION ALL SELECT date(d, '+1 day') FROM nights WHERE d < date(?)
-        )
-        SELECT s.site_code, n.d FROM site s CROSS JOIN nights n
-        WHERE NOT EXISTS (SELECT 1 FROM night_audit a WHERE a.site_code = s.site_code
-                          AND a.audit_night = n.d AND a.deleted_at IS NULL)
-        ORDER BY n.d DESC, s.site_code
-        """, (since.isoformat(), until.isoformat()),
-    ).fetchall()
-    return [(r[0], r[1]) for r in rows]
 
 
 def set_night_window(db: sqlite_utils.Database, start: str, end: str, user: str) -> int:

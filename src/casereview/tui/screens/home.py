@@ -22,7 +22,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from casereview.domain.values import format_uk_date
 from casereview.metrics.display import scope_title
 from casereview.metrics.periods import Period, month_of, quarter_of, week_of
-from casereview.storage.moves import unaudited_nights
+from casereview.storage.nights import unaudited_nights
 from casereview.tui.navigation import destinations
 from casereview.tui.widgets.dialogs import AskText
 from casereview.tui.widgets.menu_grid import MenuGrid
