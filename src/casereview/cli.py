@@ -205,7 +205,7 @@ def _import(args, db_path: Path, user: str) -> int:
     context = load_context(db)
     try:
         result = import_file(db, KINDS[args.kind], args.file, context, user,
-                             skip_invalid=args.skip_invalid)
+                             skip_invalid=args.skip_invalid, parallel=True)
     except FileInvalid as exc:
         return _fail(f"nothing imported.\n{exc}")
     except ImportFailed as exc:

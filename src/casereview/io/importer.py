@@ -75,15 +75,19 @@ CHUNK_ROWS = 5000
 
 def import_file(db: sqlite_utils.Database, kind: ImportKind, path: Path, context: Context,
                 user: str, *, skip_invalid: bool = False,
-                progress: Progress | None = None) -> ImportResult:
+                progress: Progress | None = None, parallel: bool = False) -> ImportResult:
     """Validate every row and write the valid ones, in one transaction.
 
     The file streams through in chunks: each chunk is validated and, while the import can
     still succeed, written with executemany inside the transaction, so a million-row file
     never sits in memory. The first invalid row (without ``skip_invalid``) stops the writing
     but not the validation, so every problem is still listed, and the transaction is rolled
-    back: nothing is written.
+    back: nothing is written. With ``parallel`` a large file is validated in a second
+    process while this one writes (io/pipeline.py); the rows, problems and messages are the
+    same either way.
     """
+    from casereview.io.pipeline import validated_rows
+
     path = Path(path)
     result = ImportResult(kind.name, path)
     table = read_table(path, kind.columns, kind.required)
@@ -93,9 +97,10 @@ def import_file(db: sqlite_utils.Database, kind: ImportKind, path: Path, context
     rejects_path = path.with_name(path.name + ".rejects.csv")
     rejects_written = False
     try:
-        with transaction(db) as conn:
+        with transaction(db) as conn, \
+                validated_rows(kind, context, path, table, parallel=parallel) as batches:
             count = 0
-            for checked in checked_batches(kind, context, table.columns, table.rows):
+            for checked in batches:
                 built: list[Any] = []
                 for line, values, record, problems in checked:
                     if problems is None and kind.check is not None:

@@ -1,0 +1,156 @@
+"""Validating a large import in a second process while this one writes.
+
+Validating a row (reading the CSV, the fast path or the model) and writing it (SQLite's
+executemany and the change log) each take about half of an import's time, and both are
+Python work that one process cannot overlap (the GIL). For a large file the command line's
+import validates in a child process that streams its results back a batch at a time, while
+this process writes the batch before; with two free processors the import takes about as
+long as the slower half. (A machine whose processors are busy gains little: the benchmark's
+notes say how much this one did.)
+
+The child only reads the file and validates rows (``importer.checked_batches``, the same
+function an in-process import runs), so the rows, the problems, their messages and their
+order are the same either way; everything that touches the database (checks against the
+store, the writes, the transaction) stays here. A problem reading the file (e.g. a byte that
+is not UTF-8 half-way through) is raised here as it would be in-process; if the child dies,
+the import fails and its transaction is rolled back.
+
+Only the command line asks for it (``import_file(parallel=True)``): a child is started with
+``spawn``, which imports the caller's main module again, and a script embedding casereview
+may not guard its ``main()``; casereview's own entry points do.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import multiprocessing
+import os
+import pickle
+import queue
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from casereview.domain.validation import Context
+from casereview.io.csvfile import Table, read_table
+
+# Files smaller than this validate in this process: starting a second Python (about half a
+# second) costs more than the overlap saves on a few thousand rows.
+PARALLEL_MIN_BYTES = 4 * 1024 * 1024
+# Batches the importer may fall behind the child by (60,000 rows, some 20 MB).
+QUEUED = 12
+
+
+@contextlib.contextmanager
+def validated_rows(kind: Any, context: Context, path: Path, table: Table, *,
+                   parallel: bool = False) -> Iterator[Iterator[Any]]:
+    """The file's rows validated, in file order, as ``importer.checked_batches`` gives them:
+    from a child process when ``parallel`` is asked for, the file is large and the machine
+    has a second processor; in this process otherwise."""
+    from casereview.io.importer import checked_batches
+
+    child_kind = _for_child(kind, context) if parallel and _processors() > 1 else None
+    if child_kind is None or _size(path) < PARALLEL_MIN_BYTES:
+        yield checked_batches(kind, context, table.columns, table.rows)
+        return
+    spawn = multiprocessing.get_context("spawn")  # safe whatever threads this process has
+    receiver, sender = spawn.Pipe(duplex=False)
+    child = spawn.Process(target=_validate_in_child, name="casereview-validate",
+                          args=(sender, child_kind, context, str(path)), daemon=True)
+    child.start()
+    sender.close()  # the child holds the only writing end: its exit ends the stream
+    # A thread empties the pipe as the child fills it, so the child never waits for this
+    # process to finish writing a chunk (a pipe holds only 64 KB). It only moves bytes; the
+    # rows are unpickled here as they are used.
+    inbox: queue.Queue[bytes | None] = queue.Queue(maxsize=QUEUED)
+    stop = threading.Event()
+    drain = threading.Thread(target=_drain, args=(receiver, inbox, stop),
+                             name="casereview-import-inbox", daemon=True)
+    drain.start()
+    try:
+        yield _received(inbox, child)
+    finally:
+        stop.set()
+        if child.is_alive():
+            child.terminate()
+        child.join()
+        drain.join(timeout=5)
+        receiver.close()
+
+
+def _processors() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _for_child(kind: Any, context: Context) -> Any:
+    """The kind as the child needs it (no writing), or None if it cannot be sent there."""
+    child_kind = dataclasses.replace(kind, write=None)
+    try:
+        pickle.dumps((child_kind, context))
+    except (pickle.PicklingError, TypeError, AttributeError):
+        return None
+    return child_kind
+
+
+def _drain(receiver: Any, inbox: queue.Queue, stop: threading.Event) -> None:
+    """Move the child's messages into ``inbox``; None when the child has closed its end."""
+    while not stop.is_set():
+        try:
+            data = receiver.recv_bytes()
+        except (EOFError, OSError):
+            data = None
+        while not stop.is_set():
+            try:
+                inbox.put(data, timeout=0.2)
+                break
+            except queue.Full:
+                continue
+        if data is None:
+            return
+
+
+def _received(inbox: queue.Queue, child: Any) -> Iterator[Any]:
+    while True:
+        data = inbox.get()
+        if data is None:
+            child.join(timeout=5)
+            raise RuntimeError(
+                f"the process validating the file stopped unexpectedly (exit code "
+                f"{child.exitcode}); nothing was imported")
+        tag, payload = pickle.loads(data)
+        if tag == "batch":
+            yield payload
+        elif tag == "error":
+            raise payload
+        else:
+            return
+
+
+def _validate_in_child(sender: Any, kind: Any, context: Context, path: str) -> None:
+    """The child: read and validate the file, sending results in batches."""
+    from casereview.io.importer import checked_batches
+
+    try:
+        table = read_table(Path(path), kind.columns, kind.required)
+        for batch in checked_batches(kind, context, table.columns, table.rows):
+            sender.send(("batch", batch))
+        sender.send(("done", None))
+    except BaseException as exc:  # raised again in the importer, as in-process
+        try:
+            sender.send(("error", exc))
+        except Exception:
+            sender.send(("error", RuntimeError(f"{type(exc).__name__}: {exc}")))
+    finally:
+        sender.close()
