@@ -193,11 +193,12 @@ class PagedTable(DataTable):
                 self.position = 0
         else:
             self.position = request.position
-        self.clear()
-        for row in page.rows:
-            self.add_row(*self.cells(row), key=str(row["id"]))
-        if page.rows:
-            target = {"top": 0, "bottom": len(page.rows) - 1,
-                      "keep": min(max(previous_row, 0), len(page.rows) - 1)}[request.cursor]
-            self.move_cursor(row=target)
+        with self.app.batch_update():  # one frame for the new page, not one per change
+            self.clear()
+            for row in page.rows:
+                self.add_row(*self.cells(row), key=str(row["id"]))
+            if page.rows:
+                target = {"top": 0, "bottom": len(page.rows) - 1,
+                          "keep": min(max(previous_row, 0), len(page.rows) - 1)}[request.cursor]
+                self.move_cursor(row=target)
         self.post_message(self.PageShown(self, page, self.position, self.total))
