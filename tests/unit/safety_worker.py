@@ -73,8 +73,8 @@ def import_moves(db_path: str, csv_path: str, pause: str | None = None) -> None:
     if pause:
         real_write = kind.write
 
-        def write_then_wait(conn, rows, user, at):
-            written = real_write(conn, rows, user, at)
+        def write_then_wait(conn, rows, user, at, **options):
+            written = real_write(conn, rows, user, at, **options)
             Path(pause).touch()  # the rows are written, the transaction is still open
             while True:
                 time.sleep(1)

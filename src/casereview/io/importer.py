@@ -44,6 +44,10 @@ class ImportKind:
     # Optional fast path, made once per import: gives what ``build`` would for a row it can
     # prove valid, or None to leave the row to ``build`` (whose verdict and messages rule).
     fast: Callable[[Context], Callable[[dict[str, str]], Any]] | None = None
+    # Optional: the JSON the change log keeps of a list of built rows (changelog.encode_rows),
+    # made where the rows are validated (in the second process of a parallel import);
+    # ``write`` then takes it as ``encoded=``.
+    encode: Callable[[list[Any]], str] | None = None
 
 
 @dataclass
@@ -100,7 +104,7 @@ def import_file(db: sqlite_utils.Database, kind: ImportKind, path: Path, context
         with transaction(db) as conn, \
                 validated_rows(kind, context, path, table, parallel=parallel) as batches:
             count = 0
-            for checked in batches:
+            for checked, encoded in batches:
                 built: list[Any] = []
                 for line, values, record, problems in checked:
                     if problems is None and kind.check is not None:
@@ -108,6 +112,7 @@ def import_file(db: sqlite_utils.Database, kind: ImportKind, path: Path, context
                             kind.check(conn, record, state)
                         except RowRejected as exc:
                             problems = [FileProblem(line, exc.field, str(exc))]
+                            encoded = None  # it no longer matches the rows written
                     if problems:
                         result.problems += problems
                         rejects.append((values, "; ".join(
@@ -118,7 +123,8 @@ def import_file(db: sqlite_utils.Database, kind: ImportKind, path: Path, context
                 count += len(checked)
                 if progress:
                     progress(count, None)
-                result.written += _write(kind, conn, built, user, at, result, skip_invalid)
+                result.written += _write(kind, conn, built, encoded, user, at, result,
+                                         skip_invalid)
             if result.problems and not skip_invalid:
                 raise ImportFailed(result)  # rolls the transaction back
             log_change(conn, user, at, Change("import", kind.name, None, None, {
@@ -148,10 +154,12 @@ Checked = tuple[int, list[str] | None, Any, list[FileProblem] | None]
 
 def checked_batches(kind: ImportKind, context: Context, columns: list[str],
                     rows: Iterable[tuple[int, dict[str, str]]], size: int | None = None,
-                    ) -> Iterator[list[Checked]]:
+                    ) -> Iterator[tuple[list[Checked], str | None]]:
     """The rows validated on their own, ``size`` (CHUNK_ROWS) at a time: by the kind's fast
     path where it has one and the row is one it can prove valid, by the kind's model
-    otherwise. (One loop, no generator per row: an import runs it a million times.)"""
+    otherwise; each batch with the JSON of its good records when the kind makes it
+    (``ImportKind.encode``). (One loop, no generator per row: an import runs it a million
+    times.)"""
     size = size or CHUNK_ROWS
     fast = kind.fast(context) if kind.fast is not None else None
     keep_values = kind.check is not None
@@ -165,11 +173,17 @@ def checked_batches(kind: ImportKind, context: Context, columns: list[str],
         else:
             append(_checked_by_model(kind, context, columns, line, raw, keep_values))
         if len(batch) >= size:
-            yield batch
+            yield batch, _encoded(kind, batch)
             batch = []
             append = batch.append
     if batch:
-        yield batch
+        yield batch, _encoded(kind, batch)
+
+
+def _encoded(kind: ImportKind, batch: list[Checked]) -> str | None:
+    if kind.encode is None:
+        return None
+    return kind.encode([record for _, _, record, problems in batch if problems is None])
 
 
 def _checked_by_model(kind: ImportKind, context: Context, columns: list[str], line: int,
@@ -188,11 +202,13 @@ def _checked_by_model(kind: ImportKind, context: Context, columns: list[str], li
     return line, [raw.get(c, "") for c in columns] if keep_values else None, record, None
 
 
-def _write(kind: ImportKind, conn, built: list[Any], user: str, at: str,
+def _write(kind: ImportKind, conn, built: list[Any], encoded: str | None, user: str, at: str,
            result: ImportResult, skip_invalid: bool) -> int:
     """Write a batch's good rows; once a problem has doomed the import, write nothing."""
     if not built or (result.problems and not skip_invalid):
         return 0
+    if kind.encode is not None:
+        return kind.write(conn, built, user, at, encoded=encoded)
     return kind.write(conn, built, user, at)
 
 

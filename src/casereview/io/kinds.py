@@ -12,7 +12,7 @@ from casereview.domain.toc import Toc
 from casereview.domain.validation import Context, Problem, RecordInvalid, validate
 from casereview.domain.ward_entry import WardEntry
 from casereview.io.importer import ImportKind, RowRejected
-from casereview.storage.changelog import Change, log_changes
+from casereview.storage.changelog import Change, encode_rows, log_changes
 from casereview.storage.records import insert_many, insert_rows
 from casereview.storage.reviews import find_duplicate, insert_reviews
 from casereview.storage.toc import insert_tocs
@@ -34,14 +34,16 @@ def _build_move(raw: dict[str, str], context: Context) -> tuple:
     return stored_row(validate(Move, raw, context))
 
 
-def _write_moves(conn: sqlite3.Connection, rows: list[tuple], user: str, at: str) -> int:
-    return insert_rows(conn, "move", STORED_COLUMNS, rows, user, at)
+def _write_moves(conn: sqlite3.Connection, rows: list[tuple], user: str, at: str, *,
+                 encoded: str | None = None) -> int:
+    return insert_rows(conn, "move", STORED_COLUMNS, rows, user, at, encoded=encoded)
 
 
 # Rows go through the fast path (domain/move_rows.py) when it can prove them valid, and
 # through the Move model otherwise; either way the stored row is the model's.
 MOVES = ImportKind("moves", MOVE_COLUMNS, ("moved_at", "site_code", "from_ward", "to_ward",
-                                           "reason"), _build_move, _write_moves, fast=move_rows)
+                                           "reason"), _build_move, _write_moves, fast=move_rows,
+                   encode=encode_rows)
 
 
 # --- nights ---------------------------------------------------------------------------------

@@ -8,9 +8,9 @@ this process writes the batch before; with two free processors the import takes 
 long as the slower half. (A machine whose processors are busy gains little: the benchmark's
 notes say how much this one did.)
 
-The child only reads the file and validates rows (``importer.checked_batches``, the same
-function an in-process import runs), so the rows, the problems, their messages and their
-order are the same either way; everything that touches the database (checks against the
+The child only reads the file, validates rows and makes the JSON the change log will keep of
+them (``importer.checked_batches``, the same function an in-process import runs), so the
+rows, the problems, their messages and their order are the same either way; everything that touches the database (checks against the
 store, the writes, the transaction) stays here. A problem reading the file (e.g. a byte that
 is not UTF-8 half-way through) is raised here as it would be in-process; if the child dies,
 the import fails and its transaction is rolled back.

@@ -79,18 +79,26 @@ def log_change(conn: sqlite3.Connection, user: str, at: str, change: Change) -> 
     log_changes(conn, user, at, [change])
 
 
+def encode_rows(rows: Sequence[Sequence]) -> str:
+    """The JSON a batch entry keeps its rows as (``log_batch``'s ``encoded``)."""
+    return _encode(rows)
+
+
 def log_batch(conn: sqlite3.Connection, user: str, at: str, action: str, record_type: str,
-              columns: Sequence[str], first_id: int, rows: Sequence[Sequence]) -> int:
+              columns: Sequence[str], first_id: int, rows: Sequence[Sequence], *,
+              encoded: str | None = None) -> int:
     """Append ONE entry for records inserted together with the consecutive ids
     ``first_id``, ``first_id + 1``, ...: ``rows`` holds each record's values in ``columns``
     order. The entry keeps every value, as ``{"columns": [...], "rows": [[...], ...]}`` with
     the n-th row the record ``first_id + n``, and the range first_id..last_id that a record's
-    history and ``check`` look it up by. Returns how many records it covers (0 writes
-    nothing)."""
+    history and ``check`` look it up by. ``encoded`` is ``encode_rows(rows)`` when the caller
+    has it already (an import makes it where it validates). Returns how many records it
+    covers (0 writes nothing)."""
     if not rows:
         return 0
     last_id = first_id + len(rows) - 1
-    after = _encode({"columns": list(columns), "rows": rows})
+    after = (f'{{"columns": {_encode(list(columns))}, '
+             f'"rows": {encode_rows(rows) if encoded is None else encoded}}}')
     prev = _last_hash(conn)
     digest = entry_hash(prev, at, user, action, record_type, None, None, after, None,
                         first_id, last_id)

@@ -57,10 +57,12 @@ def insert(db: sqlite_utils.Database, table: str, values: dict, user: str) -> in
 
 
 def insert_rows(conn: sqlite3.Connection, table: str, columns: Sequence[str],
-                rows: Sequence[Sequence], user: str, at: str, *, action: str = "insert") -> int:
+                rows: Sequence[Sequence], user: str, at: str, *, action: str = "insert",
+                encoded: str | None = None) -> int:
     """Batch insert (executemany) inside a transaction the caller holds: ``rows`` hold the
     values of ``columns`` in that order. The records get consecutive ids after the largest
-    one, and the batch gets ONE change-log entry holding every record's values (schema 8).
+    one, and the batch gets ONE change-log entry holding every record's values (schema 8);
+    ``encoded`` is their JSON if the caller has it already (changelog.encode_rows).
 
     An import runs this for a million rows, so each row is bound as it comes (no id, no
     copy): SQLite numbers the rows itself (the largest id + 1, and the caller's write lock
@@ -77,7 +79,7 @@ def insert_rows(conn: sqlite3.Connection, table: str, columns: Sequence[str],
     last_id = first_id + len(rows) - 1
     if conn.execute(f"SELECT MAX(id) FROM {table}").fetchone()[0] != last_id:
         raise RuntimeError(f"{table}: the batch did not get the ids {first_id}-{last_id}")
-    return log_batch(conn, user, at, action, table, columns, first_id, rows)
+    return log_batch(conn, user, at, action, table, columns, first_id, rows, encoded=encoded)
 
 
 def _literal(text: str) -> str:
