@@ -468,7 +468,7 @@ def save_figures(ws: Workspace, count: int) -> list[Figure]:
             f"save-{section.name}", ws.seed)))
         if len(rows) < count:
             raise RuntimeError(f"{section.name}: only {len(rows)} rows to save")
-        build = KINDS[section.kind].build
+        build = section.builder() or KINDS[section.kind].build
         save = section.saver()
         p95s, medians = {}, {}
         for label, path in (("large", ws.large_db), ("week", ws.week_db)):

@@ -39,6 +39,9 @@ class Section:
     list_order: str | None = None  # a keyset-paged list orders them by this column (and id)
     save: str | None = None        # "module:function(db, record, user)" saving one record
     save_rows: Rows | None = None  # raw rows for the save figure (default: ``rows``)
+    # "module:Class": the record model ``save`` takes, where the import KIND builds something
+    # else (the moves KIND builds stored rows, domain/move_rows.py). Default: the KIND's build.
+    model: str | None = None
     notes: list[str] = field(default_factory=list)
 
     def available(self) -> bool:
@@ -59,6 +62,15 @@ class Section:
         if self.base_count is None:
             return self.rows(system, 0, rng_for(self.name, seed))
         return self.rows(system, self.count(system, scale), rng_for(self.name, seed))
+
+    def builder(self) -> Callable | None:
+        if not self.model:
+            return None
+        from casereview.domain.validation import validate
+
+        module, name = self.model.split(":")
+        model = getattr(importlib.import_module(module), name)
+        return lambda raw, context: validate(model, raw, context)
 
     def saver(self) -> Callable:
         module, name = (self.save or "").split(":")
@@ -93,7 +105,8 @@ SECTIONS: list[Section] = [
         1_000_000,
         ("INSERT INTO small.move SELECT * FROM main.move WHERE audit_night BETWEEN ? AND ? "
          "OR (audit_night IS NULL AND substr(moved_at, 1, 10) BETWEEN ? AND ?)",),
-        "move", "moved_at_utc", "casereview.storage.moves:save_move", _moves_today),
+        "move", "moved_at_utc", "casereview.storage.moves:save_move", _moves_today,
+        model="casereview.domain.move:Move"),
     Section(
         "nights", "nights", "casereview.storage.moves", generate.NIGHT_COLUMNS, _nights, None,
         ("INSERT INTO small.night_audit SELECT * FROM main.night_audit "
