@@ -71,3 +71,25 @@ def test_target_and_assurance(demo_db, tmp_path):
     line = build_scorecard(copy, parse_week("2026-W47")).line("ooh_nc_moves")
     assert line.target == 60
     assert line.assurance == PASS  # 60 a week is above the upper limit; fewer is better
+
+
+def test_the_scorecard_builds_only_the_scopes_it_shows_and_the_same_rows(demo_db):
+    """All sites and each site: the 104-week charts skip every ward's rows (most of the
+    dashboard's time and memory on a large system), and those rows are the full report's."""
+    from casereview.metrics.engine import summarise_many
+    from casereview.metrics.rows import only_scopes, reports_scope
+    from casereview.storage.reference import load_reference
+
+    card = build_scorecard(demo_db, parse_week("2026-W46"))
+    scopes = {row.scope for s in card.weekly.summaries for row in s.rows}
+    assert scopes == {"all", *(f"site:{c}" for c in card.reference.sites)}
+    reference = load_reference(demo_db)
+    periods = periods_ending(parse_week("2026-W46"), 8)
+    full = summarise_many(demo_db, periods, reference=reference)
+    scoped = summarise_many(demo_db, periods, reference=only_scopes(reference, "all", "site"))
+    for whole, part in zip(full, scoped):
+        assert part.rows == [r for r in whole.rows
+                             if r.scope == "all" or r.scope.startswith("site:")]
+    assert any(r.scope.startswith("ward:") for r in full[-1].rows)
+    assert reports_scope(reference, "ward") and not reports_scope(
+        only_scopes(reference, "all"), "ward")

@@ -14,7 +14,7 @@ from datetime import timedelta
 
 from casereview.domain.reference import Reference
 from casereview.metrics.periods import Period
-from casereview.metrics.rows import Row, count, mean, pct, scopes_for
+from casereview.metrics.rows import Row, count, mean, pct, reports_scope, scopes_for
 
 # Out-of-hours, non-clinical, live moves whose audit night lies in the span, counted by night,
 # site and the ward moved from. The index move_night(audit_night, site_code) answers it.
@@ -30,6 +30,9 @@ WHERE m.deleted_at IS NULL AND m.audit_night BETWEEN ? AND ?
   AND m.out_of_hours = 1 AND r.clinical = 0
 GROUP BY m.audit_night, m.site_code, m.from_ward
 """
+
+# The same by night and site only, for a report without ward scopes (the dashboard).
+_MOVE_COUNTS_BY_SITE = _MOVE_COUNTS.replace("m.site_code, m.from_ward", "m.site_code, NULL")
 
 _RETURNS = """
 SELECT audit_night, site_code, COUNT(*) FROM night_audit
@@ -69,13 +72,15 @@ def compute_periods(conn: sqlite3.Connection, periods: Sequence[Period],
     bounds = (min(p.start for p in periods).isoformat(), max(p.end for p in periods).isoformat())
     slots = _periods_by_night(periods)
     totals = [_Totals() for _ in periods]
-    for r in conn.execute(_MOVE_COUNTS, bounds):
+    by_ward = reports_scope(reference, "ward")
+    for r in conn.execute(_MOVE_COUNTS if by_ward else _MOVE_COUNTS_BY_SITE, bounds):
         for i in slots.get(r["audit_night"], ()):
             for column, by_key in totals[i].counts.items():
                 n = r[column] or 0
                 by_key[None] += n
                 by_key[r["site_code"]] += n
-                by_key[("ward", r["from_ward"])] += n
+                if by_ward:
+                    by_key[("ward", r["from_ward"])] += n
     for night, site_code, n in conn.execute(_RETURNS, bounds):
         for i in slots.get(night, ()):
             totals[i].returns[None] += n

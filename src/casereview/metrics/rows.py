@@ -3,7 +3,7 @@ it the same way for every programme."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from statistics import median
 
 from casereview.domain.reference import Reference
@@ -45,10 +45,32 @@ def median_of(measure: str, scope: str, values: list[float]) -> Row:
     return Row(measure, scope, median(values) if values else None, None, len(values))
 
 
+@dataclass(frozen=True)
+class ScopedReference(Reference):
+    """The reference data, for a report that needs only some kinds of scope: the dashboard
+    shows all sites and each site, and its 104-week charts would otherwise build every
+    ward's rows too (most of its time and memory on a large system). Denominators still
+    come from all the reference data."""
+
+    scope_kinds: frozenset[str] = frozenset()
+
+
+def only_scopes(reference: Reference, *kinds: str) -> ScopedReference:
+    values = {f.name: getattr(reference, f.name) for f in fields(Reference)}
+    return ScopedReference(**values, scope_kinds=frozenset(kinds))
+
+
+def reports_scope(reference: Reference, kind: str) -> bool:
+    """Whether rows of this scope kind (all, site, ward, theme) are wanted."""
+    return not isinstance(reference, ScopedReference) or kind in reference.scope_kinds
+
+
 def scopes_for(measure: str, reference: Reference) -> list[tuple[str, str | None]]:
-    """(scope label, key) pairs in report order: all, then every site, then every ward."""
+    """(scope label, key) pairs in report order: all, then every site, then every ward (only
+    the kinds a ScopedReference names)."""
     out: list[tuple[str, str | None]] = []
     kinds = MEASURES[measure].scopes
+    kinds = [k for k in kinds if reports_scope(reference, k)]
     if "all" in kinds:
         out.append(("all", None))
     if "site" in kinds:

@@ -14,7 +14,7 @@ from casereview.domain.reference import Reference
 from casereview.metrics.definitions import MEASURES, Measure
 from casereview.metrics.engine import Summary, summarise_many
 from casereview.metrics.periods import Period, week_of
-from casereview.metrics.rows import Row
+from casereview.metrics.rows import Row, only_scopes
 from casereview.metrics.series import (
     CHART_WEEKS, RECENT_WEEKS, History, Point, anchor_week, chart_weeks, history, load_targets,
     mean_of, period_target, target_for,
@@ -136,7 +136,8 @@ def build_scorecard(db: sqlite_utils.Database, period: Period, *, weeks: int = C
     With ``today``, a period still in progress is read at the last week that has ended: a week
     not yet over would chart as a fall to nothing. ``summary`` is the period's summary if the
     caller already has it (its time stamp is kept)."""
-    reference = reference or load_reference(db)
+    # All sites and each site: the scopes a scorecard is read for (Scorecard.scopes).
+    reference = only_scopes(reference or load_reference(db), "all", "site")
     anchor = anchor_week(period)
     if today is not None:
         last_ended = week_of(today).previous()
