@@ -26,9 +26,12 @@ from casereview.domain.validation import Context, optional, required
 STORED_COLUMNS = ("moved_at", "moved_at_utc", "audit_night", "out_of_hours", "site_code",
                   "from_ward", "to_ward", "reason", "patient_ref", "age", "dementia",
                   "authorised_by", "informed", "move_number", "notes")
-INPUT_COLUMNS = frozenset(("moved_at", "site_code", "from_ward", "to_ward", "reason",
-                           "patient_ref", "age", "dementia", "authorised_by", "informed",
-                           "move_number", "notes"))
+# The columns of a moves file (SPEC 7.1), in the order the fast path reads them.
+_COLUMNS = ("moved_at", "site_code", "from_ward", "to_ward", "reason", "patient_ref", "age",
+            "dementia", "authorised_by", "informed", "move_number", "notes")
+INPUT_COLUMNS = frozenset(_COLUMNS)
+_ABSENT = dict.fromkeys(_COLUMNS)  # a file may leave the optional columns out
+
 
 class _Unsure(Exception):
     """A value the fast path leaves to the model."""
@@ -59,9 +62,6 @@ class _Memo(dict):
 # A local date and time without seconds or offset, split as the model's parser splits it
 # (values._TIMESTAMP): anything else (seconds, an offset) is left to the model.
 _STAMP = re.compile(r"(\S+?)[T ](\d{1,2}:\d{2})")
-_COLUMNS = ("moved_at", "site_code", "from_ward", "to_ward", "reason", "patient_ref", "age",
-            "dementia", "authorised_by", "informed", "move_number", "notes")
-_ABSENT = dict.fromkeys(_COLUMNS)  # a file may leave the optional columns out
 
 
 def move_rows(context: Context) -> Callable[[dict[str, Any]], tuple | None]:
