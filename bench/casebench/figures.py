@@ -281,7 +281,7 @@ def scorecard_figures(ws: Workspace, runs: int) -> list[Figure]:
     if importlib.util.find_spec("casereview.metrics.scorecard") is None:
         return []
     from casereview.metrics.periods import week_of
-    from casereview.metrics.scorecard import build_scorecard
+    from casereview.metrics.scorecard import DASHBOARD_SCOPES, build_scorecard
     from casereview.storage.db import connect
     from casereview.storage.reference import load_reference
 
@@ -292,8 +292,8 @@ def scorecard_figures(ws: Workspace, runs: int) -> list[Figure]:
         db = connect(path)
         try:
             reference = load_reference(db)
-            times[label] = median_of(lambda: build_scorecard(db, period, today=today,
-                                                             reference=reference),
+            times[label] = median_of(lambda: build_scorecard(
+                db, period, today=today, reference=reference, scope_kinds=DASHBOARD_SCOPES),
                                      max(3, runs // 3), warmup=1)
         finally:
             db.conn.close()

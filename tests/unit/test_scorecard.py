@@ -73,16 +73,21 @@ def test_target_and_assurance(demo_db, tmp_path):
     assert line.assurance == PASS  # 60 a week is above the upper limit; fewer is better
 
 
-def test_the_scorecard_builds_only_the_scopes_it_shows_and_the_same_rows(demo_db):
-    """All sites and each site: the 104-week charts skip every ward's rows (most of the
-    dashboard's time and memory on a large system), and those rows are the full report's."""
+def test_the_dashboards_scorecard_builds_only_the_scopes_it_shows_and_the_same_rows(demo_db):
+    """All sites and each site: the dashboard's 104-week charts skip every ward's rows (most
+    of its time and memory on a large system), and those rows are the full report's."""
     from casereview.metrics.engine import summarise_many
     from casereview.metrics.rows import only_scopes, reports_scope
     from casereview.storage.reference import load_reference
 
-    card = build_scorecard(demo_db, parse_week("2026-W46"))
+    from casereview.metrics.scorecard import DASHBOARD_SCOPES
+
+    card = build_scorecard(demo_db, parse_week("2026-W46"), scope_kinds=DASHBOARD_SCOPES)
     scopes = {row.scope for s in card.weekly.summaries for row in s.rows}
     assert scopes == {"all", *(f"site:{c}" for c in card.reference.sites)}
+    # The summary files' scorecard has every scope.
+    whole = build_scorecard(demo_db, parse_week("2026-W46"))
+    assert any(r.scope.startswith("ward:") for r in whole.weekly.summaries[-1].rows)
     reference = load_reference(demo_db)
     periods = periods_ending(parse_week("2026-W46"), 8)
     full = summarise_many(demo_db, periods, reference=reference)

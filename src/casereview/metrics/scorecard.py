@@ -126,18 +126,27 @@ class Scorecard:
         return [self.line(m.name, scope) for m in self.measures_for(scope, programme)]
 
 
+# The scopes the dashboard reads a scorecard for (Scorecard.scopes): its 104-week charts then
+# skip every ward's rows, most of its time and memory on a large system. The summary files
+# show every scope.
+DASHBOARD_SCOPES = ("all", "site")
+
+
 def build_scorecard(db: sqlite_utils.Database, period: Period, *, weeks: int = CHART_WEEKS,
                     reference: Reference | None = None, generated_at: datetime | None = None,
-                    today: date | None = None, summary: Summary | None = None) -> Scorecard:
+                    today: date | None = None, summary: Summary | None = None,
+                    scope_kinds: tuple[str, ...] | None = None) -> Scorecard:
     """Everything the scorecard shows for a period, from as few passes over the store as the
     programmes allow: the weekly history to the period's anchor week, and (for a month or a
     quarter) the period and the one before it.
 
     With ``today``, a period still in progress is read at the last week that has ended: a week
     not yet over would chart as a fall to nothing. ``summary`` is the period's summary if the
-    caller already has it (its time stamp is kept)."""
-    # All sites and each site: the scopes a scorecard is read for (Scorecard.scopes).
-    reference = only_scopes(reference or load_reference(db), "all", "site")
+    caller already has it (its time stamp is kept). ``scope_kinds`` limits the rows made to
+    those kinds of scope (e.g. DASHBOARD_SCOPES); every scope by default."""
+    reference = reference or load_reference(db)
+    if scope_kinds is not None:
+        reference = only_scopes(reference, *scope_kinds)
     anchor = anchor_week(period)
     if today is not None:
         last_ended = week_of(today).previous()

@@ -236,10 +236,12 @@ def _last_change(db) -> int | None:
 
 
 def build_scorecard(*args, **kwargs) -> Scorecard:
-    """metrics.scorecard.build_scorecard, imported on the first call (in the worker)."""
+    """metrics.scorecard.build_scorecard for the scopes the dashboard shows, imported on the
+    first call (in the worker)."""
+    from casereview.metrics.scorecard import DASHBOARD_SCOPES
     from casereview.metrics.scorecard import build_scorecard as build
 
-    return build(*args, **kwargs)
+    return build(*args, scope_kinds=DASHBOARD_SCOPES, **kwargs)
 
 
 def _next(period: Period) -> Period:
