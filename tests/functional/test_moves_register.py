@@ -126,3 +126,19 @@ async def test_empty_register(ref_db, db_path):
         await pilot.press("end", "pagedown", "home")
         await _settle(app, pilot)
         assert table.row_count == 0
+
+
+async def test_typed_text_is_shown_as_typed_not_as_markup(ref_db, ctx, db_path):
+    """A note or an authoriser holding '[' is text: '[/b]' used to stop the register."""
+    move = validate(Move, {"moved_at": "2026-11-16 23:15", "site_code": "NGH",
+                           "from_ward": "A1", "to_ward": "A2", "reason": "CAPACITY",
+                           "authorised_by": "[red]S. Okafor", "notes": "[/b] moved [b]twice"},
+                    ctx)
+    with transaction(ref_db) as conn:
+        insert_many(conn, "move", [move.to_row()], "test", now_utc())
+    app = create_app(db_path, "lead", clock=lambda: NOW)
+    async with app.run_test(size=(130, 40)) as pilot:
+        await _open(pilot)
+        table = app.screen.query_one(PagedTable)
+        cells = [str(c) for c in table.get_row_at(0)]
+        assert "[red]S. Okafor" in cells and "[/b] moved [b]twice" in cells

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -27,22 +28,24 @@ def _yes_no(value: int | None) -> str:
     return "" if value is None else ("yes" if value else "no")
 
 
-def move_cells(row: dict, clinical: dict[str, bool]) -> tuple[str, ...]:
-    """A stored move as the register shows it (UK dates, local times)."""
+def move_cells(row: dict, clinical: dict[str, bool]) -> tuple[Text, ...]:
+    """A stored move as the register shows it (UK dates, local times). Every cell is Text:
+    what people typed is shown as typed ("[/b]" in a note is not markup), and the table does
+    not parse each cell for markup as it draws it."""
     night = row["audit_night"]
     moved_at = row["moved_at"]
     return (
-        format_uk_date(date.fromisoformat(night)) if night else "[dim]day[/dim]",
-        f"{format_uk_date(date.fromisoformat(moved_at[:10]))} {moved_at[11:16]}",
-        row["site_code"], row["from_ward"], row["to_ward"],
-        row["reason"] + (" (clinical)" if clinical.get(row["reason"]) else ""),
-        "" if row["move_number"] is None else str(row["move_number"]),
-        "" if row["age"] is None else str(row["age"]),
-        _yes_no(row["dementia"]),
-        row["authorised_by"] or "[red]not recorded[/red]",
-        _yes_no(row["informed"]),
-        format_nhs_number(row["patient_ref"]) if row["patient_ref"] else "",
-        row["notes"] or "",
+        Text(format_uk_date(date.fromisoformat(night))) if night else Text("day", style="dim"),
+        Text(f"{format_uk_date(date.fromisoformat(moved_at[:10]))} {moved_at[11:16]}"),
+        Text(row["site_code"]), Text(row["from_ward"]), Text(row["to_ward"]),
+        Text(row["reason"] + (" (clinical)" if clinical.get(row["reason"]) else "")),
+        Text("" if row["move_number"] is None else str(row["move_number"])),
+        Text("" if row["age"] is None else str(row["age"])),
+        Text(_yes_no(row["dementia"])),
+        Text(row["authorised_by"]) if row["authorised_by"] else Text("not recorded", style="red"),
+        Text(_yes_no(row["informed"])),
+        Text(format_nhs_number(row["patient_ref"]) if row["patient_ref"] else ""),
+        Text(row["notes"] or ""),
     )
 
 
