@@ -56,7 +56,7 @@ def test_a_wall_time_is_refused_exactly_when_it_does_not_exist(day, at):
 
 def test_clock_change_days_are_the_last_sundays():
     for year in range(2000, 2046):
-        days = values._clock_change_days(year)
+        days = values.clock_change_days(year)
         assert len(days) == 2 and all(d.weekday() == 6 for d in days)
         assert {d.month for d in days} == {3, 10} and all(d.day >= 25 for d in days)
 

@@ -102,9 +102,9 @@ def move_rows(context: Context) -> Callable[[dict[str, Any]], tuple | None]:
         fast path can take whole: a real date from 2000 up to yesterday on which the clocks
         do not change (so every minute of it exists once, at one offset)."""
         day = values.parse_date(text, today=yesterday)
-        if day in values._clock_change_days(day.year):
+        if day in values.clock_change_days(day.year):
             raise ValueError("a clock-change day: left to the model")
-        offset = values._noon_offset(day)
+        offset = values.noon_offset(day)
         if offset not in (timedelta(0), timedelta(hours=1)):
             raise ValueError("not a GMT or BST offset")
         before = date.fromordinal(day.toordinal() - 1)
@@ -123,8 +123,8 @@ def move_rows(context: Context) -> Callable[[dict[str, Any]], tuple | None]:
     ages = _Memo(whole(values.parse_age))
     move_numbers = _Memo(whole(lambda v: values.parse_int(v, minimum=1)))
     answers, days, times = _Memo(yes_no), _Memo(day_of), _Memo(time_of)
-    # Mostly distinct: the parser keeps its own cache. (parse_patient_ref strips, then this.)
-    patient_ref = values._patient_ref_text
+    # Mostly distinct: the parser keeps its own cache.
+    patient_ref = values.parse_stripped_patient_ref
     columns = itemgetter(*_COLUMNS)
     known = INPUT_COLUMNS.issuperset
     stamp_of = _STAMP.fullmatch

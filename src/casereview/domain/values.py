@@ -103,7 +103,7 @@ def localise(day: date, at: time, *, offset: timedelta | None = None) -> datetim
     # A wall time in the spring gap has a smaller offset read as before the change (fold=0)
     # than as after it (fold=1); an ambiguous autumn time the other way round. Only the
     # days the clocks change can hold either, so other days skip the test.
-    if day in _clock_change_days(day.year) and \
+    if day in clock_change_days(day.year) and \
             local.utcoffset() < local.replace(fold=1).utcoffset():
         raise ValueError(
             f"{at:%H:%M} on {format_uk_date(day)} does not exist in UK time: the clocks go "
@@ -113,22 +113,22 @@ def localise(day: date, at: time, *, offset: timedelta | None = None) -> datetim
 
 
 @lru_cache(maxsize=256)
-def _clock_change_days(year: int) -> frozenset[date]:
+def clock_change_days(year: int) -> frozenset[date]:
     """The days of ``year`` on which the UK offset changes (at 01:00 UTC, before noon)."""
     first, last = date(year, 1, 1).toordinal(), date(year, 12, 31).toordinal()
     # By ordinals, from the day before 1 January where there is one (years 1 and 9999 too).
-    previous = _noon_offset(date.fromordinal(max(first - 1, 1)))
+    previous = noon_offset(date.fromordinal(max(first - 1, 1)))
     days = set()
     for ordinal in range(first, last + 1):
         day = date.fromordinal(ordinal)
-        offset = _noon_offset(day)
+        offset = noon_offset(day)
         if offset != previous:
             days.add(day)
         previous = offset
     return frozenset(days)
 
 
-def _noon_offset(day: date) -> timedelta | None:
+def noon_offset(day: date) -> timedelta | None:
     return datetime.combine(day, time(12), LONDON).utcoffset()
 
 
@@ -214,11 +214,12 @@ def parse_age(value: object) -> int:
 def parse_patient_ref(value: object) -> str:
     """An NHS number (10 digits, spaces or dashes allowed, Modulus 11 checked) stored as 10
     digits, or a local hospital number of 1-20 letters and digits."""
-    return _patient_ref_text(str(value).strip())
+    return parse_stripped_patient_ref(str(value).strip())
 
 
 @lru_cache(maxsize=65536)
-def _patient_ref_text(text: str) -> str:
+def parse_stripped_patient_ref(text: str) -> str:
+    """``parse_patient_ref`` of text already stripped of surrounding spaces (cached)."""
     compact = _NHS_SEPARATORS.sub("", text)
     if compact.isdigit() and len(compact) == 10:
         if not nhs_number_valid(compact):
