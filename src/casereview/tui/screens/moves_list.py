@@ -85,8 +85,7 @@ class MovesListScreen(Screen):
     def on_mount(self) -> None:
         self.title = "Moves register"
         table = self.query_one("#moves", PagedTable)
-        for label, width in COLUMNS:
-            table.add_column(label, width=width)
+        table.set_columns(COLUMNS)
         table.show(moves_register())
 
     @on(Select.Changed, "#site")
