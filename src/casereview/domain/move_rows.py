@@ -27,10 +27,10 @@ STORED_COLUMNS = ("moved_at", "moved_at_utc", "audit_night", "out_of_hours", "si
                   "from_ward", "to_ward", "reason", "patient_ref", "age", "dementia",
                   "authorised_by", "informed", "move_number", "notes")
 # The columns of a moves file (SPEC 7.1), in the order the fast path reads them.
-_COLUMNS = ("moved_at", "site_code", "from_ward", "to_ward", "reason", "patient_ref", "age",
-            "dementia", "authorised_by", "informed", "move_number", "notes")
-INPUT_COLUMNS = frozenset(_COLUMNS)
-_ABSENT = dict.fromkeys(_COLUMNS)  # a file may leave the optional columns out
+FILE_COLUMNS = ("moved_at", "site_code", "from_ward", "to_ward", "reason", "patient_ref",
+                "age", "dementia", "authorised_by", "informed", "move_number", "notes")
+INPUT_COLUMNS = frozenset(FILE_COLUMNS)
+_ABSENT = dict.fromkeys(FILE_COLUMNS)  # a file may leave the optional columns out
 
 
 class _Unsure(Exception):
@@ -125,12 +125,12 @@ def move_rows(context: Context) -> Callable[[dict[str, Any]], tuple | None]:
     answers, days, times = _Memo(yes_no), _Memo(day_of), _Memo(time_of)
     # Mostly distinct: the parser keeps its own cache.
     patient_ref = values.parse_stripped_patient_ref
-    columns = itemgetter(*_COLUMNS)
+    columns = itemgetter(*FILE_COLUMNS)
     known = INPUT_COLUMNS.issuperset
     stamp_of = _STAMP.fullmatch
 
     def row(raw: dict[str, Any]) -> tuple | None:
-        if len(raw) != len(_COLUMNS):
+        if len(raw) != len(FILE_COLUMNS):
             if not known(raw):
                 return None
             raw = {**_ABSENT, **raw}

@@ -6,7 +6,7 @@ import sqlite3
 
 from casereview.domain.experience import Experience
 from casereview.domain.move import Move, NightAudit
-from casereview.domain.move_rows import STORED_COLUMNS, move_rows, stored_row
+from casereview.domain.move_rows import FILE_COLUMNS, STORED_COLUMNS, move_rows, stored_row
 from casereview.domain.review import COMPLETE, Review
 from casereview.domain.toc import Toc
 from casereview.domain.validation import Context, Problem, RecordInvalid, validate
@@ -26,8 +26,7 @@ def _build(model):
 
 # --- moves ----------------------------------------------------------------------------------
 
-MOVE_COLUMNS = ("moved_at", "site_code", "from_ward", "to_ward", "reason", "patient_ref", "age",
-                "dementia", "authorised_by", "informed", "move_number", "notes")
+MOVE_COLUMNS = FILE_COLUMNS  # SPEC 7.1, kept beside the fast path that reads them
 
 
 def _build_move(raw: dict[str, str], context: Context) -> tuple:
