@@ -77,3 +77,24 @@ def demo_copy(demo_db_path, tmp_path):
     db = connect(path)
     yield db
     db.conn.close()
+
+
+def walk(keyset, conn, size: int = 100) -> tuple[list[dict], int]:
+    """Every row of a keyset-paged list, page after page from the newest: (rows, pages)."""
+    page = keyset.first(conn, size)
+    rows, pages = list(page.rows), 1
+    while not page.at_end:
+        page = keyset.after(conn, page.last_key(), size)
+        rows += page.rows
+        pages += 1
+    return rows, pages
+
+
+async def settle(app, pilot) -> None:
+    """Until the screen's workers (a list's page and count) are done and what they sent is
+    shown."""
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()

@@ -21,6 +21,18 @@ from casereview.storage.errors import DatabaseError, translate
 DEFAULT_DB = Path("db") / "casereview.db"
 OK, INVALID, USAGE = 0, 1, 2
 
+# A KIND's records in words, one and many: "1 move", "657 moves".
+RECORD_NOUNS = {"moves": ("move", "moves"), "nights": ("night audit return", "night audit returns"),
+                "reviews": ("review", "reviews"),
+                "toc": ("Transfer of Care audit", "Transfer of Care audits"),
+                "experience": ("experience sample", "experience samples"),
+                "wards": ("ward", "wards")}
+
+
+def records(count: int, kind: str) -> str:
+    one, many = RECORD_NOUNS.get(kind, (f"{kind} record", f"{kind} records"))
+    return f"{count:,} {one if count == 1 else many}"
+
 
 def default_db() -> Path:
     return Path(os.environ.get("CASEREVIEW_DB") or DEFAULT_DB)
@@ -211,7 +223,7 @@ def _import(args, db_path: Path, user: str) -> int:
     except ImportFailed as exc:
         n = len(exc.result.problems)
         return _fail(f"nothing imported: {n} problem{'s' if n != 1 else ''} found\n{exc}")
-    message = f"imported {result.written} {args.kind} row{'s' if result.written != 1 else ''}"
+    message = f"imported {records(result.written, args.kind)}"
     if result.rejected_rows:
         message += (f"; {result.rejected_rows} invalid row"
                     f"{'s' if result.rejected_rows != 1 else ''} written to {result.rejects_path}")
@@ -229,6 +241,9 @@ def _summary(args, db_path: Path, user: str) -> int:
         period = parse_period(kind, args.week or args.month or args.quarter)
     except PeriodError as exc:
         return _fail(str(exc), USAGE)
+    if period.start > _today():
+        return _fail(f"--{kind} {period.label} has not begun: it starts on "
+                     f"{period.start:%a %d %b %Y}", USAGE)
     if args.format == "xlsx" and not args.out:
         return _fail("--format xlsx needs --out FILE", USAGE)
     db = _open(db_path)
@@ -268,8 +283,8 @@ def _export(args, db_path: Path, user: str) -> int:
         return _fail(str(exc))
     if result.path:
         note = " (identifiable: recorded in the change log)" if result.identifiable else ""
-        print(f"{result.rows} {args.kind} record{'s' if result.rows != 1 else ''} written to "
-              f"{result.path}{note}", file=sys.stderr)
+        print(f"{records(result.rows, args.kind)} written to {result.path}{note}",
+              file=sys.stderr)
     return OK
 
 

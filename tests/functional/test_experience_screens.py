@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from textual import events
 from textual.widgets import DataTable, Input, Select, Static
 
 from casereview.domain.experience import Experience
@@ -20,6 +21,8 @@ from casereview.tui.screens.experience_entry import ExperienceEntryScreen
 from casereview.tui.screens.experience_grid import ExperienceGridScreen
 from casereview.tui.screens.experience_list import ExperienceListScreen
 from casereview.tui.widgets.answer_keys import AnswerKeys
+from casereview.tui.widgets.paged_table import PagedTable
+from tests.conftest import settle
 
 # Mon 23 Nov 2026 09:00 in London, as in conftest: ISO week 2026-W48 has just begun.
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=LONDON)
@@ -220,11 +223,11 @@ async def test_grid_cell_opens_the_list_for_that_ward_and_week(ref_db, db_path):
         table = grid.query_one("#grid", DataTable)
         table.cursor_coordinate = (1, table.get_column_index(W47.isoformat()))
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(app, pilot)
         listing = app.screen
         assert isinstance(listing, ExperienceListScreen)
         assert listing.where.ward_code == "A2" and listing.where.week == W47
-        assert listing.query_one("#samples", DataTable).row_count == 3
+        assert listing.query_one("#samples", PagedTable).row_count == 3
 
 
 async def test_sample_list_pages_from_sqlite_and_filters(ref_db, db_path):
@@ -236,39 +239,47 @@ async def test_sample_list_pages_from_sqlite_and_filters(ref_db, db_path):
     app = create_app(db_path, "manager", clock=lambda: NOW)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("x")
-        await pilot.pause()
+        await settle(app, pilot)
         listing = app.screen
-        table = listing.query_one("#samples", DataTable)
-        assert "250 samples match" in text_of(listing.query_one("#count", Static))
+        table = listing.query_one("#samples", PagedTable)
+        count = listing.query_one("#count", Static)
+        assert "Samples 1-100 of 250, newest first" in text_of(count)
         assert table.row_count == 100  # one page, not the table
-        await pilot.press("ctrl+end")
-        await pilot.pause()
-        assert table.row_count == 200
-        await pilot.press("ctrl+end")
-        await pilot.pause()
-        assert table.row_count == 250
-        ids = [int(k.value) for k in table.rows]
-        assert len(set(ids)) == 250
+        seen = [r["id"] for r in table.page.rows]
+        for _ in range(2):
+            table.move_cursor(row=table.row_count - 1)
+            await pilot.press("pagedown")
+            await settle(app, pilot)
+            seen += [r["id"] for r in table.page.rows]
+        assert table.page.at_end and "Samples 201-250 of 250" in text_of(count)
+        assert sorted(seen) == list(range(1, 251))
+        await pilot.press("home")
+        await settle(app, pilot)
+        assert [r["id"] for r in table.page.rows] == seen[:100]
 
         await pilot.press("f2")  # to the filters: ward
         await type_text(pilot, "b1")
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(app, pilot)
         expected_b1 = sum(1 for s in samples if s[1] == "B1")
-        assert f"{expected_b1} samples match" in text_of(listing.query_one("#count", Static))
-        assert all(listing.rows[str(k.value)]["ward_code"] == "B1" for k in table.rows)
+        assert f"Samples 1-{expected_b1} of {expected_b1}" in text_of(count)
+        assert {r["ward_code"] for r in table.page.rows} == {"B1"}
 
         listing.query_one("#f-answer", Select).value = "fft=GOOD"
-        await pilot.pause()
-        expected = sum(1 for s in samples if s[1] == "B1" and s[2] == "GOOD")
-        assert f"{expected} sample" in text_of(listing.query_one("#count", Static))
+        await settle(app, pilot)
+        assert not any(s[1] == "B1" and s[2] == "GOOD" for s in samples)
+        assert "No samples match. Change the filters" in text_of(count)
+        listing.query_one("#f-answer", Select).value = "fft=VERY_GOOD"
+        await settle(app, pilot)
+        expected = sum(1 for s in samples if s[1] == "B1" and s[2] == "VERY_GOOD")
+        assert f"Samples 1-{expected} of {expected}" in text_of(count)
 
         await pilot.press("f8")  # clear every filter
-        await pilot.pause()
+        await settle(app, pilot)
         listing.query_one("#f-week", Input).value = "2026-W44"
         listing.query_one("#f-week", Input).focus()
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(app, pilot)
         in_week = sum(1 for s in samples if "2026-10-26" <= s[0] <= "2026-11-01")
         assert table.row_count == in_week
         assert "26 Oct - 1 Nov 2026" in text_of(listing.query_one("#f-week-hint", Static))
@@ -290,15 +301,15 @@ async def test_theme_filter_and_the_comment_in_full(ref_db, db_path):
     app = create_app(db_path, "manager", clock=lambda: NOW)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("x")
-        await pilot.pause()
+        await settle(app, pilot)
         listing = app.screen
         theme = listing.query_one("#f-theme", Input)
         theme.focus()
         await type_text(pilot, "wait")
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(app, pilot)
         assert listing.where.theme == "WAITING"
-        assert listing.query_one("#samples", DataTable).row_count == 1
+        assert listing.query_one("#samples", PagedTable).row_count == 1
         detail = text_of(listing.query_one("#detail", Static))
         assert long_comment.strip() in detail
         assert "Overall experience: Poor" in detail
@@ -309,7 +320,7 @@ async def test_edit_a_sample_from_the_list(ref_db, db_path):
     app = create_app(db_path, "editor", clock=lambda: NOW)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("x")
-        await pilot.pause()
+        await settle(app, pilot)
         listing = app.screen
         await pilot.press("enter")
         await pilot.pause()
@@ -319,9 +330,10 @@ async def test_edit_a_sample_from_the_list(ref_db, db_path):
         assert entry.query_one("#comment", Input).value == "comment 0"
         await pilot.press("4")  # poor
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(app, pilot)
         assert app.screen is listing  # back to the list, which shows the change
-        assert "Poor" in str(listing.query_one("#samples", DataTable).get_row_at(0)[2])
+        (line,) = listing.query_one("#samples", PagedTable).get_row_at(0)
+        assert "Poor" in line.plain and "Good" not in line.plain
     row = ref_db.conn.execute("SELECT fft, updated_by FROM experience").fetchone()
     assert tuple(row) == ("POOR", "editor")
     assert ref_db.conn.execute("SELECT COUNT(*) FROM experience").fetchone()[0] == 1
@@ -346,14 +358,29 @@ async def test_delete_a_sample_from_the_weeks_list(ref_db, db_path):
     assert live.fetchone()[0] == 1
 
 
-async def test_scrolling_to_the_end_fetches_the_next_page(ref_db, db_path):
+def wheel(table, down: bool):
+    kind = events.MouseScrollDown if down else events.MouseScrollUp
+    return kind(table, 5, 5, 0, 1 if down else -1, 0, False, False, False)
+
+
+async def test_the_mouse_wheel_past_a_pages_end_turns_the_page(ref_db, db_path):
     seed(ref_db, [("2026-11-02", "A1", "GOOD")] * 130)
     app = create_app(db_path, "manager", clock=lambda: NOW)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("x")
-        await pilot.pause()
-        table = app.screen.query_one("#samples", DataTable)
+        await settle(app, pilot)
+        table = app.screen.query_one("#samples", PagedTable)
         assert table.row_count == 100
-        table.scroll_end(animate=False, immediate=True)  # as the mouse wheel or scrollbar would
+        table.post_message(wheel(table, down=True))  # within the page: it scrolls
+        await settle(app, pilot)
+        assert table.row_count == 100 and table.scroll_y > 0
+        table.scroll_end(animate=False, immediate=True)  # as the scrollbar would
         await pilot.pause()
-        assert table.row_count == 130
+        table.post_message(wheel(table, down=True))  # past the end: the next page
+        await settle(app, pilot)
+        assert table.row_count == 30 and table.page.at_end
+        table.scroll_home(animate=False, immediate=True)
+        await pilot.pause()
+        table.post_message(wheel(table, down=False))  # past the top: back a page
+        await settle(app, pilot)
+        assert table.row_count == 100 and table.page.at_start

@@ -59,15 +59,25 @@ async def test_pages_newest_first_to_the_oldest_and_back(ref_db, ctx, db_path):
         await _settle(app, pilot)
         assert [r["id"] for r in table.page.rows][-1] == 1 and table.page.at_end
         assert _position(app) == f"Moves 151-{COUNT} of {COUNT}, newest first"
-        await pilot.press("pageup")
+        assert table.cursor_row == 99  # on the oldest move
+        await pilot.press("pageup")  # a screenful up the page
+        await _settle(app, pilot)
+        assert table.page.rows[0]["id"] == 100 and 50 < table.cursor_row < 99
+        table.move_cursor(row=0)
+        await pilot.press("pageup")  # from the page's first row: the page before
         await _settle(app, pilot)
         assert table.page.rows[0]["id"] == COUNT - 50 and table.row_count == 100
+        assert table.cursor_row == 99
         await pilot.press("home")
         await _settle(app, pilot)
         assert table.page.rows[0]["id"] == COUNT and table.page.at_start
-        await pilot.press("pagedown")
+        await pilot.press("pagedown")  # a screenful down: no row is passed over unseen
         await _settle(app, pilot)
-        assert table.page.rows[0]["id"] == COUNT - 100
+        assert table.page.rows[0]["id"] == COUNT and 0 < table.cursor_row < 50
+        table.move_cursor(row=99)
+        await pilot.press("pagedown")  # from the last row: the next page
+        await _settle(app, pilot)
+        assert table.page.rows[0]["id"] == COUNT - 100 and table.cursor_row == 0
         assert _position(app) == f"Moves 101-200 of {COUNT}, newest first"
 
 

@@ -194,6 +194,11 @@ async def test_signed_off_review_is_read_only(ref_db, db_path, ctx):
         await pilot.press("ctrl+s", "f2", "f3")
         await pilot.pause()
         assert "read-only" in _text(screen, "message")
+        shown = {b.binding.action for b in screen.active_bindings.values()
+                 if b.enabled and b.binding.show and screen.check_action(
+                     b.binding.action.split("(")[0], ())}
+        assert "amend" in shown and not shown & {"save_draft", "complete", "sign_off"}
+        assert screen.check_action("section", (1,)) is False  # no field to jump to
         # An amendment abandoned with Escape changes nothing.
         await pilot.press("f5")
         screen.query_one("#score_overall", Input).value = "1"

@@ -14,11 +14,13 @@ from casereview.storage.reviews import insert_reviews
 from casereview.tui.app import create_app
 from casereview.tui.screens.review_form import ReviewFormScreen
 from casereview.tui.screens.review_reference import ReviewReferenceScreen
-from casereview.tui.screens.reviews import PAGE_SIZE, ReviewListScreen
-from tests.conftest import NOW
+from casereview.tui.screens.reviews import ReviewListScreen
+from casereview.tui.widgets.paged_table import PagedTable
+from tests.conftest import NOW, settle
 from tests.review_samples import complete_raw
 
 N_REVIEWS = 230
+PAGE_SIZE = 100
 FIRST = date(2026, 1, 5)
 
 
@@ -44,29 +46,41 @@ def _ids(table: DataTable) -> list[int]:
 
 async def _open_list(pilot) -> ReviewListScreen:
     await pilot.press("r")
-    await pilot.pause()
+    await settle(pilot.app, pilot)
     screen = pilot.app.screen
     assert isinstance(screen, ReviewListScreen)
     return screen
 
 
-async def test_list_is_newest_first_and_pages_as_the_cursor_moves(ref_db, db_path, ctx):
+async def test_list_is_newest_first_a_page_at_a_time(ref_db, db_path, ctx):
     _seed(ref_db, ctx)
     app = create_app(db_path, "amy", clock=lambda: NOW)
     async with app.run_test(size=(130, 45)) as pilot:
         screen = await _open_list(pilot)
-        table = screen.query_one("#reviews", DataTable)
+        table = screen.query_one("#reviews", PagedTable)
         assert table.row_count == PAGE_SIZE  # one page, not the whole table
         assert _ids(table)[:3] == [N_REVIEWS, N_REVIEWS - 1, N_REVIEWS - 2]
-        table.move_cursor(row=PAGE_SIZE - 3)
-        await pilot.pause()
-        assert table.row_count == 2 * PAGE_SIZE
-        await pilot.press("end")  # to the last row loaded: the rest arrives
-        table.move_cursor(row=table.row_count - 1)
-        await pilot.pause()
-        assert table.row_count == N_REVIEWS
-        assert _ids(table) == list(range(N_REVIEWS, 0, -1))
-        assert "230" in str(screen.query_one("#summary").render())
+        assert "Reviews 1-100 of 230, newest first" in _summary(screen)
+        table.move_cursor(row=PAGE_SIZE - 1)
+        await pilot.press("down")  # on past the page's last row: the next page
+        await settle(app, pilot)
+        assert _ids(table) == list(range(N_REVIEWS - PAGE_SIZE, N_REVIEWS - 2 * PAGE_SIZE, -1))
+        assert table.cursor_row == 0
+        await pilot.press("end")  # the oldest reviews
+        await settle(app, pilot)
+        assert _ids(table) == list(range(PAGE_SIZE, 0, -1))
+        assert "Reviews 131-230 of 230" in _summary(screen)
+        table.move_cursor(row=0)
+        await pilot.press("pageup")  # from the page's first row: the page before
+        await settle(app, pilot)
+        assert _ids(table) == list(range(2 * PAGE_SIZE, PAGE_SIZE, -1))
+        await pilot.press("home")
+        await settle(app, pilot)
+        assert _ids(table)[0] == N_REVIEWS and table.page.at_start
+
+
+def _summary(screen) -> str:
+    return str(screen.query_one("#summary").render())
 
 
 async def test_filters(ref_db, db_path, ctx):
@@ -74,10 +88,10 @@ async def test_filters(ref_db, db_path, ctx):
     app = create_app(db_path, "amy", clock=lambda: NOW)
     async with app.run_test(size=(130, 45)) as pilot:
         screen = await _open_list(pilot)
-        table = screen.query_one("#reviews", DataTable)
+        table = screen.query_one("#reviews", PagedTable)
         # Status by keys: F2 focuses it, Enter opens, Down to "Draft", Enter.
         await pilot.press("f2", "enter", "down", "enter")
-        await pilot.pause()
+        await settle(app, pilot)
         assert screen.query_one("#status", Select).value == "draft"
         assert table.row_count == N_REVIEWS // 5
         # Dates typed: 5 Jan + 0..9 days -> ids 1..10, of which drafts are 1 and 6.
@@ -88,22 +102,23 @@ async def test_filters(ref_db, db_path, ctx):
         for ch in "14/01/2026":
             await pilot.press(ch)
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(app, pilot)
         assert _ids(table) == [6, 1]
+        assert "(filtered)" in _summary(screen)
         assert app.focused is table
         screen.query_one("#status", Select).value = "any"
         screen.query_one("#second_stage", Select).value = "yes"
-        await pilot.pause()
+        await settle(app, pilot)
         assert _ids(table) == [10, 7, 4, 1]  # n = 9, 6, 3, 0
         screen.query_one("#theme", Select).value = "FAMILY"
-        await pilot.pause()
+        await settle(app, pilot)
         assert _ids(table) == [1]  # n = 0 is the only one both second stage and FAMILY
         screen.query_one("#second_stage", Select).value = "any"
-        await pilot.pause()
+        await settle(app, pilot)
         assert _ids(table) == [9, 5, 1]  # n = 8, 4, 0
         # A half-typed date waits instead of failing.
         screen.query_one("#date_to").value = "14/0"
-        await pilot.pause()
+        await settle(app, pilot)
         assert _ids(table) == [9, 5, 1]
 
 
@@ -117,9 +132,9 @@ async def test_enter_opens_the_review_and_n_starts_one(ref_db, db_path, ctx):
         form = pilot.app.screen
         assert isinstance(form, ReviewFormScreen) and form.record_id == N_REVIEWS - 1
         await pilot.press("escape")
-        await pilot.pause()
+        await settle(app, pilot)
         list_screen = pilot.app.screen
-        assert list_screen.query_one("#reviews", DataTable).cursor_row == 1  # kept its place
+        assert list_screen.query_one("#reviews", PagedTable).cursor_row == 1  # kept its place
         await pilot.press("n")
         await pilot.pause()
         assert isinstance(pilot.app.screen, ReviewFormScreen)
@@ -131,13 +146,14 @@ async def test_delete_a_draft_from_the_list(ref_db, db_path, ctx):
     app = create_app(db_path, "amy", clock=lambda: NOW)
     async with app.run_test(size=(130, 45)) as pilot:
         screen = await _open_list(pilot)
-        table = screen.query_one("#reviews", DataTable)
+        table = screen.query_one("#reviews", PagedTable)
         table.move_cursor(row=N_REVIEWS - 226)  # id 226: n = 225, a draft
         await pilot.press("delete")
         await pilot.pause()
         await pilot.press("enter")
-        await pilot.pause()
-        assert 226 not in _ids(table)
+        await settle(app, pilot)
+        assert 226 not in _ids(table) and table.cursor_row == N_REVIEWS - 226
+        assert "Reviews 1-100 of 229" in _summary(screen)
     assert ref_db.conn.execute("SELECT deleted_by FROM review WHERE id = 226").fetchone()[0] \
         == "amy"
 

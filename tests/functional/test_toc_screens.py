@@ -15,9 +15,12 @@ from casereview.storage.db import now_utc, transaction
 from casereview.storage.toc import insert_tocs, policy_versions, save_toc
 from casereview.tui.app import create_app
 from casereview.tui.screens.toc_form import TocFormScreen
-from casereview.tui.screens.toc_list import PAGE, TocListScreen
+from casereview.tui.screens.toc_list import TocListScreen
 from casereview.tui.screens.toc_policy import TocPolicyScreen
-from tests.conftest import NOW
+from casereview.tui.widgets.paged_table import PagedTable
+from tests.conftest import NOW, settle
+
+PAGE = 100
 
 RAW = {
     "audit_date": "2026-11-20", "auditor": "K. Mensah", "site_code": "NGH", "ward_code": "A1",
@@ -30,6 +33,12 @@ RAW = {
 
 def text_of(screen, selector: str) -> str:
     return str(screen.query_one(selector, Static).render())
+
+
+def line_of(table, row: int) -> str:
+    """A list row as drawn: one line of fixed-width columns."""
+    (line,) = table.get_row_at(row)
+    return line.plain
 
 
 async def type_text(pilot, text: str) -> None:
@@ -146,11 +155,11 @@ async def test_edit_an_audit_from_the_list(ref_db, db_path):
     app = create_app(db_path, "editor", clock=lambda: NOW)
     async with app.run_test(size=(130, 45)) as pilot:
         await pilot.press("t")
-        await pilot.pause()
+        await settle(app, pilot)
         listing = app.screen
-        table = listing.query_one("#audits", DataTable)
+        table = listing.query_one("#audits", PagedTable)
         assert table.row_count == 1
-        assert "missing" in str(table.get_row_at(0)[6])  # Letter 2
+        assert "✘ missing" in line_of(table, 0)  # Letter 2
         await pilot.press("enter")
         await pilot.pause()
         form = app.screen
@@ -160,9 +169,9 @@ async def test_edit_an_audit_from_the_list(ref_db, db_path):
         await fill(pilot, form, "letter2_date", "12/10/2026")
         assert "on time" in text_of(form, "#letter2-status")
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(app, pilot)
         assert app.screen is listing
-        assert "on time" in str(table.get_row_at(0)[6])
+        assert "✔ on time" in line_of(table, 0)
         assert "Saved audit" in text_of(listing, "#message")
     row = ref_db.conn.execute("SELECT * FROM toc WHERE id = ?", (record_id,)).fetchone()
     assert row["letter2_date"] == "2026-10-12" and row["letter2_status"] == "on_time"
@@ -185,32 +194,48 @@ async def test_list_filters_and_pages(ref_db, db_path):
     app = create_app(db_path, "auditor", clock=lambda: NOW)
     async with app.run_test(size=(130, 45)) as pilot:
         await pilot.press("t")
-        await pilot.pause()
+        await settle(app, pilot)
         screen = app.screen
-        table = screen.query_one("#audits", DataTable)
+        table = screen.query_one("#audits", PagedTable)
         assert table.row_count == PAGE  # one page, not the table
-        assert f"{PAGE + 30} audits match" in text_of(screen, "#count")
+        assert f"Audits 1-{PAGE} of {PAGE + 30}, newest first" in text_of(screen, "#count")
+        newest = [r["id"] for r in table.page.rows]
         table.move_cursor(row=PAGE - 1)
-        await pilot.pause()
-        assert table.row_count == PAGE + 30  # the next page was fetched near the end
+        await pilot.press("pagedown")
+        await settle(app, pilot)
+        assert table.row_count == 30 and table.page.at_end  # the rest, on the next page
+        assert f"Audits {PAGE + 1}-{PAGE + 30} of {PAGE + 30}" in text_of(screen, "#count")
+        older = [r["id"] for r in table.page.rows]
+        assert sorted(newest + older) == list(range(1, PAGE + 31))
+        keys = [(r["audit_date"], r["id"]) for r in table.page.rows]
+        assert keys == sorted(keys, reverse=True)
+        await pilot.press("home")
+        await settle(app, pilot)
+        assert [r["id"] for r in table.page.rows] == newest
+        await pilot.press("end")  # the oldest page, straight from the index
+        await settle(app, pilot)
+        assert [r["id"] for r in table.page.rows] == (newest + older)[-PAGE:]
 
         screen.query_one("#site", Select).value = "WCH"
-        await pilot.pause()
+        await settle(app, pilot)
         wch = sum(1 for i in range(PAGE + 30) if i % 3 == 0)
         assert table.row_count == wch
-        assert {table.get_row_at(r)[1] for r in range(table.row_count)} == {"WCH"}
+        assert {r["site_code"] for r in table.page.rows} == {"WCH"}
+        assert " B1 " in line_of(table, 0)
 
         await fill(pilot, screen, "month", "2026-11")
+        await settle(app, pilot)
         wch_nov = sum(1 for i in range(PAGE + 30) if i % 3 == 0 and i % 2 == 1)
         assert table.row_count == wch_nov
-        assert f"{wch_nov} audits match" in text_of(screen, "#count")
+        assert f"Audits 1-{wch_nov} of {wch_nov}" in text_of(screen, "#count")
 
         screen.query_one("#adherence", Select).value = "not_full"
-        await pilot.pause()
+        await settle(app, pilot)
         assert table.row_count == 0  # odd i: letter 2 on time
+        assert "No audits match the filters." in text_of(screen, "#count")
 
         screen.query_one("#adherence", Select).value = "full"
-        await pilot.pause()
+        await settle(app, pilot)
         assert table.row_count == wch_nov
 
 
@@ -266,20 +291,21 @@ async def test_delete_from_the_list_after_confirming(ref_db, db_path):
     app = create_app(db_path, "lead", clock=lambda: NOW)
     async with app.run_test(size=(130, 45)) as pilot:
         await pilot.press("t")
-        await pilot.pause()
+        await settle(app, pilot)
         screen = app.screen
-        table = screen.query_one("#audits", DataTable)
+        table = screen.query_one("#audits", PagedTable)
         assert table.row_count == 2  # newest first: the 21 Nov audit is under the cursor
+        assert table.row_data()["id"] == gone
         await pilot.press("delete")
         await pilot.pause()
         await pilot.press("escape")  # changed my mind
-        await pilot.pause()
+        await settle(app, pilot)
         assert table.row_count == 2
         await pilot.press("delete")
         await pilot.pause()
         await pilot.press("enter")
-        await pilot.pause()
-        assert table.row_count == 1
+        await settle(app, pilot)
+        assert table.row_count == 1 and table.row_data()["id"] == keep
         assert f"Deleted audit {gone}" in text_of(screen, "#message")
     rows = dict(ref_db.conn.execute("SELECT id, deleted_by FROM toc").fetchall())
     assert rows == {keep: None, gone: "lead"}

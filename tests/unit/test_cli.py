@@ -53,6 +53,20 @@ def test_summary_csv_has_period_column(tmp_path, capsys):
     assert lines[1] == "2026-11,ooh_nc_moves,all,0,0,"
 
 
+def test_summary_of_a_period_not_yet_begun_is_refused(tmp_path, capsys):
+    from datetime import date, timedelta
+
+    from casereview.metrics.periods import week_of
+
+    db = str(tmp_path / "c.db")
+    next_week = week_of(date.today() + timedelta(days=7))
+    assert main(["summary", "--week", next_week.label, "--db", db]) == 2
+    err = capsys.readouterr().err
+    assert f"--week {next_week.label} has not begun" in err
+    this_week = week_of(date.today())  # begun, not over: its counts so far
+    assert main(["summary", "--week", this_week.label, "--db", db]) == 0
+
+
 def test_publish_suppresses_small_counts(tmp_path, capsys):
     db = str(tmp_path / "c.db")
     main(["import", "wards", str(_wards(tmp_path)), "--db", db])

@@ -13,8 +13,7 @@ from casereview.domain.validation import validate
 from casereview.storage.db import get_setting
 from casereview.storage.experience import (
     SampleFilter,
-    count_samples,
-    list_samples,
+    sample_list,
     samples_by_ward_week,
     save_experience,
     set_weekly_target,
@@ -23,6 +22,7 @@ from casereview.storage.experience import (
 )
 from casereview.storage.records import get, soft_delete
 from casereview.storage.reference import load_reference, set_setting
+from tests.conftest import walk
 
 
 def add(db, ctx, day: str, ward: str = "A1", **changes) -> int:
@@ -89,14 +89,14 @@ def listed(ref_db, ctx):
 
 
 def _ids(conn, where: SampleFilter) -> list[int]:
-    return [r["id"] for r in list_samples(conn, where).rows]
+    return [r["id"] for r in walk(sample_list(where), conn)[0]]
 
 
 def test_list_is_newest_first_and_leaves_out_deleted_samples(ref_db, listed):
     ids = listed
     assert _ids(ref_db.conn, SampleFilter()) == [ids["c"], ids["b"], ids["d"], ids["a"],
                                                  ids["e"]]
-    assert count_samples(ref_db.conn, SampleFilter()) == 5
+    assert sample_list().count(ref_db.conn) == 5
 
 
 def test_list_filters(ref_db, listed):
@@ -110,7 +110,7 @@ def test_list_filters(ref_db, listed):
     assert _ids(conn, SampleFilter(theme="NOISE_AT_NIGHT")) == [ids["b"], ids["d"]]
     assert _ids(conn, SampleFilter(theme="FOOD", week=date(2026, 11, 16),
                                    ward_code="A1")) == [ids["b"]]
-    assert count_samples(conn, SampleFilter(theme="FOOD")) == 2
+    assert sample_list(SampleFilter(theme="FOOD")).count(conn) == 2
 
 
 def test_theme_filter_matches_whole_codes_only(ref_db, ctx):
@@ -127,32 +127,26 @@ def test_theme_filter_matches_whole_codes_only(ref_db, ctx):
 
 def test_an_unknown_question_cannot_reach_the_sql(ref_db):
     with pytest.raises(ValueError):
-        list_samples(ref_db.conn, SampleFilter(answers={"fft = fft OR 1": "x"}))
+        sample_list(SampleFilter(answers={"fft = fft OR 1": "x"}))
 
 
 def test_keyset_paging_visits_every_sample_once(ref_db, ctx):
     # Several samples on the same day, so the id breaks the ties between pages.
     made = [add(ref_db, ctx, f"2026-11-{day:02d}", "A1") for day in (2, 2, 2, 3, 3, 9, 9, 9, 9, 10,
                                                                        10, 20)]
-    seen, cursor, pages = [], None, 0
-    while True:
-        page = list_samples(ref_db.conn, SampleFilter(), after=cursor, limit=5)
-        seen += [r["id"] for r in page.rows]
-        pages += 1
-        if page.next_cursor is None:
-            break
-        cursor = page.next_cursor
+    rows, pages = walk(sample_list(), ref_db.conn, size=5)
+    seen = [r["id"] for r in rows]
     assert pages == 3
     assert sorted(seen) == sorted(made) and len(seen) == len(set(seen))
     keys = [(get(ref_db, "experience", i)["sample_date"], i) for i in seen]
     assert keys == sorted(keys, reverse=True)
 
 
-def test_exactly_one_full_page_has_no_next_cursor(ref_db, ctx):
+def test_exactly_one_full_page_is_the_end_of_the_list(ref_db, ctx):
     for _ in range(3):
         add(ref_db, ctx, "2026-11-02")
-    page = list_samples(ref_db.conn, SampleFilter(), limit=3)
-    assert len(page.rows) == 3 and page.next_cursor is None
+    page = sample_list().first(ref_db.conn, 3)
+    assert len(page.rows) == 3 and page.at_end
 
 
 def test_samples_by_ward_week_counts_monday_to_sunday(ref_db, ctx):

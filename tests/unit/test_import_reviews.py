@@ -169,4 +169,4 @@ def test_cli_import_refuses_a_bad_file_with_line_and_field(tmp_path):
                                              medically_fit_date="", discharge_date="")])
     done = _cli("import", "reviews", str(ok), "--db", str(db))
     assert done.returncode == 0, done.stderr
-    assert "imported 1 reviews row" in done.stderr
+    assert "imported 1 review" in done.stderr

@@ -76,3 +76,26 @@ def test_pages_are_read_from_an_index_without_sorting(ref_db):
         plan = " ".join(keyset.plan(ref_db.conn))
         assert "USING INDEX" in plan and "TEMP B-TREE" not in plan, plan
         assert not plan.startswith("SCAN move "), plan
+
+
+def test_every_record_list_pages_from_an_index_without_sorting(ref_db):
+    """The reviews, Transfer of Care and experience lists, unfiltered and with each filter
+    the screens offer: a search of an index in list order, never a table scan or a sort."""
+    from casereview.domain.toc import Adherence
+    from casereview.storage.experience import SampleFilter, sample_list
+    from casereview.storage.reviews import ReviewFilter, review_list
+    from casereview.storage.toc import TocFilter, toc_list
+
+    keysets = [
+        review_list(), review_list(ReviewFilter(status="draft", theme="FAMILY")),
+        review_list(ReviewFilter(second_stage=False)),
+        toc_list(), toc_list(TocFilter(site_code="NGH")), toc_list(TocFilter(ward_code="A1")),
+        toc_list(TocFilter(adherence=Adherence.FULL)),
+        sample_list(), sample_list(SampleFilter(ward_code="A1")),
+        sample_list(SampleFilter(answers={"fft": "POOR"}, theme="FOOD")),
+    ]
+    for keyset in keysets:
+        plan = " ".join(keyset.plan(ref_db.conn))
+        assert "USING INDEX" in plan or "USING COVERING INDEX" in plan, plan
+        assert "TEMP B-TREE" not in plan, plan
+        assert not plan.startswith(f"SCAN {keyset.table} "), plan

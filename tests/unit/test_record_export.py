@@ -186,7 +186,7 @@ def test_cli_export(moves_db, db_path, tmp_path):
     out = tmp_path / "m.xlsx"
     done = _cli("export", "moves", "--db", str(db_path), "--format", "xlsx", "--out", str(out),
                 "--identifiable", "--user", "auditor", cwd=tmp_path)
-    assert done.returncode == 0 and "4 moves records written" in done.stderr
+    assert done.returncode == 0 and "4 moves written" in done.stderr
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
     assert _exports_logged(moves_db)[0][0] == "auditor"
     for bad in (["--from", "2026-02-30"], ["--format", "xlsx"], ["--from", "2026-10-02",

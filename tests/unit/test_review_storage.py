@@ -18,14 +18,14 @@ from casereview.storage.reviews import (
     ReviewFilter,
     ReviewLocked,
     amend,
-    count_reviews,
     delete_review,
     get_review,
     insert_reviews,
-    list_reviews,
+    review_list,
     save_review,
     sign_off,
 )
+from tests.conftest import walk
 from tests.review_samples import NHS, complete_raw
 
 
@@ -158,7 +158,7 @@ def test_delete_draft(ref_db, ctx):
     delete_review(ref_db, rid, "amy", "entered twice")
     with pytest.raises(RecordNotFound):
         get_review(ref_db, rid)
-    assert count_reviews(ref_db) == 0
+    assert review_list().count(ref_db.conn) == 0
 
 
 def test_insert_reviews_batch(ref_db, ctx):
@@ -200,17 +200,10 @@ def _seed_list(db, ctx) -> dict[str, int]:
 def test_list_is_newest_first_and_keyset_paged(ref_db, ctx):
     ids = _seed_list(ref_db, ctx)
     expected = [ids["d"], ids["c"], ids["b"], ids["a"], ids["e"]]  # same date: newer id first
-    seen, after, pages = [], None, 0
-    while True:
-        page = list_reviews(ref_db, after=after, limit=2)
-        pages += 1
-        seen += [r["id"] for r in page.rows]
-        if page.next_key is None:
-            break
-        after = page.next_key
-    assert seen == expected
+    rows, pages = walk(review_list(), ref_db.conn, size=2)
+    assert [r["id"] for r in rows] == expected
     assert pages == 3
-    assert list_reviews(ref_db, limit=5).next_key is None
+    assert review_list().first(ref_db.conn, 5).at_end
 
 
 @pytest.mark.parametrize("filters,names", [
@@ -226,6 +219,6 @@ def test_list_is_newest_first_and_keyset_paged(ref_db, ctx):
 ])
 def test_list_filters(ref_db, ctx, filters, names):
     ids = _seed_list(ref_db, ctx)
-    page = list_reviews(ref_db, filters)
-    assert [r["id"] for r in page.rows] == [ids[n] for n in names]
-    assert count_reviews(ref_db, filters) == len(names)
+    rows, _ = walk(review_list(filters), ref_db.conn)
+    assert [r["id"] for r in rows] == [ids[n] for n in names]
+    assert review_list(filters).count(ref_db.conn) == len(names)

@@ -174,7 +174,7 @@ def test_too_few_points_no_signal():
     assert not chart.enough
     assert chart.mean is not None and chart.ucl is not None  # limits still drawn
     assert all(p.variation is None and not p.flagged for p in chart.points)
-    assert describe(chart) == "Too few points for SPC (11 of 12 weeks with data)"
+    assert describe(chart) == "Too few points for SPC: 11 weeks with data, 12 needed"
     assert xmr(series(values + [10]), DOWN).points[10].variation == CONCERN  # the 12th point
 
 

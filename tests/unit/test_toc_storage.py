@@ -7,6 +7,7 @@ import json
 from datetime import date
 
 import pytest
+from tests.conftest import walk
 from tests.unit.toc_samples import make, store
 
 from casereview.domain.toc import DEFAULT_POLICY, Adherence, Policy, StepRule
@@ -16,13 +17,11 @@ from casereview.storage.records import soft_delete
 from casereview.storage.toc import (
     TocFilter,
     add_policy,
-    count_tocs,
-    cursor_after,
     get_toc,
-    list_tocs,
     policy_in_force,
     policy_versions,
     save_toc,
+    toc_list,
 )
 
 STRICT = Policy((StepRule("letter1", "admission_date", 0),
@@ -142,34 +141,31 @@ def listed(ref_db, ctx):
     return ids
 
 
+def _listed(db, where=TocFilter()) -> list[dict]:
+    return walk(toc_list(where), db.conn)[0]
+
+
 def test_pages_follow_on_without_overlap(ref_db, listed):
-    seen = []
-    after = None
-    while True:
-        page = list_tocs(ref_db, after=after, limit=4)
-        if not page:
-            break
-        seen += page
-        after = cursor_after(page)
-    assert len(seen) == 10 == count_tocs(ref_db)
+    seen, pages = walk(toc_list(), ref_db.conn, size=4)
+    assert len(seen) == 10 == toc_list().count(ref_db.conn) and pages == 3
     keys = [(r["audit_date"], r["id"]) for r in seen]
     assert keys == sorted(keys, reverse=True)
     assert len(set(keys)) == 10
 
 
 def test_filter_by_site_ward_month_and_adherence(ref_db, listed):
-    assert count_tocs(ref_db, TocFilter(site_code="WCH")) == 3
-    assert {r["ward_code"] for r in list_tocs(ref_db, TocFilter(ward_code="A2"))} == {"A2"}
+    assert toc_list(TocFilter(site_code="WCH")).count(ref_db.conn) == 3
+    assert {r["ward_code"] for r in _listed(ref_db, TocFilter(ward_code="A2"))} == {"A2"}
     november = TocFilter(start=date(2026, 11, 1), end=date(2026, 11, 30))
-    assert count_tocs(ref_db, november) == 9
-    late = list_tocs(ref_db, TocFilter(adherence=Adherence.NOT_FULL))
+    assert toc_list(november).count(ref_db.conn) == 9
+    late = _listed(ref_db, TocFilter(adherence=Adherence.NOT_FULL))
     assert {r["ward_code"] for r in late} == {"A2"} and len(late) == 3
     both = TocFilter(site_code="NGH", start=date(2026, 11, 2), end=date(2026, 11, 2),
                      adherence=Adherence.FULL)
-    assert [r["id"] for r in list_tocs(ref_db, both)] == [listed[(2, "A1")]]
+    assert [r["id"] for r in _listed(ref_db, both)] == [listed[(2, "A1")]]
 
 
 def test_deleted_audits_are_not_listed(ref_db, listed):
     soft_delete(ref_db, "toc", listed[(1, "A1")], "tester")
-    assert count_tocs(ref_db) == 9
-    assert listed[(1, "A1")] not in [r["id"] for r in list_tocs(ref_db)]
+    assert toc_list().count(ref_db.conn) == 9
+    assert listed[(1, "A1")] not in [r["id"] for r in _listed(ref_db)]

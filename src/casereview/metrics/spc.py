@@ -281,7 +281,8 @@ def describe(chart: Chart, week: str | None = None) -> str:
     if point is None:
         return "No data"
     if not chart.enough:
-        return f"Too few points for SPC ({chart.n_data} of {MIN_POINTS} weeks with data)"
+        return (f"Too few points for SPC: {chart.n_data} week{'s' if chart.n_data != 1 else ''} "
+                f"with data, {MIN_POINTS} needed")
     if point.value is None:
         return "No value this week"
     if not point.flagged:

@@ -18,6 +18,7 @@ from casereview.domain.experience import (
     parse_weekly_target,
 )
 from casereview.domain.reference import Reference, Ward
+from casereview.storage.paging import Keyset
 from casereview.storage.db import now_utc, transaction
 from casereview.storage.records import insert_in, update_in
 from casereview.storage.reference import set_setting
@@ -99,35 +100,11 @@ class SampleFilter:
         return " AND ".join(clauses), params
 
 
-# A cursor is the (sample_date, id) of the last row shown; the list runs newest first.
-Cursor = tuple[str, int]
-
-
-@dataclass(frozen=True)
-class Page:
-    rows: list[dict]
-    next_cursor: Cursor | None  # None: this was the last page
-
-
-def list_samples(conn: sqlite3.Connection, where: SampleFilter, *, after: Cursor | None = None,
-                 limit: int = 200) -> Page:
-    """One page of samples, newest first, by keyset (never OFFSET)."""
+def sample_list(where: SampleFilter = SampleFilter()) -> Keyset:
+    """The live samples matching ``where``, newest first, paged by keyset on
+    (sample_date, id) (never OFFSET)."""
     sql_where, params = where.where()
-    if after is not None:
-        sql_where += " AND (sample_date, id) < (?, ?)"
-        params += [after[0], after[1]]
-    rows = [dict(r) for r in conn.execute(
-        f"SELECT * FROM experience WHERE {sql_where} ORDER BY sample_date DESC, id DESC "
-        "LIMIT ?", [*params, limit + 1])]
-    more = len(rows) > limit
-    rows = rows[:limit]
-    cursor = (rows[-1]["sample_date"], rows[-1]["id"]) if more and rows else None
-    return Page(rows, cursor)
-
-
-def count_samples(conn: sqlite3.Connection, where: SampleFilter) -> int:
-    sql_where, params = where.where()
-    return conn.execute(f"SELECT COUNT(*) FROM experience WHERE {sql_where}", params).fetchone()[0]
+    return Keyset("experience", "sample_date", "*", sql_where, tuple(params))
 
 
 # --- samples per ward per ISO week ------------------------------------------------------------

@@ -20,6 +20,7 @@ import sqlite_utils
 from casereview.domain.review import COMPLETE, DRAFT, SIGNED_OFF, Review
 from casereview.storage.changelog import Change, log_changes
 from casereview.storage.db import now_utc, transaction
+from casereview.storage.paging import Keyset
 from casereview.storage.records import (
     RecordNotFound,
     insert_in,
@@ -190,34 +191,25 @@ class ReviewFilter:
     second_stage: bool | None = None   # True: needs a second-stage review; False: does not
 
     def where(self) -> tuple[str, list]:
-        clauses, params = ["r.deleted_at IS NULL"], []
+        clauses, params = ["deleted_at IS NULL"], []
         if self.status:
-            clauses.append("r.status = ?")
+            clauses.append("status = ?")
             params.append(self.status)
         if self.date_from:
-            clauses.append("r.review_date >= ?")
+            clauses.append("review_date >= ?")
             params.append(self.date_from.isoformat())
         if self.date_to:
-            clauses.append("r.review_date <= ?")
+            clauses.append("review_date <= ?")
             params.append(self.date_to.isoformat())
         if self.theme:
-            clauses.append("EXISTS (SELECT 1 FROM review_theme_link t WHERE t.review_id = r.id "
-                           "AND t.theme_code = ?)")
+            clauses.append("EXISTS (SELECT 1 FROM review_theme_link t "
+                           "WHERE t.review_id = review.id AND t.theme_code = ?)")
             params.append(self.theme)
         if self.second_stage is True:
-            clauses.append("r.second_stage = 1")
+            clauses.append("second_stage = 1")
         elif self.second_stage is False:
-            clauses.append("COALESCE(r.second_stage, 0) = 0")
+            clauses.append("COALESCE(second_stage, 0) = 0")
         return " AND ".join(clauses), params
-
-
-Key = tuple[str, int]  # (review_date, id) of the last row shown
-
-
-@dataclass(frozen=True)
-class Page:
-    rows: list[dict]
-    next_key: Key | None  # pass as ``after`` for the next page; None at the end
 
 
 LIST_COLUMNS = ("id, review_date, patient_ref, age, dementia, agencies, ideal_outcome, "
@@ -225,30 +217,13 @@ LIST_COLUMNS = ("id, review_date, patient_ref, age, dementia, agencies, ideal_ou
                 "second_stage, themes, status, signed_off_by")
 
 
-def list_reviews(db: sqlite_utils.Database, filters: ReviewFilter = ReviewFilter(), *,
-                 after: Key | None = None, limit: int = 100) -> Page:
-    """Newest review date first, a page at a time by keyset (review_date, id), so the list
-    costs the same on page 50 as on page 1."""
+def review_list(filters: ReviewFilter = ReviewFilter()) -> Keyset:
+    """The live reviews matching ``filters``, newest review date first, paged by keyset on
+    (review_date, id): page 50, or the oldest page, costs what page 1 does."""
     where, params = filters.where()
-    if after is not None:
-        where += " AND (r.review_date, r.id) < (?, ?)"
-        params += list(after)
-    rows = db.conn.execute(
-        f"SELECT {', '.join('r.' + c.strip() for c in LIST_COLUMNS.split(','))} "
-        f"FROM review r WHERE {where} ORDER BY r.review_date DESC, r.id DESC LIMIT ?",
-        [*params, limit + 1],
-    ).fetchall()
-    page = [dict(r) for r in rows[:limit]]
-    more = len(rows) > limit
-    next_key = (page[-1]["review_date"], page[-1]["id"]) if more and page else None
-    return Page(page, next_key)
+    return Keyset("review", "review_date", LIST_COLUMNS, where, tuple(params))
 
 
-def count_reviews(db: sqlite_utils.Database, filters: ReviewFilter = ReviewFilter()) -> int:
-    where, params = filters.where()
-    return db.conn.execute(f"SELECT COUNT(*) FROM review r WHERE {where}", params).fetchone()[0]
-
-
-__all__ = ["AmendmentRefused", "NotReadyToSignOff", "Page", "ReviewFilter", "ReviewLocked",
-           "amend", "count_reviews", "delete_review", "find_duplicate", "get_review", "insert_reviews",
-           "list_reviews", "save_review", "sign_off", "DRAFT", "COMPLETE", "SIGNED_OFF"]
+__all__ = ["AmendmentRefused", "NotReadyToSignOff", "ReviewFilter", "ReviewLocked", "amend",
+           "delete_review", "find_duplicate", "get_review", "insert_reviews", "review_list",
+           "save_review", "sign_off", "DRAFT", "COMPLETE", "SIGNED_OFF"]

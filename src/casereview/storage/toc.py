@@ -29,6 +29,7 @@ from casereview.domain.toc import (
 from casereview.storage.changelog import Change, log_change, log_changes
 from casereview.storage.db import now_utc, transaction
 from casereview.storage.records import get, insert_in, insert_many, update_in
+from casereview.storage.paging import Keyset
 
 DERIVED_COLUMNS = ("policy_id", *(f"{s}_{part}" for s in STEPS for part in ("due", "status")),
                    "required_steps", "on_time_steps", "adherence")
@@ -191,40 +192,16 @@ class TocFilter:
         return " AND ".join(clauses), params
 
 
-@dataclass(frozen=True)
-class Cursor:
-    """Where a page ended: the (audit_date, id) of its last row, newest first."""
-
-    audit_date: str
-    id: int
-
-
 LIST_COLUMNS = ("id, audit_date, auditor, site_code, ward_code, patient_ref, admission_date, "
                 "medically_fit_date, discharge_date, outcome, adherence, required_steps, "
                 "on_time_steps, " + ", ".join(f"{s}_status, {s}_date" for s in STEPS))
 
 
-def list_tocs(db: sqlite_utils.Database, where: TocFilter = TocFilter(), *,
-              after: Cursor | None = None, limit: int = 200) -> list[dict]:
-    """One page of live audits, newest audit date first, by keyset paging on
-    (audit_date, id) so that a page costs the same however deep it is."""
+def toc_list(where: TocFilter = TocFilter()) -> Keyset:
+    """The live audits matching ``where``, newest audit date first, paged by keyset on
+    (audit_date, id) so that any page, the oldest included, costs one index seek."""
     clause, params = where.where()
-    if after is not None:
-        clause += " AND (audit_date, id) < (?, ?)"
-        params += [after.audit_date, after.id]
-    rows = db.conn.execute(
-        f"SELECT {LIST_COLUMNS} FROM toc WHERE {clause} "
-        "ORDER BY audit_date DESC, id DESC LIMIT ?", [*params, limit]).fetchall()
-    return [dict(r) for r in rows]
-
-
-def count_tocs(db: sqlite_utils.Database, where: TocFilter = TocFilter()) -> int:
-    clause, params = where.where()
-    return db.conn.execute(f"SELECT COUNT(*) FROM toc WHERE {clause}", params).fetchone()[0]
-
-
-def cursor_after(rows: list[dict]) -> Cursor | None:
-    return Cursor(rows[-1]["audit_date"], rows[-1]["id"]) if rows else None
+    return Keyset("toc", "audit_date", LIST_COLUMNS, clause, tuple(params))
 
 
 def get_toc(db: sqlite_utils.Database, record_id: int) -> dict:

@@ -31,7 +31,7 @@ from casereview.domain.values import format_nhs_number, format_uk_date, parse_da
 from casereview.metrics.periods import week_of
 from casereview.storage.experience import (
     SampleFilter,
-    list_samples,
+    sample_list,
     save_experience,
     weekly_target,
 )
@@ -226,8 +226,8 @@ class ExperienceEntryScreen(UnsavedGuard, Screen):
             status.update("Choose a ward: the ward's samples for the week are listed below.")
             return
         monday = self._week_monday()
-        page = list_samples(self.app.db.conn, SampleFilter(ward_code=ward, week=monday),
-                            limit=500)
+        page = sample_list(SampleFilter(ward_code=ward, week=monday)).first(self.app.db.conn,
+                                                                            500)
         target = weekly_target(self.app.db.conn)
         is_older = self.app.context().reference.wards[ward].older_adults
         if is_older:
@@ -382,14 +382,16 @@ class ExperienceEntryScreen(UnsavedGuard, Screen):
                 None if flag is None else ("YES" if flag else "NO"))
         self.editing_id = record_id
         self.refresh_week()
+        self.mark_clean()  # as loaded: leaving without a change asks nothing
+        back = ("goes back to the list" if self.start_edit is not None
+                else "stops editing")
         self.show_message(f"Editing sample {record_id}: Enter saves the change, Escape "
-                          "stops editing.", "warning")
+                          f"{back}.", "warning")
         self.query_one("#fft", AnswerKeys).focus()
 
     @on(DataTable.RowSelected, "#week-samples")
     def _edit(self, event: DataTable.RowSelected) -> None:
         self.load_sample(int(event.row_key.value))
-        self.mark_clean()
 
     def action_focus_samples(self) -> None:
         self.query_one("#week-samples", DataTable).focus()
@@ -442,11 +444,9 @@ SAMPLE_COLUMNS = (("Date", 11), ("FFT", 10), ("Comment", 48), ("Dignity", 9),
                   ("Themes", 30), ("Patient", 12))
 
 
-def add_sample_columns(table: DataTable, *, with_ward: bool = False) -> None:
-    for i, (heading, width) in enumerate(SAMPLE_COLUMNS):
+def add_sample_columns(table: DataTable) -> None:
+    for heading, width in SAMPLE_COLUMNS:
         table.add_column(heading, width=width)
-        if with_ward and i == 0:
-            table.add_column("Ward", width=9)
 
 
 def sample_cells(row) -> list[str | Text]:
@@ -464,13 +464,13 @@ def sample_cells(row) -> list[str | Text]:
     ]
 
 
-def _fft_cell(code: str) -> str:
+def _fft_cell(code: str) -> Text:
     label = "Neither" if code == "NEITHER" else FFT.get(code, code)
     if code in ("POOR", "VERY_POOR"):
-        return f"[red]{label}[/red]"
+        return Text(label, style="red")
     if code in ("VERY_GOOD", "GOOD"):
-        return f"[green]{label}[/green]"
-    return label
+        return Text(label, style="green")
+    return Text(label)
 
 
 def _short(text: str, width: int) -> str:

@@ -1,5 +1,6 @@
 """The patient-experience samples with their comments, newest first, filtered by ward, week,
-answer and theme; paged from SQLite (a page at a time as the cursor nears the end)."""
+answer and theme; paged from SQLite by keyset (End and Home jump to the oldest and the
+newest samples however many years the table holds)."""
 
 from __future__ import annotations
 
@@ -17,20 +18,25 @@ from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Sta
 from casereview.domain.experience import QUESTIONS
 from casereview.domain.values import format_uk_date, parse_date
 from casereview.metrics.periods import PeriodError, parse_week, week_of
-from casereview.storage.experience import Cursor, SampleFilter, count_samples, list_samples
+from casereview.storage.experience import SampleFilter, sample_list
 from casereview.storage.errors import DatabaseError
 from casereview.storage.records import soft_delete
 from casereview.tui.screens.experience_entry import (
     QUESTION_LABELS,
-    add_sample_columns,
+    SAMPLE_COLUMNS,
     sample_cells,
 )
 from casereview.tui.widgets.code_input import CodeInput
 from casereview.tui.widgets.dialogs import Confirm
+from casereview.tui.widgets.paged_table import PagedTable, position_text
 
-PAGE = 100
-# Fetch the next page when the cursor comes this close to the last row loaded.
-NEAR_END = 10
+# The entry screen's columns with the ward after the date.
+COLUMNS = (SAMPLE_COLUMNS[0], ("Ward", 9), *SAMPLE_COLUMNS[1:])
+
+
+def listed_cells(row: dict) -> list:
+    cells = sample_cells(row)
+    return [cells[0], row["ward_code"], *cells[1:]]
 
 
 def answer_options() -> list[tuple[str, str]]:
@@ -89,8 +95,6 @@ class ExperienceListScreen(Screen):
         self.start_ward = ward_code
         self.start_week = week
         self.where = SampleFilter()
-        self.next_cursor: Cursor | None = None
-        self.rows: dict[str, dict] = {}  # row key -> stored sample, for the detail pane
         self._suspended = False
 
     def compose(self) -> ComposeResult:
@@ -109,7 +113,7 @@ class ExperienceListScreen(Screen):
                            Static("", classes="hint", id="f-theme-hint"))
         yield Static("", id="filter-problem")
         yield Static("", id="count")
-        yield DataTable(id="samples", cursor_type="row", zebra_stripes=True)
+        yield PagedTable(self.app.worker_db, listed_cells, id="samples")
         yield Static("", id="detail")
         yield Footer()
 
@@ -119,15 +123,13 @@ class ExperienceListScreen(Screen):
         self.query_one("#f-ward", CodeInput).set_choices(
             {code: w.ward_name for code, w in reference.wards.items()})
         self.query_one("#f-theme", CodeInput).set_choices(reference.experience_themes)
-        add_sample_columns(self.query_one("#samples", DataTable), with_ward=True)
+        self.query_one("#samples", PagedTable).set_columns(COLUMNS)
         if self.start_ward:
             self.query_one("#f-ward", CodeInput).value = self.start_ward
         if self.start_week:
             self.query_one("#f-week", Input).value = week_of(self.start_week).label
         self.apply_filters()
-        table = self.query_one("#samples", DataTable)
-        self.watch(table, "scroll_y", self._scrolled, init=False)
-        table.focus()
+        self.query_one("#samples", PagedTable).focus()
 
     def on_screen_suspend(self) -> None:
         self._suspended = True
@@ -136,7 +138,7 @@ class ExperienceListScreen(Screen):
         # Back from editing a sample: show it as it is now.
         if self._suspended:
             self._suspended = False
-            self.reload()
+            self.query_one("#samples", PagedTable).reload()
 
     # --- filters --------------------------------------------------------------------------
 
@@ -148,7 +150,7 @@ class ExperienceListScreen(Screen):
     def _filter_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         if self.apply_filters():
-            self.query_one("#samples", DataTable).focus()
+            self.query_one("#samples", PagedTable).focus()
 
     @on(Select.Changed, "#f-answer")
     def _answer_changed(self, event: Select.Changed) -> None:
@@ -208,46 +210,25 @@ class ExperienceListScreen(Screen):
     # --- the paged table ------------------------------------------------------------------
 
     def reload(self) -> None:
-        table = self.query_one("#samples", DataTable)
-        table.clear()
-        self.rows.clear()
-        self.next_cursor = None
-        total = count_samples(self.app.db.conn, self.where)
-        self.query_one("#count", Static).update(
-            f"[b]{total}[/b] sample{'s' if total != 1 else ''} match, newest first"
-            + ("" if total else ". Change the filters (F8 clears them)."))
-        self.load_page(None)
+        """List the samples matching the filters from the newest (and count them)."""
+        self.query_one("#samples", PagedTable).show(sample_list(self.where))
         self.show_detail()
 
-    def load_page(self, after: Cursor | None) -> None:
-        page = list_samples(self.app.db.conn, self.where, after=after, limit=PAGE)
-        table = self.query_one("#samples", DataTable)
-        for row in page.rows:
-            cells = sample_cells(row)
-            key = str(row["id"])
-            self.rows[key] = row
-            table.add_row(cells[0], row["ward_code"], *cells[1:], key=key)
-        self.next_cursor = page.next_cursor
+    @on(PagedTable.PageShown, "#samples")
+    def _page_shown(self, event: PagedTable.PageShown) -> None:
+        where = position_text(event, "samples")
+        if not where:
+            where = ("Reading the samples…" if event.total is None else
+                     "No samples match. Change the filters (F8 clears them).")
+        self.query_one("#count", Static).update(where)
+        self.show_detail()
 
     @on(DataTable.RowHighlighted, "#samples")
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
-        table = event.data_table
-        if self.next_cursor is not None and event.cursor_row >= table.row_count - NEAR_END:
-            self.load_page(self.next_cursor)
         self.show_detail()
 
-    def _scrolled(self, scroll_y: float) -> None:
-        """Scrolled (wheel or scrollbar) near the end of what is loaded: fetch the next page."""
-        table = self.query_one("#samples", DataTable)
-        if self.next_cursor is not None and scroll_y >= table.max_scroll_y - NEAR_END:
-            self.load_page(self.next_cursor)
-
     def _selected(self) -> dict | None:
-        table = self.query_one("#samples", DataTable)
-        if not table.row_count:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        return self.rows.get(key)
+        return self.query_one("#samples", PagedTable).row_data()
 
     def show_detail(self) -> None:
         row = self._selected()
@@ -264,10 +245,10 @@ class ExperienceListScreen(Screen):
         self.query_one("#f-ward", CodeInput).focus()
 
     def action_focus_table(self) -> None:
-        self.query_one("#samples", DataTable).focus()
+        self.query_one("#samples", PagedTable).focus()
 
     def action_delete_sample(self) -> None:
-        table = self.query_one("#samples", DataTable)
+        table = self.query_one("#samples", PagedTable)
         row = self._selected()
         if not table.has_focus or row is None:
             return
@@ -280,7 +261,7 @@ class ExperienceListScreen(Screen):
                 except DatabaseError as exc:
                     self.notify(f"Not deleted: {escape(str(exc))}", severity="error")
                     return
-                self.reload()
+                table.reload()
 
         self.app.push_screen(Confirm(f"Delete sample {record_id}? It leaves every measure; "
                                      "the change log keeps it and it can be restored."), done)

@@ -15,7 +15,7 @@ from textual.widgets import DataTable, Footer, Header, Label, Select, Static
 
 from casereview.domain.values import format_nhs_number, format_uk_date
 from casereview.storage.moves import moves_register
-from casereview.tui.widgets.paged_table import PagedTable
+from casereview.tui.widgets.paged_table import PagedTable, position_text
 
 ALL_SITES = "*"
 # Fixed widths: every page lines up the same, and nothing reflows as pages turn.
@@ -95,17 +95,8 @@ class MovesListScreen(Screen):
 
     @on(PagedTable.PageShown)
     def _page_shown(self, event: PagedTable.PageShown) -> None:
-        rows = len(event.page.rows)
-        if not rows:
-            text = "No moves logged yet."
-        elif event.position is None:
-            text = f"{rows} moves, newest first"
-        else:
-            text = f"Moves {event.position + 1:,}-{event.position + rows:,}"
-            if event.total is not None:
-                text += f" of {event.total:,}"
-            text += ", newest first"
-        self.query_one("#position", Static).update(text)
+        self.query_one("#position", Static).update(
+            position_text(event, "moves") or "No moves logged yet.")
 
     @on(DataTable.RowSelected, "#moves")
     def _open_night(self, event: DataTable.RowSelected) -> None:

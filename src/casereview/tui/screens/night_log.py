@@ -75,9 +75,12 @@ class NightLogScreen(UnsavedGuard, Screen):
     BINDINGS = [
         Binding("f2", "close_night", "Close night"),
         Binding("f3", "focus_moves", "Moves list"),
-        Binding("pageup", "shift_night(-1)", "Prev night"),
-        Binding("pagedown", "shift_night(1)", "Next night"),
-        Binding("delete", "delete_move", "Delete move", show=False),
+        # Priority: a text field binds PgUp/PgDn too (to scroll, which it cannot), and its
+        # binding would hide these from the footer while the keys still change the night.
+        Binding("pageup", "shift_night(-1)", "Prev night", priority=True),
+        Binding("pagedown", "shift_night(1)", "Next night", priority=True),
+        # Shown while the moves list has the focus (a text field's Delete deletes a character).
+        Binding("delete", "delete_move", "Delete move"),
         Binding("escape", "escape", "Back"),
     ]
 
@@ -86,6 +89,7 @@ class NightLogScreen(UnsavedGuard, Screen):
         super().__init__()
         self.editing_id: int | None = None
         self.night: date | None = None
+        self.shown_site: str | None = None  # the site whose night is on screen
         self.start_site = site
         self.start_night = night
 
@@ -143,9 +147,22 @@ class NightLogScreen(UnsavedGuard, Screen):
 
     def set_night(self, night: date) -> None:
         self.night = night
+        self.shown_site = self.site
         self.query_one("#night", Input).value = night.strftime("%d/%m/%Y")
         self.clear_form()
+        self.show_message("")
         self.refresh_night()
+
+    def change_night(self, night: date) -> None:
+        """Another night (or site): a half-typed move is dropped only if the user says so;
+        otherwise the site and the night go back to the ones the move is being typed for."""
+        def stay() -> None:
+            if self.shown_site is not None:
+                self.query_one("#site", Select).value = self.shown_site
+            self.query_one("#night", Input).value = self.night.strftime("%d/%m/%Y")
+            self.query_one("#time", Input).focus()
+
+        self.leave(lambda: self.set_night(night), stay)
 
     def refresh_night(self) -> None:
         """Reload the ward pick lists, the night's status and its moves."""
@@ -188,8 +205,9 @@ class NightLogScreen(UnsavedGuard, Screen):
 
     @on(Select.Changed, "#site")
     def _site_changed(self, event: Select.Changed) -> None:
-        self.clear_form()
-        self.refresh_night()
+        if self.night is None or self.site == self.shown_site:
+            return  # not yet shown, or put back after "keep what I typed"
+        self.change_night(self.night)
 
     @on(Input.Submitted, "#night")
     def _night_submitted(self, event: Input.Submitted) -> None:
@@ -199,7 +217,8 @@ class NightLogScreen(UnsavedGuard, Screen):
         except ValueError as exc:
             self.show_message(f"Night: {escape(str(exc))}", "error")
             return
-        self.set_night(night)
+        if night != self.night:
+            self.change_night(night)
         self.query_one("#time", Input).focus()
 
     def action_shift_night(self, days: int) -> None:
@@ -209,7 +228,7 @@ class NightLogScreen(UnsavedGuard, Screen):
         if target > default_night(self.app.now(), self.app.context()):
             self.show_message("That night has not begun yet.", "warning")
             return
-        self.set_night(target)
+        self.change_night(target)
 
     # --- the form -------------------------------------------------------------------------
 

@@ -326,7 +326,8 @@ class ReviewFormScreen(Screen):
             if self.status == SIGNED_OFF and self.stored:
                 text += f" by {self.stored['signed_off_by']} on {_when(self.stored)}"
                 text += ("  [b yellow]amending[/b yellow]: give a reason, then Ctrl+S"
-                         if self.amending else "  [dim]read-only; F5 amends with a reason[/dim]")
+                         if self.amending else "  [dim]read-only (PgDn/PgUp scroll); F5 amends with "
+                         "a reason[/dim]")
             elif self.status == COMPLETE:
                 text += "  [dim]F4 signs it off[/dim]"
             else:
@@ -343,6 +344,8 @@ class ReviewFormScreen(Screen):
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         """Footer shows only what can be done now."""
         signed = self.status == SIGNED_OFF
+        if action == "section":  # read-only: no field to go to (Ctrl+S still says why)
+            return not (signed and not self.amending)
         if action in ("save_draft", "complete"):
             return not signed
         if action == "sign_off":

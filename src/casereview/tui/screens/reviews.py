@@ -1,11 +1,13 @@
 """The case-note reviews: newest first, filtered by status, review date, theme and the
-second-stage flag, read from SQLite a page at a time as the cursor nears the end."""
+second-stage flag, read from SQLite a page at a time (keyset paging; End and Home jump to
+the oldest and the newest)."""
 
 from __future__ import annotations
 
 from datetime import date
 
 from rich.markup import escape
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -16,21 +18,17 @@ from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Sta
 from casereview.domain.review import SIGNED_OFF, STATUS_LABELS
 from casereview.domain.values import format_nhs_number, format_uk_date, parse_date
 from casereview.storage.errors import DatabaseError
-from casereview.storage.reviews import (
-    Key,
-    ReviewFilter,
-    ReviewLocked,
-    count_reviews,
-    delete_review,
-    list_reviews,
-)
+from casereview.storage.reviews import ReviewFilter, ReviewLocked, delete_review, review_list
 from casereview.tui.screens.review_form import ReviewFormScreen
 from casereview.tui.widgets.dialogs import Confirm
+from casereview.tui.widgets.paged_table import PagedTable, position_text
 
-PAGE_SIZE = 100
-# Fetch the next page when the cursor comes this close to the last row loaded.
-PREFETCH_ROWS = 10
 ANY = "any"
+# Fixed widths: one review a line, and nothing reflows as the pages turn. Themes, the
+# longest, come last.
+COLUMNS = (("Review date", 11), ("Patient", 12), ("Age", 3), ("Status", 10),
+           ("Outcome", 9), ("Ideal → actual", 27), ("Overall", 7), ("2nd stage", 9),
+           ("Agencies", 18), ("Themes", 48))
 
 
 class ReviewListScreen(Screen):
@@ -45,8 +43,11 @@ class ReviewListScreen(Screen):
     ReviewListScreen #reviews { height: 1fr; margin: 0 1; }
     """
 
+    AUTO_FOCUS = "#reviews"
+
     BINDINGS = [
-        Binding("n", "new", "New review"),
+        Binding("ctrl+n", "new", "New review"),
+        Binding("n", "new", "New review", show=False),
         Binding("f2", "focus_filters", "Filters"),
         Binding("f3", "focus_list", "List"),
         Binding("delete", "delete", "Delete draft"),
@@ -56,8 +57,6 @@ class ReviewListScreen(Screen):
     def __init__(self) -> None:
         super().__init__()
         self.filters = ReviewFilter()
-        self.next_key: Key | None = None
-        self.loading = False
 
     def compose(self) -> ComposeResult:
         themes = self.app.context().reference.review_themes
@@ -76,18 +75,18 @@ class ReviewListScreen(Screen):
                           ("No 2nd stage", "no")], value=ANY, allow_blank=False,
                          id="second_stage")
         yield Static("", id="summary")
-        yield DataTable(id="reviews", cursor_type="row", zebra_stripes=True)
+        yield PagedTable(self.app.worker_db, review_cells, id="reviews")
         yield Footer()
 
     def on_mount(self) -> None:
         self.title = "Case-note reviews"
-        self.query_one("#reviews", DataTable).add_columns(
-            "Review date", "Patient", "Age", "Status", "Outcome", "Ideal → actual", "Overall",
-            "2nd stage", "Agencies", "Themes")
-        self.query_one("#reviews", DataTable).focus()
+        table = self.query_one("#reviews", PagedTable)
+        table.set_columns(COLUMNS)
+        table.show(review_list(self.filters))
 
     def on_screen_resume(self) -> None:
-        self.reload()
+        # Back from a review: its changes show, and the page and the cursor keep their place.
+        self.query_one("#reviews", PagedTable).reload()
 
     # --- filters --------------------------------------------------------------------------
 
@@ -139,42 +138,28 @@ class ReviewListScreen(Screen):
     # --- the list -------------------------------------------------------------------------
 
     def reload(self) -> None:
-        table = self.query_one("#reviews", DataTable)
-        current = self.selected_id()
-        table.clear()
-        self.next_key = None
-        self.load_page(after=None)
-        # Back from a review: keep the cursor on it if it is still in the first page.
-        if current is not None and str(current) in table.rows:
-            table.move_cursor(row=table.get_row_index(str(current)))
-        total = count_reviews(self.app.db, self.filters)
-        self.show_summary(
-            f"[b]{total}[/b] review{'s' if total != 1 else ''}"
-            + (" match the filters" if self.filters != ReviewFilter() else "")
-            + "   [dim]Enter opens, n starts a new review, F2 filters[/dim]")
+        """List the reviews matching the filters from the newest (and count them)."""
+        self.query_one("#reviews", PagedTable).show(review_list(self.filters))
 
-    def load_page(self, after: Key | None) -> None:
-        table = self.query_one("#reviews", DataTable)
-        page = list_reviews(self.app.db, self.filters, after=after, limit=PAGE_SIZE)
-        for row in page.rows:
-            table.add_row(*_cells(row), key=str(row["id"]))
-        self.next_key = page.next_key
-
-    @on(DataTable.RowHighlighted, "#reviews")
-    def _near_end(self, event: DataTable.RowHighlighted) -> None:
-        table = event.data_table
-        if self.next_key is not None and event.cursor_row >= table.row_count - PREFETCH_ROWS:
-            self.load_page(after=self.next_key)
+    @on(PagedTable.PageShown, "#reviews")
+    def _page_shown(self, event: PagedTable.PageShown) -> None:
+        where = position_text(event, "reviews")
+        if where and self.filters != ReviewFilter():
+            where += " (filtered)"
+        elif not where:
+            where = ("Reading the reviews…" if event.total is None else
+                     "No reviews match the filters." if self.filters != ReviewFilter() else
+                     "No reviews yet.")
+        self.show_summary(f"{escape(where)}   [dim]Enter opens, Ctrl+N starts a new review, "
+                          "F2 filters[/dim]")
 
     @on(DataTable.RowSelected, "#reviews")
     def _open(self, event: DataTable.RowSelected) -> None:
         self.app.push_screen(ReviewFormScreen(int(event.row_key.value)))
 
     def selected_id(self) -> int | None:
-        table = self.query_one("#reviews", DataTable)
-        if not table.row_count:
-            return None
-        return int(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        row = self.query_one("#reviews", PagedTable).row_data()
+        return None if row is None else row["id"]
 
     def action_new(self) -> None:
         self.app.push_screen(ReviewFormScreen())
@@ -183,10 +168,10 @@ class ReviewListScreen(Screen):
         self.query_one("#status", Select).focus()
 
     def action_focus_list(self) -> None:
-        self.query_one("#reviews", DataTable).focus()
+        self.query_one("#reviews", PagedTable).focus()
 
     def action_delete(self) -> None:
-        if not self.query_one("#reviews", DataTable).has_focus:
+        if not self.query_one("#reviews", PagedTable).has_focus:
             return
         record_id = self.selected_id()
         if record_id is None:
@@ -200,7 +185,7 @@ class ReviewListScreen(Screen):
             except (ReviewLocked, DatabaseError) as exc:
                 self.show_summary(f"[red]Not deleted: {escape(str(exc))}[/red]")
                 return
-            self.reload()
+            self.query_one("#reviews", PagedTable).reload()
 
         self.app.push_screen(Confirm(f"Delete review {record_id}? It leaves every measure; "
                                      "the change log keeps it."), done)
@@ -209,30 +194,29 @@ class ReviewListScreen(Screen):
         self.query_one("#summary", Static).update(text)
 
 
-def _cells(row: dict) -> tuple[str, ...]:
+def review_cells(row: dict) -> tuple[Text, ...]:
+    """A stored review as the list shows it; what people typed is shown as typed."""
     ideal, actual = row["ideal_outcome"] or "?", row["actual_outcome"] or "?"
     if row["non_ideal_outcome"] is None:
-        outcome = ""
+        outcome = Text("")
     elif not row["non_ideal_outcome"]:
-        outcome = "ideal"
+        outcome = Text("ideal")
     elif row["more_care_than_needed"]:
-        outcome = "[red]more care[/red]"
+        outcome = Text("more care", style="red")
     else:
-        outcome = "[yellow]non-ideal[/yellow]"
-    stage = {None: "", 0: "", 1: "[red]needed[/red]"}[row["second_stage"]]
-    status = STATUS_LABELS[row["status"]]
-    if row["status"] == SIGNED_OFF:
-        status = f"[green]{status}[/green]"
+        outcome = Text("non-ideal", style="yellow")
+    status = Text(STATUS_LABELS[row["status"]],
+                  style="green" if row["status"] == SIGNED_OFF else "")
     agencies = row["agencies"].split(";") if row["agencies"] else []
     return (
-        format_uk_date(date.fromisoformat(row["review_date"])),
-        format_nhs_number(row["patient_ref"] or ""),
-        "" if row["age"] is None else str(row["age"]),
+        Text(format_uk_date(date.fromisoformat(row["review_date"]))),
+        Text(format_nhs_number(row["patient_ref"] or "")),
+        Text("" if row["age"] is None else str(row["age"])),
         status,
         outcome,
-        f"{ideal} → {actual}" if row["ideal_outcome"] or row["actual_outcome"] else "",
-        "" if row["score_overall"] is None else str(row["score_overall"]),
-        stage,
-        f"{len(agencies)}: {', '.join(agencies)}" if agencies else "",
-        row["themes"].replace(";", ", "),
+        Text(f"{ideal} → {actual}" if row["ideal_outcome"] or row["actual_outcome"] else ""),
+        Text("" if row["score_overall"] is None else str(row["score_overall"])),
+        Text("needed", style="red") if row["second_stage"] else Text(""),
+        Text(f"{len(agencies)}: {', '.join(agencies)}" if agencies else ""),
+        Text(row["themes"].replace(";", ", ")),
     )

@@ -1,11 +1,13 @@
 """The Transfer of Care audits: filter by site, ward, month and adherence; the list is read
-from SQLite a page at a time (keyset paging) as the cursor nears the end of what is shown."""
+from SQLite a page at a time (keyset paging), End and Home jumping to the oldest and the
+newest audits however many years the table holds."""
 
 from __future__ import annotations
 
 from datetime import date
 
 from rich.markup import escape
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -18,15 +20,30 @@ from casereview.domain.values import format_nhs_number, format_uk_date
 from casereview.metrics.periods import PeriodError, parse_month
 from casereview.storage.errors import DatabaseError
 from casereview.storage.records import soft_delete
-from casereview.storage.toc import Cursor, TocFilter, count_tocs, cursor_after, list_tocs
+from casereview.storage.toc import TocFilter, toc_list
 from casereview.tui.widgets.dialogs import Confirm
-from casereview.tui.widgets.toc_steps import adherence_cell, status_cell
+from casereview.tui.widgets.paged_table import PagedTable, position_text
+from casereview.tui.widgets.toc_steps import LEGEND, adherence_cell, status_cell
 
-PAGE = 100
-# Fetch the next page when the cursor comes this close to the last row shown.
-NEAR_END = 10
 STEP_HEADINGS = {"letter1": "Letter 1", "choice_discussion": "Choice", "letter2": "Letter 2",
                  "escalation": "Escalation", "letter3": "Letter 3"}
+OUTCOMES = {"PREFERRED": "preferred", "INTERIM": "interim", "OTHER_SETTING": "other setting",
+            "STILL_IN_HOSPITAL": "in hospital", "DIED": "died"}
+# Fixed widths, so that a whole audit fits on a line of a 130-column terminal and nothing
+# reflows as the pages turn. Ward codes are unique across sites, so the ward names the site
+# (and the site filter narrows the list to one).
+COLUMNS = (("Audit date", 11), ("Ward", 8), ("Patient", 12),
+           *((heading, max(9, len(heading))) for heading in STEP_HEADINGS.values()),
+           ("Adherence", 15), ("Outcome", 13))
+
+
+def toc_cells(row: dict) -> tuple[Text, ...]:
+    """A stored audit as the list shows it: UK dates, each step's status in its colour."""
+    return (
+        Text(format_uk_date(date.fromisoformat(row["audit_date"]))), Text(row["ward_code"]), Text(format_nhs_number(row["patient_ref"])),
+        *(status_cell(row[f"{step}_status"], bool(row[f"{step}_date"])) for step in STEPS),
+        adherence_cell(row["adherence"]), Text(OUTCOMES.get(row["outcome"], row["outcome"])),
+    )
 
 
 class TocListScreen(Screen):
@@ -42,6 +59,8 @@ class TocListScreen(Screen):
     TocListScreen #message { height: auto; padding: 0 1; }
     """
 
+    AUTO_FOCUS = "#audits"
+
     BINDINGS = [
         Binding("ctrl+n", "new", "New audit"),
         Binding("f3", "focus_list", "List"),
@@ -54,8 +73,6 @@ class TocListScreen(Screen):
     def __init__(self) -> None:
         super().__init__()
         self.filter = TocFilter()
-        self.after: Cursor | None = None
-        self.more = False
 
     def compose(self) -> ComposeResult:
         reference = self.app.context().reference
@@ -72,7 +89,7 @@ class TocListScreen(Screen):
             yield Select([(a.label, a.value) for a in Adherence], id="adherence",
                          prompt="any")
         yield Static("", id="count")
-        yield DataTable(id="audits", cursor_type="row", zebra_stripes=True)
+        yield PagedTable(self.app.worker_db, toc_cells, id="audits")
         yield Static("", id="message")
         yield Footer()
 
@@ -83,14 +100,12 @@ class TocListScreen(Screen):
 
     def on_mount(self) -> None:
         self.title = "Transfer of Care audits"
-        table = self.query_one("#audits", DataTable)
-        table.add_columns("Audit date", "Site", "Ward", "Patient",
-                          *STEP_HEADINGS.values(), "Adherence", "Outcome")
+        self.query_one("#audits", PagedTable).set_columns(COLUMNS)
         self.reload()
-        table.focus()
 
     def on_screen_resume(self) -> None:
-        self.reload()
+        # Back from the form: an audit saved or changed there shows, the page keeps its place.
+        self.query_one("#audits", PagedTable).reload()
 
     # --- filters --------------------------------------------------------------------------
 
@@ -127,7 +142,7 @@ class TocListScreen(Screen):
             except PeriodError as exc:
                 self.show_message(str(exc), "error")
                 return
-        self.query_one("#audits", DataTable).focus()
+        self.query_one("#audits", PagedTable).focus()
 
     def current_filter(self) -> TocFilter:
         def chosen(selector: str) -> str | None:
@@ -152,41 +167,25 @@ class TocListScreen(Screen):
         self.reload()
 
     def reload(self) -> None:
+        """List the audits matching the filters from the newest (and count them)."""
         self.filter = self.current_filter()
-        self.after = None
-        self.more = True
-        self.query_one("#audits", DataTable).clear()
-        self.load_page()
-        total = count_tocs(self.app.db, self.filter)
-        self.query_one("#count", Static).update(
-            f"{total} audit{'s' if total != 1 else ''} match"
-            + ("" if total else " — Ctrl+N to enter one"))
+        self.query_one("#audits", PagedTable).show(toc_list(self.filter))
 
-    def load_page(self) -> None:
-        if not self.more:
-            return
-        rows = list_tocs(self.app.db, self.filter, after=self.after, limit=PAGE)
-        self.more = len(rows) == PAGE
-        self.after = cursor_after(rows) or self.after
-        table = self.query_one("#audits", DataTable)
-        for row in rows:
-            table.add_row(
-                format_uk_date(date.fromisoformat(row["audit_date"])), row["site_code"],
-                row["ward_code"], format_nhs_number(row["patient_ref"]),
-                *(status_cell(row[f"{step}_status"], bool(row[f"{step}_date"])) for step in STEPS),
-                adherence_cell(row["adherence"]), row["outcome"], key=str(row["id"]))
-
-    @on(DataTable.RowHighlighted, "#audits")
-    def _near_end(self, event: DataTable.RowHighlighted) -> None:
-        if self.more and event.cursor_row >= event.data_table.row_count - NEAR_END:
-            self.load_page()
+    @on(PagedTable.PageShown, "#audits")
+    def _page_shown(self, event: PagedTable.PageShown) -> None:
+        where = position_text(event, "audits")
+        if where:
+            where += ("   " + LEGEND)
+        elif event.total is None:
+            where = "Reading the audits…"
+        else:
+            where = ("No audits match the filters." if self.filter != TocFilter()
+                     else "No audits yet — Ctrl+N to enter one.")
+        self.query_one("#count", Static).update(where)
 
     def selected_id(self) -> int | None:
-        table = self.query_one("#audits", DataTable)
-        if not table.row_count:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
-        return int(key.value)
+        row = self.query_one("#audits", PagedTable).row_data()
+        return None if row is None else row["id"]
 
     @on(DataTable.RowSelected, "#audits")
     def _open(self, event: DataTable.RowSelected) -> None:
@@ -209,10 +208,10 @@ class TocListScreen(Screen):
         self.app.push_screen(TocPolicyScreen())
 
     def action_focus_list(self) -> None:
-        self.query_one("#audits", DataTable).focus()
+        self.query_one("#audits", PagedTable).focus()
 
     def action_delete(self) -> None:
-        if not self.query_one("#audits", DataTable).has_focus:
+        if not self.query_one("#audits", PagedTable).has_focus:
             return
         record_id = self.selected_id()
         if record_id is None:
@@ -225,7 +224,7 @@ class TocListScreen(Screen):
                 except DatabaseError as exc:
                     self.show_message(f"Not deleted: {escape(str(exc))}", "error")
                     return
-                self.reload()
+                self.query_one("#audits", PagedTable).reload()
                 self.show_message(f"Deleted audit {record_id} (it can be restored).", "ok")
 
         self.app.push_screen(Confirm(f"Delete audit {record_id}? It leaves every measure; the "

@@ -86,10 +86,18 @@ class UnsavedGuard:
     def unsaved(self) -> bool:
         return self._clean is not None and self.raw_values() != self._clean
 
-    def leave(self, go) -> None:
-        """Call ``go`` now if nothing is typed, else after the user confirms."""
+    def leave(self, go, stay=None) -> None:
+        """Call ``go`` now if nothing is typed, else after the user confirms; ``stay`` (if
+        given) when they choose to keep what they typed."""
         if not self.unsaved:
             go()
             return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                go()
+            elif stay is not None:
+                stay()
+
         self.app.push_screen(Confirm("Leave without saving what you have typed? It will be "
-                                     "lost."), lambda yes: go() if yes else None)
+                                     "lost."), answered)

@@ -2,8 +2,9 @@
 
 Textual's DataTable takes seconds to paint a hundred thousand rows, so a list over the whole
 history never loads it: the table holds one page (a hundred rows), fetched from SQLite in a
-worker thread by keyset (storage/paging.py). PgDn/PgUp turn the page, Home and End jump to the
-newest and the oldest page, and the cursor keys run on across page ends. The count of
+worker thread by keyset (storage/paging.py). PgDn/PgUp move a screenful and, from a page's
+last or first row, turn to the next or the previous page, as the cursor keys and the mouse
+wheel do at a page's ends; Home and End jump to the newest and the oldest page. The count of
 records, a scan of an index, is taken in its own worker so the first page never waits for it.
 """
 
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rich.text import Text
+from textual import events
 from textual.binding import Binding
 from textual.geometry import Size
 from textual.message import Message
@@ -40,8 +42,8 @@ class PagedTable(DataTable):
     """Pages of ``keyset`` through ``cells`` (a row -> the table's cells)."""
 
     BINDINGS = [
-        Binding("pagedown", "next_page", "Next page"),
-        Binding("pageup", "previous_page", "Prev page"),
+        Binding("pagedown", "next_page", "Page down"),
+        Binding("pageup", "previous_page", "Page up"),
         Binding("home", "first_page", "Newest"),
         Binding("end", "last_page", "Oldest"),
     ]
@@ -57,6 +59,11 @@ class PagedTable(DataTable):
             self.page = page
             self.position = position
             self.total = total
+
+        @property
+        def control(self) -> PagedTable:
+            """The table, so that ``@on(PagedTable.PageShown, "#id")`` can pick one."""
+            return self.table
 
     def __init__(self, open_db: Callable[[], sqlite_utils.Database], cells: Cells, *,
                  page_size: int = 100, **kwargs) -> None:
@@ -119,7 +126,10 @@ class PagedTable(DataTable):
         self._generation += 1
         self.page, self.position, self.total = None, None, None
         self._fetch(_Request("first", None, "top", 0))
-        generation = self._generation
+        self._recount()
+
+    def _recount(self) -> None:
+        keyset, generation = self.keyset, self._generation
         self.run_worker(lambda: self._count(keyset, generation), thread=True,
                         exclusive=True, group="paged-table-count")
 
@@ -130,21 +140,40 @@ class PagedTable(DataTable):
         return self.page.rows[min(self.cursor_row, len(self.page.rows) - 1)]
 
     def reload(self) -> None:
-        """Fetch the page on screen again (after a change), keeping its place."""
+        """Fetch the page on screen again (after a change), keeping its place and the
+        cursor's row, and count the list again."""
         if self.keyset is None or self.page is None:
             return  # nothing shown yet: the first page is on its way
         if not self.page.rows or self.page.at_start:
-            self.show(self.keyset)
-            return
-        self._fetch(_Request("after", self._key_before_page(), "keep", self.position))
+            self._fetch(_Request("first", None, "keep", 0))
+        else:
+            self._fetch(_Request("after", self._key_before_page(), "keep", self.position))
+        self._recount()
 
     # --- keys -----------------------------------------------------------------------------
 
     def action_next_page(self) -> None:
+        """PgDn: a screenful down the page; from the page's last row, the next page (a page
+        holds more rows than a screen shows, and none of them is skipped)."""
+        if self.page is not None and self.cursor_row < self.row_count - 1:
+            self.action_page_down()
+        else:
+            self.turn_forward()
+
+    def action_previous_page(self) -> None:
+        """PgUp: a screenful up the page; from its first row, the previous page."""
+        if self.page is not None and self.cursor_row > 0:
+            self.action_page_up()
+        else:
+            self.turn_back()
+
+    def turn_forward(self) -> None:
+        """The next (older) page, the cursor on its first row."""
         if self.page is not None and not self.page.at_end and not self.fetching:
             self._fetch(_Request("after", self.page.last_key(), "top", self._shift(+1)))
 
-    def action_previous_page(self) -> None:
+    def turn_back(self) -> None:
+        """The previous (newer) page, the cursor on its last row."""
         if self.page is not None and not self.page.at_start and not self.fetching:
             self._fetch(_Request("before", self.page.first_key(), "bottom", None))
 
@@ -158,15 +187,31 @@ class PagedTable(DataTable):
 
     def action_cursor_down(self) -> None:
         if self.page is not None and self.cursor_row >= self.row_count - 1:
-            self.action_next_page()
+            self.turn_forward()
         else:
             super().action_cursor_down()
 
     def action_cursor_up(self) -> None:
         if self.page is not None and self.cursor_row <= 0:
-            self.action_previous_page()
+            self.turn_back()
         else:
             super().action_cursor_up()
+
+    # --- the mouse wheel: past either end of a page, the next or the previous page ---------
+
+    def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
+        if not (event.ctrl or event.shift) and self.scroll_y >= self.max_scroll_y \
+                and self.page is not None and not self.page.at_end:
+            event.prevent_default()  # nothing left to scroll on this page
+            event.stop()
+            self.turn_forward()
+
+    def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
+        if not (event.ctrl or event.shift) and self.scroll_y <= 0 \
+                and self.page is not None and not self.page.at_start:
+            event.prevent_default()
+            event.stop()
+            self.turn_back()
 
     # --- fetching (worker thread) and showing (main thread) -------------------------------
 
@@ -244,3 +289,18 @@ class PagedTable(DataTable):
                           "keep": min(max(previous_row, 0), len(page.rows) - 1)}[request.cursor]
                 self.move_cursor(row=target)
         self.post_message(self.PageShown(self, page, self.position, self.total))
+
+
+def position_text(event: PagedTable.PageShown, plural: str) -> str:
+    """Where the page is in the list, e.g. "Moves 101-200 of 1,250, newest first" ("" for an
+    empty list: each screen says what to do about that in its own words)."""
+    rows = len(event.page.rows)
+    if not rows:
+        return ""
+    if event.position is None:
+        return f"{rows} {plural}, newest first"
+    text = f"{plural.capitalize()} {event.position + 1:,}-{event.position + rows:,}"
+    if event.total is not None:
+        text += f" of {event.total:,}"
+    return text + ", newest first"
+

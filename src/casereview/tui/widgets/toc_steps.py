@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from rich.text import Text
+
 from casereview.domain.toc import Adherence, StepResult, StepStatus
 from casereview.domain.values import format_uk_date
 
@@ -18,22 +20,28 @@ LOOK: dict[StepStatus | None, tuple[str, str]] = {
 }
 
 
-def status_cell(value: str | None, dated: bool = False) -> str:
-    """A short coloured cell for the list: ✔ on time, ⚠ late, ✘ missing, – not required;
-    for a step the policy did not time, whether a date was recorded."""
+def status_cell(value: str | None, dated: bool = False) -> Text:
+    """A short coloured cell for the list: ✔ on time, ⚠ late, ✘ missing, – not required
+    (as "not req", to fit five steps on a line); for a step the policy did not time, whether
+    a date was recorded."""
     if value is None:
-        return "[dim]dated[/dim]" if dated else ""
+        return Text("dated", style="dim") if dated else Text("")
     status = StepStatus(value)
     mark, colour = LOOK[status]
-    return f"[{colour}]{mark} {status.label}[/{colour}]"
+    word = "not req" if status is StepStatus.NOT_REQUIRED else status.label
+    return Text(f"{mark} {word}", style=colour)
 
 
-def adherence_cell(value: str | None) -> str:
+def adherence_cell(value: str | None) -> Text:
     if value is None:
-        return ""
+        return Text("")
     adherence = Adherence(value)
     colour = {"full": "green", "not_full": "red", "none_required": "dim"}[adherence.value]
-    return f"[{colour}]{adherence.label}[/{colour}]"
+    return Text(adherence.label, style=colour)
+
+
+LEGEND = "  ".join(f"{LOOK[s][0]} {s.label}" for s in (
+    StepStatus.ON_TIME, StepStatus.LATE, StepStatus.MISSING, StepStatus.NOT_REQUIRED))
 
 
 def due_text(result: StepResult) -> str:
