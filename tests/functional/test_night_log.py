@@ -209,3 +209,20 @@ async def test_help_lists_screens_and_their_keys(ref_db, db_path):
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_the_night_log_opens_again_on_the_site_last_shown(ref_db, db_path):
+    from textual.widgets import Select
+
+    app = create_app(db_path, "nurse", clock=lambda: NOW)
+    async with app.run_test(size=(130, 45)) as pilot:
+        screen = await _open_night_log(pilot)
+        assert screen.site == "NGH"  # the first site
+        screen.query_one("#site", Select).value = "WCH"
+        await pilot.pause()
+        assert screen.site == "WCH"
+        await pilot.press("escape")
+        await pilot.pause()
+        screen = await _open_night_log(pilot)
+        assert screen.site == "WCH"
+        assert "at WCH" in str(screen.query_one("#status", Static).render())

@@ -46,6 +46,9 @@ class CaseReviewApp(App):
         self.user = user
         self.clock = clock
         self._db: sqlite_utils.Database | None = None
+        # The site last shown in the night log: the log opens on it again (a ward team logs
+        # one site's nights).
+        self.night_log_site: str | None = None
 
     @property
     def db(self) -> sqlite_utils.Database:

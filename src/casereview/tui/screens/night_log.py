@@ -102,7 +102,8 @@ class NightLogScreen(UnsavedGuard, Screen):
             sites = [(f"{code}  {name}", code)
                      for code, name in self.app.context().reference.sites.items()]
             codes = [code for _, code in sites]
-            start = self.start_site if self.start_site in codes else (codes[0] if codes else None)
+            start = next((code for code in (self.start_site, self.app.night_log_site)
+                          if code in codes), codes[0] if codes else None)
             yield Select(sites, id="site", allow_blank=not sites,
                          value=start if start else Select.NULL)
             yield Label("Night of")
@@ -147,7 +148,7 @@ class NightLogScreen(UnsavedGuard, Screen):
 
     def set_night(self, night: date) -> None:
         self.night = night
-        self.shown_site = self.site
+        self.shown_site = self.app.night_log_site = self.site
         self.query_one("#night", Input).value = night.strftime("%d/%m/%Y")
         self.clear_form()
         self.show_message("")

@@ -38,7 +38,7 @@ class ReviewListScreen(Screen):
     ReviewListScreen #filters #status { width: 20; }
     ReviewListScreen #filters #theme { width: 30; }
     ReviewListScreen #filters #second_stage { width: 22; }
-    ReviewListScreen #filters Input { width: 16; }
+    ReviewListScreen #filters Input { width: 18; }
     ReviewListScreen #summary { height: auto; padding: 0 1; }
     ReviewListScreen #reviews { height: 1fr; margin: 0 1; }
     """
