@@ -359,6 +359,10 @@ def _browse(db: Path) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def _ms(value: float | None) -> str:
+    return "not measured" if value is None else f"{value:.0f} ms"
+
+
 def browse_figures(ws: Workspace, runs: int) -> list[Figure]:
     """Every screen opened in turn (Pilot, 130x40) on the large and on the week's database;
     the moves register paged to its oldest page and back. Peak memory of the whole visit."""
@@ -389,8 +393,8 @@ def browse_figures(ws: Workspace, runs: int) -> list[Figure]:
                 f"list.{screen}.last", f"{screen}: jump to the oldest page (End)",
                 med("large", screen, "end_ms"), "ms", "the same on the week's database",
                 med("week", screen, "end_ms"), runs=runs,
-                note=f"next page (PgUp) {med('large', screen, 'pageup_ms'):.0f} ms, back to "
-                     f"the newest (Home) {med('large', screen, 'home_ms'):.0f} ms"), 500))
+                note=f"the page before (PgUp) {_ms(med('large', screen, 'pageup_ms'))}, back "
+                     f"to the newest (Home) {_ms(med('large', screen, 'home_ms'))}"), 500))
     for screen in screens:
         if "end_ms" in results["large"][0]["screens"][screen]:
             continue

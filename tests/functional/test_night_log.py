@@ -226,3 +226,25 @@ async def test_the_night_log_opens_again_on_the_site_last_shown(ref_db, db_path)
         screen = await _open_night_log(pilot)
         assert screen.site == "WCH"
         assert "at WCH" in str(screen.query_one("#status", Static).render())
+
+
+async def test_page_keys_belong_to_the_open_site_list(ref_db, db_path):
+    from textual.widgets import Select
+
+    app = create_app(db_path, "nurse", clock=lambda: NOW)
+    async with app.run_test(size=(130, 45)) as pilot:
+        screen = await _open_night_log(pilot)
+        night = screen.night
+        site = screen.query_one("#site", Select)
+        site.focus()
+        await pilot.press("enter")  # drop the list down
+        await pilot.pause()
+        assert site.expanded
+        await pilot.press("pageup")
+        await pilot.pause()
+        assert screen.night == night  # the list's key, not the night's
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("pageup")
+        await pilot.pause()
+        assert screen.night < night

@@ -196,3 +196,26 @@ async def test_agencies_and_themes_are_editable(ref_db, db_path):
     assert conn.execute("SELECT label FROM review_theme WHERE theme_code = 'TRANSPORT'"
                         ).fetchone()[0] == "transport home"
     assert conn.execute("SELECT COUNT(*) FROM agency WHERE agency_code = 'X'").fetchone()[0] == 0
+
+
+async def test_the_cursor_stays_on_its_review_when_the_list_shifts(ref_db, db_path, ctx):
+    """Back from a form after a newer review was added (here by another user): the cursor is
+    on the same review, one row further down, not on its old row."""
+    from casereview.storage.reviews import save_review
+
+    _seed(ref_db, ctx)
+    app = create_app(db_path, "amy", clock=lambda: NOW)
+    async with app.run_test(size=(130, 45)) as pilot:
+        screen = await _open_list(pilot)
+        table = screen.query_one("#reviews", PagedTable)
+        await pilot.press("down")
+        assert table.row_data()["id"] == N_REVIEWS - 1
+        newest = FIRST + timedelta(days=N_REVIEWS)
+        save_review(ref_db, validate(Review, complete_raw(
+            patient_ref="H99999", review_date=newest.isoformat(),
+            admission_date=(newest - timedelta(days=30)).isoformat(), medically_fit_date="",
+            discharge_date=""), ctx), "bob")
+        table.reload()
+        await settle(app, pilot)
+        assert _ids(table)[0] == N_REVIEWS + 1
+        assert table.row_data()["id"] == N_REVIEWS - 1 and table.cursor_row == 2

@@ -309,3 +309,27 @@ async def test_delete_from_the_list_after_confirming(ref_db, db_path):
         assert f"Deleted audit {gone}" in text_of(screen, "#message")
     rows = dict(ref_db.conn.execute("SELECT id, deleted_by FROM toc").fetchall())
     assert rows == {keep: None, gone: "lead"}
+
+
+async def test_deleting_the_only_audit_of_the_last_page_shows_the_page_before(ref_db, db_path):
+    ctx = load_context(ref_db, NOW)
+    with transaction(ref_db) as conn:
+        insert_tocs(conn, [validate(Toc, RAW, ctx) for _ in range(PAGE + 1)], "loader",
+                    now_utc())
+    app = create_app(db_path, "lead", clock=lambda: NOW)
+    async with app.run_test(size=(130, 45)) as pilot:
+        await pilot.press("t")
+        await settle(app, pilot)
+        screen = app.screen
+        table = screen.query_one("#audits", PagedTable)
+        table.move_cursor(row=PAGE - 1)
+        await pilot.press("pagedown")
+        await settle(app, pilot)
+        assert [r["id"] for r in table.page.rows] == [1]  # the oldest, alone on its page
+        await pilot.press("delete")
+        await pilot.pause()
+        await pilot.press("enter")
+        await settle(app, pilot)
+        ids = [r["id"] for r in table.page.rows]
+        assert 1 not in ids and len(ids) == PAGE and table.page.at_end
+        assert f"Audits 1-{PAGE} of {PAGE}" in text_of(screen, "#count")

@@ -222,6 +222,12 @@ class NightLogScreen(UnsavedGuard, Screen):
             self.change_night(night)
         self.query_one("#time", Input).focus()
 
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        """PgUp/PgDn are the open site list's own keys while it is dropped down."""
+        if action == "shift_night" and self.query_one("#site", Select).expanded:
+            return False
+        return True
+
     def action_shift_night(self, days: int) -> None:
         if self.night is None:
             return

@@ -125,6 +125,7 @@ class PagedTable(DataTable):
         self.keyset = keyset
         self._generation += 1
         self.page, self.position, self.total = None, None, None
+        self.clear()  # no row of the list before may be opened or deleted from this one
         self._fetch(_Request("first", None, "top", 0))
         self._recount()
 
@@ -267,8 +268,12 @@ class PagedTable(DataTable):
             return
         self.fetching = False
         if not page.rows and request.how in ("after", "before") and self.page is not None:
-            return  # the list changed under us; stay on the page we have
-        previous_row = self.cursor_row
+            if request.cursor == "keep":
+                # A reload found nothing from the page's start on: every row it showed has
+                # gone (deleted, or out of the filter). The list's end is the nearest page.
+                self._fetch(_Request("last", None, "bottom", None))
+            return  # a page turn that found nothing: the list changed under us; stay here
+        previous_row, previous = self.cursor_row, self.row_data()
         self.page = page
         if request.how == "last":
             self.position = None if self.total is None else self.total - len(page.rows)
@@ -285,8 +290,12 @@ class PagedTable(DataTable):
                 self.add_row(*(self._line(cells) if self.widths else cells),
                              key=str(row["id"]))
             if page.rows:
-                target = {"top": 0, "bottom": len(page.rows) - 1,
-                          "keep": min(max(previous_row, 0), len(page.rows) - 1)}[request.cursor]
+                if request.cursor == "keep":  # on the same record if it is still here
+                    ids = [row["id"] for row in page.rows]
+                    target = (ids.index(previous["id"]) if previous and previous["id"] in ids
+                              else min(max(previous_row, 0), len(page.rows) - 1))
+                else:
+                    target = 0 if request.cursor == "top" else len(page.rows) - 1
                 self.move_cursor(row=target)
         self.post_message(self.PageShown(self, page, self.position, self.total))
 
