@@ -35,6 +35,15 @@ def text_of(screen, selector: str) -> str:
     return str(screen.query_one(selector, Static).render())
 
 
+async def open_audits(pilot):
+    """The audit list opened from the home screen, its first page shown: (screen, table)."""
+    await pilot.press("t")
+    await settle(pilot.app, pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, TocListScreen)
+    return screen, screen.query_one("#audits", PagedTable)
+
+
 def line_of(table, row: int) -> str:
     """A list row as drawn: one line of fixed-width columns."""
     (line,) = table.get_row_at(row)
@@ -154,10 +163,7 @@ async def test_edit_an_audit_from_the_list(ref_db, db_path):
     record_id = save_toc(ref_db, validate(Toc, dict(RAW, letter2_date=""), ctx), "first")
     app = create_app(db_path, "editor", clock=lambda: NOW)
     async with app.run_test(size=(130, 45)) as pilot:
-        await pilot.press("t")
-        await settle(app, pilot)
-        listing = app.screen
-        table = listing.query_one("#audits", PagedTable)
+        listing, table = await open_audits(pilot)
         assert table.row_count == 1
         assert "✘ missing" in line_of(table, 0)  # Letter 2
         await pilot.press("enter")
@@ -193,10 +199,7 @@ async def test_list_filters_and_pages(ref_db, db_path):
         insert_tocs(conn, audits, "loader", now_utc())
     app = create_app(db_path, "auditor", clock=lambda: NOW)
     async with app.run_test(size=(130, 45)) as pilot:
-        await pilot.press("t")
-        await settle(app, pilot)
-        screen = app.screen
-        table = screen.query_one("#audits", PagedTable)
+        screen, table = await open_audits(pilot)
         assert table.row_count == PAGE  # one page, not the table
         assert f"Audits 1-{PAGE} of {PAGE + 30}, newest first" in text_of(screen, "#count")
         newest = [r["id"] for r in table.page.rows]
@@ -290,10 +293,7 @@ async def test_delete_from_the_list_after_confirming(ref_db, db_path):
     gone = save_toc(ref_db, validate(Toc, dict(RAW, audit_date="2026-11-21"), ctx), "first")
     app = create_app(db_path, "lead", clock=lambda: NOW)
     async with app.run_test(size=(130, 45)) as pilot:
-        await pilot.press("t")
-        await settle(app, pilot)
-        screen = app.screen
-        table = screen.query_one("#audits", PagedTable)
+        screen, table = await open_audits(pilot)
         assert table.row_count == 2  # newest first: the 21 Nov audit is under the cursor
         assert table.row_data()["id"] == gone
         await pilot.press("delete")
@@ -318,10 +318,7 @@ async def test_deleting_the_only_audit_of_the_last_page_shows_the_page_before(re
                     now_utc())
     app = create_app(db_path, "lead", clock=lambda: NOW)
     async with app.run_test(size=(130, 45)) as pilot:
-        await pilot.press("t")
-        await settle(app, pilot)
-        screen = app.screen
-        table = screen.query_one("#audits", PagedTable)
+        screen, table = await open_audits(pilot)
         table.move_cursor(row=PAGE - 1)
         await pilot.press("pagedown")
         await settle(app, pilot)
