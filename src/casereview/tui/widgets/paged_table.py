@@ -5,7 +5,8 @@ history never loads it: the table holds one page (a hundred rows), fetched from 
 worker thread by keyset (storage/paging.py). PgDn/PgUp move a screenful and, from a page's
 last or first row, turn to the next or the previous page, as the cursor keys and the mouse
 wheel do at a page's ends; Home and End jump to the newest and the oldest page. The count of
-records, a scan of an index, is taken in its own worker so the first page never waits for it.
+records, a scan of an index, is taken in its own worker once the page is drawn, so the first
+page never waits for it.
 """
 
 from __future__ import annotations
@@ -80,6 +81,9 @@ class PagedTable(DataTable):
         self.total: int | None = None
         self.fetching = False
         self._generation = 0  # bumped by show(): results of an older list are dropped
+        # The count (a scan of an index: half a second for a million moves) starts once the
+        # page is drawn, so that on a busy machine it never delays the page itself.
+        self._count_after_page = False
         self._request_no = 0  # bumped by every fetch: only the latest is shown
 
     def set_columns(self, columns: Sequence[tuple[str, int]]) -> None:
@@ -127,7 +131,7 @@ class PagedTable(DataTable):
         self.page, self.position, self.total = None, None, None
         self.clear()  # no row of the list before may be opened or deleted from this one
         self._fetch(_Request("first", None, "top", 0))
-        self._recount()
+        self._count_after_page = True
 
     def _recount(self) -> None:
         keyset, generation = self.keyset, self._generation
@@ -149,7 +153,7 @@ class PagedTable(DataTable):
             self._fetch(_Request("first", None, "keep", 0))
         else:
             self._fetch(_Request("after", self._key_before_page(), "keep", self.position))
-        self._recount()
+        self._count_after_page = True
 
     # --- keys -----------------------------------------------------------------------------
 
@@ -259,8 +263,10 @@ class PagedTable(DataTable):
             return
         self.total = total
         if self.page is not None:
-            if self.position is None and self.page.at_end:
-                self.position = total - len(self.page.rows)
+            if self.page.at_start:
+                self.position = 0
+            elif self.page.at_end:  # the oldest page's place follows from the count
+                self.position = max(total - len(self.page.rows), 0)
             self.post_message(self.PageShown(self, self.page, self.position, self.total))
 
     def _apply(self, page: Page, request: _Request, number: int, generation: int) -> None:
@@ -276,7 +282,7 @@ class PagedTable(DataTable):
         previous_row, previous = self.cursor_row, self.row_data()
         self.page = page
         if request.how == "last":
-            self.position = None if self.total is None else self.total - len(page.rows)
+            self.position = None if self.total is None else max(self.total - len(page.rows), 0)
         elif request.how == "before":
             self.position = None if self.position is None else max(self.position - len(page.rows), 0)
             if page.at_start:
@@ -298,6 +304,9 @@ class PagedTable(DataTable):
                     target = 0 if request.cursor == "top" else len(page.rows) - 1
                 self.move_cursor(row=target)
         self.post_message(self.PageShown(self, page, self.position, self.total))
+        if self._count_after_page:
+            self._count_after_page = False
+            self.call_after_refresh(self._recount)
 
 
 def position_text(event: PagedTable.PageShown, plural: str) -> str:
