@@ -7,7 +7,6 @@ Exit status: 0 success, 1 invalid input (with a message naming the file, line an
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sqlite3
 import sys

@@ -75,8 +75,6 @@ async def test_night_log_asks_before_another_night_or_site_drops_a_typed_move(re
     a move half typed they ask first, and "no" keeps the move, the night and the site."""
     from textual.widgets import Select
 
-    from casereview.tui.screens.night_log import NightLogScreen
-
     app = create_app(db_path, "nurse", clock=lambda: NOW)
     async with app.run_test(size=(130, 45)) as pilot:
         await pilot.press("n")

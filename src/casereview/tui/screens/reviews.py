@@ -80,9 +80,8 @@ class ReviewListScreen(Screen):
 
     def on_mount(self) -> None:
         self.title = "Case-note reviews"
-        table = self.query_one("#reviews", PagedTable)
-        table.set_columns(COLUMNS)
-        table.show(review_list(self.filters))
+        self.query_one("#reviews", PagedTable).set_columns(COLUMNS)
+        self.reload()
 
     def on_screen_resume(self) -> None:
         # Back from a review: its changes show, and the page and the cursor keep their place.
