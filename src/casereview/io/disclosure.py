@@ -14,6 +14,8 @@ def _small(n) -> bool:
 
 def suppress_row(row: dict) -> dict:
     out = dict(row)
+    if not MEASURES[row["measure"]].about_people:
+        return out  # e.g. the action plan: no count of people to protect
     is_count = MEASURES[row["measure"]].is_count
     num_hidden = _small(row.get("numerator"))
     den_hidden = _small(row.get("denominator"))

@@ -11,7 +11,7 @@ from casereview.io.scorecard_rows import FileRow, file_row
 from casereview.metrics.definitions import MEASURES, PROGRAMME_TITLES
 from casereview.metrics.display import (
     ASSURANCE_SHORT, NO_VALUE, TARGET_RULE, VARIATION_SHORT, format_target, format_value,
-    period_words, scope_title, target_heading,
+    line_title, period_words, scope_title, target_heading,
 )
 from casereview.metrics.scorecard import Line, Scorecard
 from casereview.metrics.spc import BASELINE_POINTS, MIN_POINTS, RULE_WORDS, SIGNAL_WORDS
@@ -41,7 +41,8 @@ def signal_words(line: Line) -> str:
 
 def _row_cells(line: Line, r: FileRow) -> list[str]:
     name = line.measure.name
-    return [line.measure.title, format_value(name, r.value), format_value(name, r.previous),
+    return [line_title(name, line.scope), format_value(name, r.value),
+            format_value(name, r.previous),
             format_value(name, r.recent_mean, as_mean=True), signal_words(line),
             ASSURANCE_SHORT.get(r.assurance, ""), format_target(name, r.target)]
 
