@@ -81,6 +81,14 @@ class Source:
             return f"{words} {self.ref} ({self.scope or 'all'})"
         return f"{words} {self.ref}"
 
+    def short(self) -> str:
+        """For a list column: 'review 12', 'ToC audit 7', 'ooh_nc_moves NGH'."""
+        if self.kind == "measure":
+            code = (self.scope or "all").partition(":")[2]
+            return f"{self.ref} {code}".strip()
+        words = {"toc": "ToC audit", "experience": "sample", "review": "review"}
+        return f"{words.get(self.kind, self.kind)} {self.ref}"
+
     @classmethod
     def stored(cls, kind: str | None, ref: str | None) -> Source | None:
         """From the two stored columns (trusted: they were validated when written)."""

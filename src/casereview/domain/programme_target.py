@@ -24,6 +24,8 @@ PROGRAMMES: dict[str, str] = {
     "toc": "Transfer of Care audits",
     "experience": "Experience samples",
 }
+SHORT_NAMES = {"reviews": "Case-note reviews", "toc": "ToC audits",
+               "experience": "Experience samples"}
 # Reviews are of a person's journey across agencies and have no site or ward.
 SCOPED_PROGRAMMES = ("toc", "experience")
 
@@ -117,11 +119,13 @@ class TargetProgress:
             return 0
         return max(1, math.floor(self.expected - self.done + 0.5))
 
-    def describe(self, scope_name: str | None = None) -> str:
-        """'Case-note reviews: 41 of 80 by 31 Mar 2027, 12 behind'."""
+    def describe(self, scope_name: str | None = None, *, short: bool = False) -> str:
+        """'Case-note reviews: 41 of 80 by 31 Mar 2027, 12 behind' (``short``: the
+        programme's short name, for a narrow panel)."""
         t = self.target
         where = f" ({scope_name})" if scope_name else ""
-        text = (f"{PROGRAMMES[t.programme]}{where}: {self.done} of {t.target_count} by "
+        name = (SHORT_NAMES if short else PROGRAMMES)[t.programme]
+        text = (f"{name}{where}: {self.done} of {t.target_count} by "
                 f"{format_uk_date(t.end_date)}")
         if self.behind:
             return f"{text}, {self.shortfall} behind"
