@@ -126,7 +126,8 @@ def read_table(path: Path, known: tuple[str, ...], required: tuple[str, ...]) ->
         elif column in seen:
             problems.append(FileProblem(1, column, "column appears more than once in the header"))
         elif column not in known:
-            problems.append(FileProblem(1, column, f"unknown column (expected: {', '.join(known)})"))
+            problems.append(
+                FileProblem(1, column, f"unknown column (expected: {', '.join(known)})"))
         seen.add(column)
     for column in required:
         if column not in seen:
@@ -157,10 +158,11 @@ def read_table(path: Path, known: tuple[str, ...], required: tuple[str, ...]) ->
                                            f"{width}", "__raw__": record}
                 continue
             if len(joined) > MAX_FIELD and max(map(len, record)) > MAX_FIELD:
-                too_long = next(c for c, v in zip(columns, record) if len(v) > MAX_FIELD)
+                too_long = next(c for c, v in zip(columns, record, strict=True)
+                                if len(v) > MAX_FIELD)
                 yield start, {"__error__": f"field {too_long} is longer than {MAX_FIELD} "
                                            "characters", "__raw__": record}
                 continue
-            yield start, dict(zip(columns, record))
+            yield start, dict(zip(columns, record, strict=True))
 
     return Table(columns, rows(), header)

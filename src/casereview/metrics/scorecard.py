@@ -16,8 +16,17 @@ from casereview.metrics.engine import Summary, summarise_many
 from casereview.metrics.periods import Period, week_of
 from casereview.metrics.rows import Row, only_scopes
 from casereview.metrics.series import (
-    CHART_WEEKS, RECENT_WEEKS, History, Point, anchor_week, chart_weeks, history, load_targets,
-    mean_of, period_target, target_for,
+    CHART_WEEKS,
+    RECENT_WEEKS,
+    History,
+    Point,
+    anchor_week,
+    chart_weeks,
+    history,
+    load_targets,
+    mean_of,
+    period_target,
+    target_for,
 )
 from casereview.metrics.spc import Chart, ChartPoint, describe, xmr
 from casereview.storage.reference import load_reference

@@ -39,6 +39,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from casereview.metrics.definitions import DOWN, UP
 
@@ -77,11 +78,6 @@ VARIATION_WORDS = {
     IMPROVEMENT: "Special cause improvement",
     CONCERN: "Special cause concern",
     NEITHER: "Special cause (no improvement direction)",
-}
-ASSURANCE_WORDS = {
-    PASS: "Will consistently pass the target",
-    FAIL: "Will consistently fail the target",
-    HIT_AND_MISS: "Hit and miss: will sometimes pass, sometimes fail",
 }
 
 Series = Sequence[tuple[str, float | int | None]]
@@ -228,7 +224,7 @@ def xmr(series: Series, direction: str | None = None, *, target: float | None = 
     values = [float(series[i][1]) for i in data_at]
     base = values[:baseline]
     mean = sum(base) / len(base) if base else None
-    ranges = [abs(b - a) for a, b in zip(base, base[1:])]
+    ranges = [abs(b - a) for a, b in pairwise(base)]
     mmr = sum(ranges) / len(ranges) if ranges else None
     ucl = lcl = None
     if mean is not None and mmr is not None:
