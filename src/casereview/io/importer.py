@@ -1,5 +1,5 @@
-"""Importing a CSV of one KIND: all-or-nothing by default, or valid rows only with the
-invalid ones written to FILE.rejects.csv. Every row goes through the record's model; the
+"""Importing a file of one KIND (CSV or workbook, io/tabular.py): all-or-nothing by default,
+or valid rows only with the invalid ones written to FILE.rejects.csv. Every row goes through the record's model; the
 valid rows are written with executemany in one transaction, chunk by chunk."""
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from typing import Any
 import sqlite_utils
 
 from casereview.domain.validation import Context, RecordInvalid
-from casereview.io.csvfile import FileInvalid, FileProblem, read_table
+from casereview.io.csvfile import FileInvalid, FileProblem
+from casereview.io.tabular import read_table
 from casereview.storage.changelog import Change, log_change
 from casereview.storage.db import now_utc, transaction
 from casereview.storage.files import private_output
@@ -58,6 +59,8 @@ class ImportResult:
     problems: list[FileProblem] = field(default_factory=list)
     rejected_rows: int = 0
     rejects_path: Path | None = None
+    place: str = ""     # the file (and sheet) messages name
+    unit: str = "line"  # "line" of a CSV, "row" of a sheet
 
     @property
     def ok(self) -> bool:
@@ -67,8 +70,8 @@ class ImportResult:
 class ImportFailed(ValueError):
     def __init__(self, result: ImportResult):
         self.result = result
-        name = str(result.path)
-        lines = [p.describe(name) for p in result.problems]
+        name = result.place or str(result.path)
+        lines = [p.describe(name, result.unit) for p in result.problems]
         super().__init__("\n".join(lines))
 
 
@@ -79,7 +82,9 @@ CHUNK_ROWS = 5000
 
 def import_file(db: sqlite_utils.Database, kind: ImportKind, path: Path, context: Context,
                 user: str, *, skip_invalid: bool = False,
-                progress: Progress | None = None, parallel: bool = False) -> ImportResult:
+                progress: Progress | None = None, parallel: bool = False,
+                sheet: str | None = None,
+                announce: Callable[[str], None] | None = None) -> ImportResult:
     """Validate every row and write the valid ones, in one transaction.
 
     The file streams through in chunks: each chunk is validated and, while the import can
@@ -89,12 +94,20 @@ def import_file(db: sqlite_utils.Database, kind: ImportKind, path: Path, context
     back: nothing is written. With ``parallel`` a large file is validated in a second
     process while this one writes (io/pipeline.py); the rows, problems and messages are the
     same either way.
+
+    ``sheet`` chooses a workbook's sheet; ``announce`` is given each line worth telling the
+    person about how the file was read (the sheet, Windows-1252, a semicolon separator);
+    ``progress(rows so far, about how many in all or None)`` is called after each chunk.
     """
     from casereview.io.pipeline import validated_rows
 
     path = Path(path)
     result = ImportResult(kind.name, path)
-    table = read_table(path, kind.columns, kind.required)
+    table = read_table(path, kind.columns, kind.required, sheet=sheet)
+    result.place, result.unit = table.place or str(path), table.unit
+    if announce:
+        for note in table.notes:
+            announce(note)
     rejects: list[tuple[list[str], str]] = []
     state: dict = {}
     at = now_utc()
@@ -122,7 +135,7 @@ def import_file(db: sqlite_utils.Database, kind: ImportKind, path: Path, context
                         built.append(record)
                 count += len(checked)
                 if progress:
-                    progress(count, None)
+                    progress(count, table.estimated_rows)
                 result.written += _write(kind, conn, built, encoded, user, at, result,
                                          skip_invalid)
             if result.problems and not skip_invalid:
