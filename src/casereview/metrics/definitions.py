@@ -127,7 +127,3 @@ MEASURES: dict[str, Measure] = {m.name: m for m in [
             "before it) / open actions at the period's end.", about_people=False,
             at_period_end=True),
 ]}
-
-
-def measures_of(programme: str) -> list[Measure]:
-    return [m for m in MEASURES.values() if m.programme == programme]
