@@ -86,3 +86,37 @@ def test_export_has_the_import_columns_with_every_note(ref_db, ctx, tmp_path):
     assert row["rag"] == "AMBER"
     assert row["progress"] == ("2026-11-05 J. Smith: first\n"
                                "2026-11-11 J. Smith: slipping [AMBER]")
+
+
+def test_a_workbook_plan_imports_with_sheet_rows_in_messages(ref_db, ctx, tmp_path):
+    import datetime as dt
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Plan"
+    ws.append(["Title", "Owner", "Raised_on", "Due_date", "Status", "Closed_on", "RAG",
+               "Progress"])
+    ws.append(["Huddle", "C. Lyons", dt.datetime(2026, 10, 1), dt.datetime(2026, 12, 1),
+               "in progress", None, "A", "Running on Tuesdays"])
+    ws.append(["Letters", "F. Rahman", "01/10/2026", "2026-09-01", "OPEN", None, "G", None])
+    path = tmp_path / "plan.xlsx"
+    wb.save(path)
+    with pytest.raises(ImportFailed) as caught:
+        import_file(ref_db, KINDS["actions"], path, ctx, "importer")
+    [problem] = caught.value.result.problems
+    assert (problem.line, problem.field) == (3, "due_date")
+    assert count(ref_db) == 0
+    ws.delete_rows(3)
+    wb.save(path)
+    assert import_file(ref_db, KINDS["actions"], path, ctx, "importer").written == 1
+    row = ref_db.conn.execute("SELECT raised_on, status, rag FROM action").fetchone()
+    assert tuple(row) == ("2026-10-01", "IN_PROGRESS", "AMBER")
+
+
+def test_the_same_action_twice_is_a_duplicate(ref_db, ctx, tmp_path):
+    line = "Huddle,,C. Lyons,,2026-10-01,2026-12-01,OPEN,,GREEN,\n"
+    with pytest.raises(ImportFailed) as caught:
+        import_file(ref_db, KINDS["actions"], write(tmp_path, line + line), ctx, "importer")
+    assert [(p.line, p.field) for p in caught.value.result.problems][0][0] == 3

@@ -115,3 +115,21 @@ def test_measures_are_in_the_summary_and_never_suppressed(plan):
     # An action plan counts no people: small numbers are published as they are.
     assert '"value": 1' in summary_json(summary, publish=True)
     assert "2026-W46,actions_closed,all,1,1," in summary_csv(summary, publish=True)
+
+
+def test_people_read_the_ratings_in_the_markdown_and_the_workbook(plan, tmp_path):
+    import openpyxl
+
+    from casereview.io.summary_files import write_summary
+    from casereview.metrics.engine import summarise
+
+    summary = summarise(plan, parse_week("2026-W46"))
+    text = write_summary(plan, summary, "md", None, today=TODAY)
+    assert "## Action plan" in text
+    assert "| Open actions rated amber | 1 | 0 |" in text
+    path = tmp_path / "w46.xlsx"
+    write_summary(plan, summary, "xlsx", path, today=TODAY)
+    sheet = openpyxl.load_workbook(path)["Action plan"]
+    found = {(r[0], r[1]): r[3] for r in sheet.iter_rows(min_row=6, values_only=True)}
+    assert found[("Open actions rated red", "rag:RED")] == 1
+    assert found[("Overdue actions", "all")] == 2
