@@ -197,10 +197,11 @@ def chart_of(weekly: list[Point], measure: str, scope: str, target: float | None
 
 
 def measure_chart(db: sqlite_utils.Database, measure: str, scope: str, last_week: Period,
-                  weeks: int = CHART_WEEKS) -> Chart:
+                  weeks: int = CHART_WEEKS, *, now: datetime | None = None) -> Chart:
     """One measure's chart for one scope (any scope: all, a site, a ward), to ``last_week``,
     computing only its own programme: for the chart screen and ``casereview spc``."""
-    weekly = weekly_series(db, measure, scope, last_week, chart_weeks(db, last_week, weeks))
+    weekly = weekly_series(db, measure, scope, last_week, chart_weeks(db, last_week, weeks),
+                           now=now)
     rebases, notes = chart_settings(db)
     return chart_of(weekly, measure, scope, target_for(load_targets(db), measure, scope),
                     rebases, notes)

@@ -115,9 +115,10 @@ def history(db: sqlite_utils.Database, last: Period, n: int, *,
 
 
 def weekly_series(db: sqlite_utils.Database, measure: str, scope: str, last_week: Period,
-                  weeks: int = CHART_WEEKS) -> list[Point]:
+                  weeks: int = CHART_WEEKS, *, now: datetime | None = None) -> list[Point]:
     """One measure's weekly series for one scope, computing only its own programme."""
-    hist = history(db, last_week, weeks, programmes={MEASURES[measure].programme})
+    hist = history(db, last_week, weeks, programmes={MEASURES[measure].programme},
+                   generated_at=now)
     return hist.series(measure, scope)
 
 
