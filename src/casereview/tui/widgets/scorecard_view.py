@@ -85,16 +85,19 @@ class ScorecardView(Vertical):
         self.card, self.scope = card, scope
         table = self.table
         keep = self.selected_measure()
-        word = {"quarter": "qtr"}.get(period_words(card.period), period_words(card.period))
+        word = {"quarter": "qtr", "month": "mth"}.get(period_words(card.period),
+                                                     period_words(card.period))
         table.loading = False
         table.clear(columns=True)
-        table.add_column("Measure", width=40, key="measure")
+        # 128 columns in all: the measure's title gives way to the signal's mean (the detail
+        # line below the table shows the whole title).
+        table.add_column("Measure", width=38, key="measure")
         this = "To date" if card.in_progress else f"This {word}"
-        for heading, key in ((this, "value"), (f"Prev {word}", "previous"),
-                             ("13-wk mean", "mean")):
-            table.add_column(Text(heading, justify="right"), width=10, key=key)
+        for heading, key, width in ((this, "value", 9), (f"Prev {word}", "previous", 9),
+                                    ("13-wk mean", "mean", 10)):
+            table.add_column(Text(heading, justify="right"), width=width, key=key)
         table.add_column(f"Last {_recent_weeks()} wks", width=_recent_weeks(), key="spark")
-        table.add_column("SPC signal · mean", width=19, key="signal")
+        table.add_column("SPC signal · mean", width=20, key="signal")
         table.add_column(target_heading(card.period, short=True), width=16, key="target")
         present = {r.measure for r in card.summary.rows}
         for programme, title in PROGRAMME_TITLES.items():
