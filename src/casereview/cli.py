@@ -48,7 +48,7 @@ def _common() -> argparse.ArgumentParser:
 
 class _LazyChoices:
     """A registry's names as argparse choices, read only when the argument is parsed or the
-    help shown: the registries import every record model (import KINDs) or sqlite-utils and
+    help shown: the registries import every record model (import KINDs) or
     xlsxwriter (export kinds), which opening the app does not need (the app's cold start is
     measured, bench/README.md)."""
 

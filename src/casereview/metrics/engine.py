@@ -14,13 +14,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-import sqlite_utils
-
 from casereview.domain.reference import Reference
 from casereview.metrics import experience, moves, reviews, toc
 from casereview.metrics.definitions import MEASURES
 from casereview.metrics.periods import Period
 from casereview.metrics.rows import Row
+from casereview.storage.db import Database
 from casereview.storage.reference import load_reference
 
 Compute = Callable[[object, Period, Reference], list[Row]]
@@ -74,7 +73,7 @@ def computes_for(programmes: set[str] | None) -> list[Compute]:
     return chosen if programmes <= known else list(PROGRAMMES)
 
 
-def summarise_many(db: sqlite_utils.Database, periods: Sequence[Period], *,
+def summarise_many(db: Database, periods: Sequence[Period], *,
                    reference: Reference | None = None, generated_at: datetime | None = None,
                    programmes: set[str] | None = None) -> list[Summary]:
     """One Summary per period (in the order given), each programme answering all the periods
@@ -93,6 +92,6 @@ def summarise_many(db: sqlite_utils.Database, periods: Sequence[Period], *,
     return summaries
 
 
-def summarise(db: sqlite_utils.Database, period: Period, *, reference: Reference | None = None,
+def summarise(db: Database, period: Period, *, reference: Reference | None = None,
               generated_at: datetime | None = None) -> Summary:
     return summarise_many(db, [period], reference=reference, generated_at=generated_at)[0]

@@ -8,8 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-import sqlite_utils
-
 from casereview.domain.reference import Reference
 from casereview.metrics.definitions import MEASURES, Measure
 from casereview.metrics.engine import Summary, summarise_many
@@ -30,6 +28,7 @@ from casereview.metrics.series import (
     weekly_series,
 )
 from casereview.metrics.spc import Chart, ChartPoint, Segment, analyse, describe
+from casereview.storage.db import Database
 from casereview.storage.reference import load_reference
 from casereview.storage.spc import chart_settings
 
@@ -157,7 +156,7 @@ class Scorecard:
 DASHBOARD_SCOPES = ("all", "site")
 
 
-def build_scorecard(db: sqlite_utils.Database, period: Period, *, weeks: int = CHART_WEEKS,
+def build_scorecard(db: Database, period: Period, *, weeks: int = CHART_WEEKS,
                     reference: Reference | None = None, generated_at: datetime | None = None,
                     today: date | None = None, summary: Summary | None = None,
                     scope_kinds: tuple[str, ...] | None = None) -> Scorecard:
@@ -206,7 +205,7 @@ def chart_of(weekly: list[Point], measure: str, scope: str, target: float | None
                    notes=notes.get((measure, scope), ()), bounds=bounds_of(m))
 
 
-def measure_chart(db: sqlite_utils.Database, measure: str, scope: str, last_week: Period,
+def measure_chart(db: Database, measure: str, scope: str, last_week: Period,
                   weeks: int = CHART_WEEKS) -> Chart:
     """One measure's chart for one scope (any scope: all, a site, a ward), to ``last_week``,
     computing only its own programme: for the chart screen and ``casereview spc``."""
