@@ -48,7 +48,7 @@ def _common() -> argparse.ArgumentParser:
 
 class _LazyChoices:
     """A registry's names as argparse choices, read only when the argument is parsed or the
-    help shown: the registries import every record model (import KINDs) or sqlite-utils and
+    help shown: the registries import every record model (import KINDs) or
     xlsxwriter (export kinds), which opening the app does not need (the app's cold start is
     measured, bench/README.md)."""
 
@@ -97,6 +97,11 @@ def build_parser() -> argparse.ArgumentParser:
                      help="write the valid rows; invalid rows go to FILE.rejects.csv")
     imp.add_argument("--sheet", metavar="NAME",
                      help="the sheet of an .xlsx workbook to read (default: the first)")
+    imp.add_argument("--again", action="store_true",
+                     help="import a file whose contents were imported before (recorded)")
+    imp.add_argument("--allow-duplicates", action="store_true",
+                     help="write rows the same as a record already there or an earlier row "
+                          "of the file (recorded)")
 
     summary = sub.add_parser("summary", parents=[common], help="the measures for a period")
     period = summary.add_mutually_exclusive_group(required=True)
@@ -235,6 +240,7 @@ def _import(args, db_path: Path, user: str) -> int:
     try:
         result = import_file(db, KINDS[args.kind], args.file, context, user,
                              skip_invalid=args.skip_invalid, parallel=True, sheet=args.sheet,
+                             again=args.again, allow_duplicates=args.allow_duplicates,
                              announce=lambda note: print(note, file=sys.stderr))
     except FileInvalid as exc:
         return _fail(f"nothing imported.\n{exc}")

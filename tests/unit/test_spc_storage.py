@@ -13,8 +13,15 @@ from casereview.metrics.scorecard import build_scorecard, measure_chart
 from casereview.storage.check import check_database
 from casereview.storage.db import connect
 from casereview.storage.spc import (
-    ChartSettingInvalid, active_rebases, add_note, chart_settings, delete_note, notes_for,
-    rebase, rebase_history, undo_rebase,
+    ChartSettingInvalid,
+    active_rebases,
+    add_note,
+    chart_settings,
+    delete_note,
+    notes_for,
+    rebase,
+    rebase_history,
+    undo_rebase,
 )
 
 

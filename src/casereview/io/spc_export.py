@@ -13,13 +13,12 @@ import io
 import json
 from datetime import datetime
 
-import sqlite_utils
-
 from casereview.io.cells import neutralise
 from casereview.metrics.definitions import MEASURES
 from casereview.metrics.periods import week_of
 from casereview.metrics.scorecard import measure_chart
 from casereview.metrics.spc import READING_NAMES, Chart, icon_for
+from casereview.storage.db import Database
 from casereview.storage.reference import load_reference
 
 CSV_COLUMNS = ["week", "value", "segment_start", "mean", "lower_limit", "upper_limit", "rules",
@@ -30,7 +29,7 @@ class SpcRequestInvalid(ValueError):
     """A measure or scope that does not exist; the message names the argument."""
 
 
-def check_scope(db: sqlite_utils.Database, measure: str, scope: str) -> None:
+def check_scope(db: Database, measure: str, scope: str) -> None:
     """Refuse a measure or scope the database does not have, naming the argument."""
     if measure not in MEASURES:
         raise SpcRequestInvalid(f"MEASURE: there is no measure called '{measure}'; measures "
@@ -47,7 +46,7 @@ def check_scope(db: sqlite_utils.Database, measure: str, scope: str) -> None:
         raise SpcRequestInvalid(f"--scope: there is no {kind} with the code '{code}'")
 
 
-def spc_chart(db: sqlite_utils.Database, measure: str, scope: str, weeks: int | None,
+def spc_chart(db: Database, measure: str, scope: str, weeks: int | None,
               now: datetime) -> Chart:
     """The chart to the last week that has ended at ``now``, ``weeks`` weeks long at most."""
     check_scope(db, measure, scope)
@@ -77,7 +76,7 @@ def chart_dict(chart: Chart, measure: str, scope: str) -> dict:
     }
 
 
-def spc_text(db: sqlite_utils.Database, measure: str, scope: str, weeks: int | None, fmt: str,
+def spc_text(db: Database, measure: str, scope: str, weeks: int | None, fmt: str,
              now: datetime) -> str:
     data = chart_dict(spc_chart(db, measure, scope, weeks, now), measure, scope)
     if fmt == "json":

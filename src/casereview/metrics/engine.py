@@ -17,10 +17,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from functools import partial
-
-import sqlite_utils
 
 from casereview.domain.reference import Reference
 from casereview.domain.values import LONDON
@@ -28,6 +26,7 @@ from casereview.metrics import experience, moves, reviews, toc
 from casereview.metrics.definitions import MEASURES
 from casereview.metrics.periods import Period
 from casereview.metrics.rows import Row
+from casereview.storage.db import Database
 from casereview.storage.reference import load_reference
 
 Compute = Callable[[object, Period, Reference], list[Row]]
@@ -95,13 +94,13 @@ def computes_for(programmes: set[str] | None) -> list[Compute]:
     return chosen if programmes <= known else list(PROGRAMMES)
 
 
-def summarise_many(db: sqlite_utils.Database, periods: Sequence[Period], *,
+def summarise_many(db: Database, periods: Sequence[Period], *,
                    reference: Reference | None = None, generated_at: datetime | None = None,
                    programmes: set[str] | None = None) -> list[Summary]:
     """One Summary per period (in the order given), each programme answering all the periods
     at once where it can. ``programmes`` limits the work to some programmes' measures."""
     reference = reference or load_reference(db)
-    now = generated_at or datetime.now(timezone.utc)
+    now = generated_at or datetime.now(UTC)
     stamp = now.isoformat(timespec="seconds")
     rows: list[list[Row]] = [[] for _ in periods]
     for compute in computes_for(programmes):
@@ -110,12 +109,12 @@ def summarise_many(db: sqlite_utils.Database, periods: Sequence[Period], *,
             rows[i] += computed
     order = {name: i for i, name in enumerate(MEASURES)}
     summaries = []
-    for period, period_rows in zip(periods, rows):
+    for period, period_rows in zip(periods, rows, strict=True):
         period_rows.sort(key=lambda r: order[r.measure])  # stable: scope order kept
         summaries.append(Summary(period, stamp, period_rows))
     return summaries
 
 
-def summarise(db: sqlite_utils.Database, period: Period, *, reference: Reference | None = None,
+def summarise(db: Database, period: Period, *, reference: Reference | None = None,
               generated_at: datetime | None = None) -> Summary:
     return summarise_many(db, [period], reference=reference, generated_at=generated_at)[0]

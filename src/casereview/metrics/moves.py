@@ -113,7 +113,7 @@ def compute_periods(conn: sqlite3.Connection, periods: Sequence[Period],
                 totals[i].ended_returns[None] += n
                 totals[i].ended_returns[site_code] += n
     return [_rows(period, t, reference, ended_nights(period, last_ended))
-            for period, t in zip(periods, totals)]
+            for period, t in zip(periods, totals, strict=True)]
 
 
 def _rows(period: Period, t: _Totals, reference: Reference, nights: int) -> list[Row]:

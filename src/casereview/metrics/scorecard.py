@@ -8,8 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-import sqlite_utils
-
 from casereview.domain.reference import Reference
 from casereview.metrics.definitions import MEASURES, Measure
 from casereview.metrics.display import format_value
@@ -17,10 +15,21 @@ from casereview.metrics.engine import Summary, summarise_many
 from casereview.metrics.periods import Period, week_of
 from casereview.metrics.rows import Row, only_scopes
 from casereview.metrics.series import (
-    CHART_WEEKS, RECENT_WEEKS, History, Point, anchor_week, chart_weeks, history, load_targets,
-    mean_of, period_target, target_for, weekly_series,
+    CHART_WEEKS,
+    RECENT_WEEKS,
+    History,
+    Point,
+    anchor_week,
+    chart_weeks,
+    history,
+    load_targets,
+    mean_of,
+    period_target,
+    target_for,
+    weekly_series,
 )
 from casereview.metrics.spc import Chart, ChartPoint, Segment, analyse, describe
+from casereview.storage.db import Database
 from casereview.storage.reference import load_reference
 from casereview.storage.spc import chart_settings
 
@@ -160,7 +169,7 @@ class Scorecard:
 DASHBOARD_SCOPES = ("all", "site")
 
 
-def build_scorecard(db: sqlite_utils.Database, period: Period, *, weeks: int = CHART_WEEKS,
+def build_scorecard(db: Database, period: Period, *, weeks: int = CHART_WEEKS,
                     reference: Reference | None = None, generated_at: datetime | None = None,
                     today: date | None = None, summary: Summary | None = None,
                     scope_kinds: tuple[str, ...] | None = None) -> Scorecard:
@@ -209,7 +218,7 @@ def chart_of(weekly: list[Point], measure: str, scope: str, target: float | None
                    notes=notes.get((measure, scope), ()), bounds=bounds_of(m))
 
 
-def measure_chart(db: sqlite_utils.Database, measure: str, scope: str, last_week: Period,
+def measure_chart(db: Database, measure: str, scope: str, last_week: Period,
                   weeks: int = CHART_WEEKS, *, now: datetime | None = None) -> Chart:
     """One measure's chart for one scope (any scope: all, a site, a ward), to ``last_week``,
     computing only its own programme: for the chart screen and ``casereview spc``."""
