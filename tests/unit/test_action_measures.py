@@ -22,11 +22,11 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from tests.unit.action_samples import note, store
 
 from casereview.metrics.actions import compute_at
 from casereview.metrics.periods import parse_month, parse_week
 from casereview.storage.reference import load_reference
+from tests.unit.action_samples import note, store
 
 TODAY = date(2026, 11, 23)
 

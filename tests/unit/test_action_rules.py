@@ -6,13 +6,19 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from tests.unit.action_samples import BASE, make
 
 from casereview.domain.action import (
-    Action, ProgressNote, Rating, Source, open_on, parse_source, rating_on,
+    Action,
+    ProgressNote,
+    Rating,
+    Source,
+    open_on,
+    parse_source,
+    rating_on,
 )
 from casereview.domain.programme_target import ProgrammeTarget, progress_of
 from casereview.domain.validation import RecordInvalid, validate
+from tests.unit.action_samples import BASE, make
 
 
 def problems(ctx, model=Action, **changes) -> dict[str, str]:

@@ -7,7 +7,6 @@ import sqlite3
 from datetime import date
 
 import pytest
-from tests.unit.action_samples import make, note, store
 
 from casereview.domain.action import Source
 from casereview.domain.programme_target import ProgrammeTarget
@@ -15,10 +14,19 @@ from casereview.domain.validation import RecordInvalid, validate
 from casereview.metrics.actions import check_source
 from casereview.metrics.programme_targets import targets_with_progress
 from casereview.storage.actions import (
-    ActionFilter, action_list, actions_for_source, count_overdue, get_action, overdue_actions,
-    progress_notes, ratings, save_action, save_target,
+    ActionFilter,
+    action_list,
+    actions_for_source,
+    count_overdue,
+    get_action,
+    overdue_actions,
+    progress_notes,
+    ratings,
+    save_action,
+    save_target,
 )
 from casereview.storage.changelog import history
+from tests.unit.action_samples import make, note, store
 
 
 def test_saving_logs_the_action_and_dates_its_rating(ref_db, ctx):

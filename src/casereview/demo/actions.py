@@ -29,19 +29,24 @@ THEME_ACTIONS = [
                       ("Smartcards issued to 6 of 14 social workers", "GREEN"),
                       ("Remaining cards delayed by the supplier", "AMBER")]),
     ("Home first: every discharge plan considers home with support first", "S. Rahman",
-     "COMMUNITY", "HOME_FIRST", [("Home-first prompt added to the board round template", "GREEN"),
-                                 ("Audit of 20 plans: 14 considered home first", "AMBER"),
-                                 ("Reablement capacity is the bottleneck", "RED")]),
+     "COMMUNITY", "HOME_FIRST",
+     [("Home-first prompt added to the board round template", "GREEN"),
+      ("Audit of 20 plans: 14 considered home first", "AMBER"),
+      ("Reablement capacity is the bottleneck", "RED")]),
     ("Weekly multi-agency complex discharge huddle", "C. Lyons", "ACUTE", "COMMUNICATION",
-     [("Huddle running on Tuesdays at NGH", "GREEN"), ("Social care and community attend most weeks", "AMBER"),
+     [("Huddle running on Tuesdays at NGH", "GREEN"),
+      ("Social care and community attend most weeks", "AMBER"),
       ("WCH huddle started", "GREEN")]),
     ("Trusted assessor for care home returns", "J. Whitfield", "CAREHOME", "ASSESSMENT_DELAY",
      [("Two care homes signed the trusted assessor agreement", "GREEN"),
-      ("Assessments within 24 h in 8 of 10 cases", "GREEN"), ("Third home still to sign", "AMBER")]),
+      ("Assessments within 24 h in 8 of 10 cases", "GREEN"),
+      ("Third home still to sign", "AMBER")]),
     ("Family involvement recorded at the first board round", "P. Nair", "ACUTE", "FAMILY",
-     [("Field added to the admission checklist", "GREEN"), ("Spot check: recorded in 60% of notes", "AMBER")]),
+     [("Field added to the admission checklist", "GREEN"),
+      ("Spot check: recorded in 60% of notes", "AMBER")]),
     ("Brokerage capacity for packages of care", "E. Thornton", "ASC", "CARE_AVAILABILITY",
-     [("Two extra brokers recruited", "GREEN"), ("Median wait for a package down from 9 to 6 days", "GREEN"),
+     [("Two extra brokers recruited", "GREEN"),
+      ("Median wait for a package down from 9 to 6 days", "GREEN"),
       ("Winter demand has pushed the wait back up", "RED")]),
     ("Positive risk-taking training for discharge teams", "Dr H. Osei", "ACUTE", "RISK_AVERSE",
      [("Training session booked", "GREEN"), ("First cohort of 12 trained", "GREEN")]),
@@ -63,11 +68,12 @@ NIGHT_ACTIONS = [
 
 OTHER_ACTIONS = [
     ("toc", "Choice letter 2 issued within 2 days of medically fit", "F. Rahman", "ACUTE",
-     [("Letter template on the ward computers", "GREEN"), ("Audit shows letters still late at WCH", "AMBER")]),
+     [("Letter template on the ward computers", "GREEN"),
+      ("Audit shows letters still late at WCH", "AMBER")]),
     ("experience", "Quiet-at-night routine on older people's wards", "P. Nair", "ACUTE",
-     [("Lights-down at 23:00 agreed", "GREEN"), ("Patients still report noise from the night handover", "AMBER")]),
+     [("Lights-down at 23:00 agreed", "GREEN"),
+      ("Patients still report noise from the night handover", "AMBER")]),
 ]
-
 
 
 def _reviews_with_theme(conn, theme: str) -> list[tuple[int, str, str]]:

@@ -3,9 +3,9 @@ open actions by rating, each read at the period's end.
 
 An action is open at a date when it was raised on or before it and not closed on or before it
 (SPEC 4.6); its rating then is its latest rating dated on or before that date, so a past
-period reads the ratings it had. A period that has not ended yet is read at today: the
-actions due before its end but not yet due are not overdue, and nothing has been closed in
-its future.
+period reads the ratings it had. A period that has not ended yet is read at the day of
+asking (the summary's time, from the caller's clock): the actions due before its end but not
+yet due are not overdue.
 
 An action plan holds hundreds of actions, not millions: every period's figures come from one
 read of the live actions and their ratings (a 104-week chart included).
@@ -27,11 +27,6 @@ from casereview.metrics.definitions import MEASURES
 from casereview.metrics.periods import Period
 from casereview.metrics.rows import Row, count, scopes_for
 from casereview.storage.actions import source_exists
-
-
-def today() -> date:
-    """The day a period in progress is read at (tests give ``as_of`` instead)."""
-    return datetime.now(LONDON).date()
 
 
 @dataclass(frozen=True)
@@ -86,21 +81,31 @@ def _rows(actions: list[_Action], period: Period, reference: Reference,
 
 
 def compute_at(conn: sqlite3.Connection, periods: Sequence[Period], reference: Reference,
-               as_of: date) -> list[list[Row]]:
+               as_of: date | None) -> list[list[Row]]:
+    """Every period's rows, a period that has not ended read at ``as_of`` (None: at its
+    end)."""
     actions = _load(conn)
-    return [_rows(actions, p, reference, as_of) for p in periods]
+    return [_rows(actions, p, reference, as_of or p.end) for p in periods]
 
 
-def compute(conn: sqlite3.Connection, period: Period, reference: Reference) -> list[Row]:
-    return compute_at(conn, [period], reference, today())[0]
+def _as_of(now: datetime | None) -> date | None:
+    return None if now is None else now.astimezone(LONDON).date()
 
 
-def _for_periods(conn: sqlite3.Connection, periods: Sequence[Period],
-                 reference: Reference) -> list[list[Row]]:
-    return compute_at(conn, periods, reference, today())
+def compute_periods(conn: sqlite3.Connection, periods: Sequence[Period],
+                    reference: Reference, *, now: datetime | None = None) -> list[list[Row]]:
+    return compute_at(conn, periods, reference, _as_of(now))
 
 
-compute.for_periods = _for_periods  # type: ignore[attr-defined]
+def compute(conn: sqlite3.Connection, period: Period, reference: Reference, *,
+            now: datetime | None = None) -> list[Row]:
+    return compute_periods(conn, [period], reference, now=now)[0]
+
+
+# The engine gives ``now`` (the summary's time, from the caller's clock): a period in progress
+# is read at that day.
+compute.for_periods = compute_periods  # type: ignore[attr-defined]
+compute.uses_now = True  # type: ignore[attr-defined]
 
 
 # --- sources -------------------------------------------------------------------------------

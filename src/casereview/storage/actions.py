@@ -21,8 +21,6 @@ from casereview.storage.db import now_utc, transaction
 from casereview.storage.paging import Keyset
 from casereview.storage.records import get, insert_in, update_in
 
-
-
 # --- actions -------------------------------------------------------------------------------
 
 def _add_rating(conn: sqlite3.Connection, action_id: int, rated_on: date, rag: str, user: str,
