@@ -25,13 +25,12 @@ from datetime import date
 from pathlib import Path
 from typing import TextIO
 
-import sqlite_utils
 import xlsxwriter
 
 from casereview.io.cells import neutralise
 from casereview.io.pseudonym import database_key, patient_key
 from casereview.storage.changelog import Change, log_change
-from casereview.storage.db import now_utc, transaction
+from casereview.storage.db import Database, now_utc, transaction
 
 HIDDEN = ("deleted_at", "deleted_by")
 FORMATS = ("csv", "xlsx")
@@ -44,6 +43,7 @@ class ExportKind:
     table: str
     date_sql: str | None   # the date a record belongs to, for --from/--to
     order_sql: str
+    select_sql: str | None = None  # the columns, when not every stored one as it is
 
 
 EXPORT_KINDS: dict[str, ExportKind] = {k.name: k for k in [
@@ -54,6 +54,15 @@ EXPORT_KINDS: dict[str, ExportKind] = {k.name: k for k in [
     ExportKind("reviews", "review", "review_date", "review_date, id"),
     ExportKind("toc", "toc", "audit_date", "audit_date, id"),
     ExportKind("experience", "experience", "sample_date", "sample_date, id"),
+    # The action plan in its import columns (progress: every note, dated, one a line; the
+    # source as kind:reference), with the id and who changed it when.
+    ExportKind("actions", "action", "raised_on", "raised_on, id", (
+        "SELECT id, title, description, owner, agency_code, raised_on, due_date, status, "
+        "closed_on, rag, (SELECT group_concat(line, char(10)) FROM (SELECT noted_on || ' ' "
+        "|| author || ': ' || text || COALESCE(' [' || rag || ']', '') AS line FROM "
+        "action_progress p WHERE p.action_id = action.id ORDER BY noted_on, p.id)) AS "
+        "progress, source_kind || ':' || source_ref AS source, created_at, created_by, "
+        "updated_at, updated_by FROM action")),
 ]}
 
 
@@ -81,7 +90,7 @@ def _select(conn: sqlite3.Connection, kind: ExportKind, start: date | None,
     if kind.date_sql and end:
         where.append(f"{kind.date_sql} <= ?")
         params.append(end.isoformat())
-    sql = f"SELECT * FROM {kind.table}"
+    sql = kind.select_sql or f"SELECT * FROM {kind.table}"
     if kind.name == "wards":
         sql = ("SELECT w.site_code, s.site_name, w.ward_code, w.ward_name, w.older_adults "
                "FROM ward w JOIN site s ON s.site_code = w.site_code")
@@ -90,7 +99,7 @@ def _select(conn: sqlite3.Connection, kind: ExportKind, start: date | None,
     return conn.execute(sql + f" ORDER BY {kind.order_sql}", params)
 
 
-def _records(db: sqlite_utils.Database, kind: ExportKind, start: date | None, end: date | None,
+def _records(db: Database, kind: ExportKind, start: date | None, end: date | None,
              identifiable: bool) -> tuple[list[str], Iterator[list]]:
     """The heading and a stream of rows, patient_ref pseudonymised unless identifiable."""
     cursor = _select(db.conn, kind, start, end)
@@ -172,7 +181,7 @@ def _write_xlsx(path: Path, kind: ExportKind, heading: list[str], rows: Iterator
     return n
 
 
-def export_records(db: sqlite_utils.Database, kind_name: str, user: str, *,
+def export_records(db: Database, kind_name: str, user: str, *,
                    start: date | None = None, end: date | None = None,
                    identifiable: bool = False, fmt: str = "csv", out: Path | None = None,
                    stream: TextIO | None = None, progress: Progress | None = None
@@ -218,7 +227,7 @@ def export_records(db: sqlite_utils.Database, kind_name: str, user: str, *,
     return ExportResult(kind.name, n, out, identifiable)
 
 
-def _log(db: sqlite_utils.Database, user: str, kind: ExportKind, n: int, start: date | None,
+def _log(db: Database, user: str, kind: ExportKind, n: int, start: date | None,
          end: date | None, fmt: str, where: str) -> None:
     at = now_utc()
     with transaction(db) as conn:
@@ -227,12 +236,3 @@ def _log(db: sqlite_utils.Database, user: str, kind: ExportKind, n: int, start: 
             {"kind": kind.name, "identifiable": True, "rows": n, "format": fmt, "file": where,
              "from": start.isoformat() if start else None,
              "to": end.isoformat() if end else None}))
-
-
-def default_export_name(kind: str, start: date | None, end: date | None, fmt: str,
-                        identifiable: bool) -> str:
-    """e.g. moves-2026-11-01-to-2026-11-22.csv; '-identifiable' marks a file with references."""
-    span = ""
-    if start or end:
-        span = f"-{start.isoformat() if start else 'start'}-to-{end.isoformat() if end else 'end'}"
-    return f"{kind}{span}{'-identifiable' if identifiable else ''}.{fmt}"

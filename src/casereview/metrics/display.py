@@ -6,7 +6,13 @@ from __future__ import annotations
 from casereview.metrics.definitions import DOWN, MEASURES, UP
 from casereview.metrics.periods import Period
 from casereview.metrics.spc import (
-    ASSURANCE_WORDS, COMMON, CONCERN, FAIL, HIT_AND_MISS, IMPROVEMENT, NEITHER, PASS,
+    COMMON,
+    CONCERN,
+    FAIL,
+    HIT_AND_MISS,
+    IMPROVEMENT,
+    NEITHER,
+    PASS,
 )
 
 NO_VALUE = "–"
@@ -88,13 +94,26 @@ def describe_target(measure: str, target: float | None, period_target: float | N
             f"({format_target(measure, target)} a week x {period.days} days / 7)")
 
 
+def this_heading(period: Period, in_progress: bool) -> str:
+    """The heading of the period's value: 'This month', or 'This month to date' while the
+    month is in progress (its counts will grow)."""
+    return f"This {period_words(period)}" + (" to date" if in_progress else "")
+
+
 def period_words(period: Period) -> str:
     """'week', 'month' or 'quarter' (a custom span is a 'period')."""
     return period.kind if period.kind in ("week", "month", "quarter") else "period"
 
 
-def assurance_words(assurance: str | None) -> str:
-    return "" if assurance is None else ASSURANCE_WORDS[assurance]
+def line_title(measure: str, scope: str) -> str:
+    """A measure's title on a scorecard line; a line of a rating scope names its rating
+    ('Open actions rated amber')."""
+    kind, _, code = scope.partition(":")
+    if kind == "rag":
+        from casereview.domain.action import RAGS
+
+        return f"Open actions rated {RAGS.get(code, code.lower())}"
+    return MEASURES[measure].title
 
 
 def scope_title(scope: str, sites: dict[str, str], wards: dict | None = None) -> str:
@@ -105,4 +124,6 @@ def scope_title(scope: str, sites: dict[str, str], wards: dict | None = None) ->
         return sites.get(code, code)
     if kind == "ward" and wards and code in wards:
         return wards[code].ward_name
+    if kind == "rag":
+        return f"Rated {code.lower()}"
     return code

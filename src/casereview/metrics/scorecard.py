@@ -8,19 +8,30 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-import sqlite_utils
-
 from casereview.domain.reference import Reference
 from casereview.metrics.definitions import MEASURES, Measure
+from casereview.metrics.display import format_value
 from casereview.metrics.engine import Summary, summarise_many
 from casereview.metrics.periods import Period, week_of
-from casereview.metrics.rows import Row, only_scopes
+from casereview.metrics.rows import Row, only_scopes, scopes_for
 from casereview.metrics.series import (
-    CHART_WEEKS, RECENT_WEEKS, History, Point, anchor_week, chart_weeks, history, load_targets,
-    mean_of, period_target, target_for,
+    CHART_WEEKS,
+    RECENT_WEEKS,
+    History,
+    Point,
+    anchor_week,
+    chart_weeks,
+    history,
+    load_targets,
+    mean_of,
+    period_target,
+    target_for,
+    weekly_series,
 )
-from casereview.metrics.spc import Chart, ChartPoint, describe, xmr
+from casereview.metrics.spc import Chart, ChartPoint, Segment, analyse, describe
+from casereview.storage.db import Database
 from casereview.storage.reference import load_reference
+from casereview.storage.spc import chart_settings
 
 
 @dataclass(frozen=True)
@@ -61,13 +72,36 @@ class Line:
         return self.chart.point(self.week)
 
     @property
+    def segment(self) -> Segment | None:
+        """The chart segment the anchor week was judged in: its mean is the one to show
+        beside the signal."""
+        return self.chart.segment_of(self.week)
+
+    @property
+    def judged_mean(self) -> float | None:
+        segment = self.segment
+        return None if segment is None else segment.mean
+
+    @property
     def variation(self) -> str | None:
         point = self.point
         return None if point is None else point.variation
 
     @property
+    def judged_words(self) -> str:
+        """The mean the signal was judged against, for people: 'mean 20.6', or after a rebase
+        'mean 7.1 since 2026-W36'. Empty when there is no reading."""
+        point, segment = self.point, self.segment
+        if point is None or point.variation is None or segment is None:
+            return ""
+        since = f" since {segment.start}" if segment.reason is not None else ""
+        return f"mean {format_value(self.measure.name, segment.mean, as_mean=True)}{since}"
+
+    @property
     def signal(self) -> str:
-        return describe(self.chart, self.week)
+        """The reading at the anchor week in words, with the mean it was judged against."""
+        words = describe(self.chart, self.week)
+        return f"{words} ({self.judged_words})" if self.judged_words else words
 
     @property
     def assurance(self) -> str | None:
@@ -93,6 +127,8 @@ class Scorecard:
     targets: dict[tuple[str, str], float]
     reference: Reference
     in_progress: bool = False    # the period has not ended yet (its counts will grow)
+    rebases: dict = field(default_factory=dict)   # (measure, scope) -> [Rebase] in force
+    notes: dict = field(default_factory=dict)     # (measure, scope) -> [Note]
     _lines: dict[tuple[str, str], Line] = field(default_factory=dict, repr=False)
 
     @property
@@ -116,23 +152,32 @@ class Scorecard:
             rows = self.weekly.rows(measure, scope)
             recent = [r for r in rows[-RECENT_WEEKS:] if r is not None]
             target = target_for(self.targets, measure, scope)
+            chart = chart_of(weekly, measure, scope, target, self.rebases, self.notes)
             self._lines[key] = Line(
                 m, scope, self.summary.get(measure, scope), self.previous.get(measure, scope),
-                weekly, recent, xmr(weekly, m.direction, target=target, bounds=_bounds(m)),
-                self.anchor.label, target, period_target(measure, target, self.period))
+                weekly, recent, chart, self.anchor.label, target,
+                period_target(measure, target, self.period))
         return self._lines[key]
 
     def lines(self, scope: str = "all", programme: str | None = None) -> list[Line]:
-        return [self.line(m.name, scope) for m in self.measures_for(scope, programme)]
+        """The lines of a scope. All sites also carries the lines of measures reported by a
+        scope of their own rather than by site (the open actions by rating, rag:RED ...),
+        each after its measure's place."""
+        out = [self.line(m.name, scope) for m in self.measures_for(scope, programme)]
+        if scope == "all":
+            for m in MEASURES.values():
+                if "rag" in m.scopes and (programme is None or m.programme == programme):
+                    out += [self.line(m.name, s) for s, _ in scopes_for(m.name, self.reference)]
+        return out
 
 
 # The scopes the dashboard reads a scorecard for (Scorecard.scopes): its 104-week charts then
 # skip every ward's rows, most of its time and memory on a large system. The summary files
 # show every scope.
-DASHBOARD_SCOPES = ("all", "site")
+DASHBOARD_SCOPES = ("all", "site", "rag")
 
 
-def build_scorecard(db: sqlite_utils.Database, period: Period, *, weeks: int = CHART_WEEKS,
+def build_scorecard(db: Database, period: Period, *, weeks: int = CHART_WEEKS,
                     reference: Reference | None = None, generated_at: datetime | None = None,
                     today: date | None = None, summary: Summary | None = None,
                     scope_kinds: tuple[str, ...] | None = None) -> Scorecard:
@@ -161,10 +206,32 @@ def build_scorecard(db: sqlite_utils.Database, period: Period, *, weeks: int = C
     else:
         previous, current = summarise_many(db, [period.previous(), period],
                                            reference=reference, generated_at=generated_at)
+    rebases, notes = chart_settings(db)
     return Scorecard(period, current, previous, weekly, anchor, load_targets(db), reference,
-                     in_progress=today is not None and period.end >= today)
+                     in_progress=today is not None and period.end >= today,
+                     rebases=rebases, notes=notes)
 
 
-def _bounds(measure) -> tuple[float, float | None]:
+def bounds_of(measure: Measure) -> tuple[float, float | None]:
     """The values a measure can take: every measure is at least 0; a percentage at most 100."""
     return (0.0, 100.0 if measure.kind == "pct" else None)
+
+
+def chart_of(weekly: list[Point], measure: str, scope: str, target: float | None,
+             rebases: dict, notes: dict) -> Chart:
+    """The SPC chart of a measure's weekly series for one scope, with the chart's rebases and
+    notes (as ``storage.spc.chart_settings`` gives them, by (measure, scope))."""
+    m = MEASURES[measure]
+    return analyse(weekly, rebases.get((measure, scope), ()), m.direction, target,
+                   notes=notes.get((measure, scope), ()), bounds=bounds_of(m))
+
+
+def measure_chart(db: Database, measure: str, scope: str, last_week: Period,
+                  weeks: int = CHART_WEEKS, *, now: datetime | None = None) -> Chart:
+    """One measure's chart for one scope (any scope: all, a site, a ward), to ``last_week``,
+    computing only its own programme: for the chart screen and ``casereview spc``."""
+    weekly = weekly_series(db, measure, scope, last_week, chart_weeks(db, last_week, weeks),
+                           now=now)
+    rebases, notes = chart_settings(db)
+    return chart_of(weekly, measure, scope, target_for(load_targets(db), measure, scope),
+                    rebases, notes)

@@ -4,7 +4,7 @@ the same short transaction. Every record type goes through here."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from operator import itemgetter
 from typing import TYPE_CHECKING
 
@@ -12,7 +12,7 @@ from casereview.storage.changelog import Change, log_batch, log_change
 from casereview.storage.db import now_utc, transaction
 
 if TYPE_CHECKING:  # annotations only: storage.db.Database stands in for it
-    import sqlite_utils
+    from casereview.storage.db import Database
 
 
 class RecordNotFound(LookupError):
@@ -48,12 +48,6 @@ def insert_in(conn: sqlite3.Connection, table: str, values: dict, user: str, at:
     log_change(conn, user, at, Change("insert", table, str(record_id), None,
                                       dict(values, id=record_id)))
     return record_id
-
-
-def insert(db: sqlite_utils.Database, table: str, values: dict, user: str) -> int:
-    at = now_utc()
-    with transaction(db) as conn:
-        return insert_in(conn, table, values, user, at)
 
 
 def insert_rows(conn: sqlite3.Connection, table: str, columns: Sequence[str],
@@ -100,7 +94,7 @@ def insert_many(conn: sqlite3.Connection, table: str, rows: Sequence[dict], user
                        action=action)
 
 
-def update(db: sqlite_utils.Database, table: str, record_id: int, values: dict, user: str, *,
+def update(db: Database, table: str, record_id: int, values: dict, user: str, *,
            action: str = "update", reason: str | None = None) -> dict:
     """Change the given columns; returns the row after the change."""
     at = now_utc()
@@ -122,7 +116,7 @@ def update_in(conn: sqlite3.Connection, table: str, record_id: int, values: dict
     return after
 
 
-def soft_delete(db: sqlite_utils.Database, table: str, record_id: int, user: str,
+def soft_delete(db: Database, table: str, record_id: int, user: str,
                 reason: str | None = None) -> None:
     at = now_utc()
     with transaction(db) as conn:
@@ -135,7 +129,7 @@ def soft_delete(db: sqlite_utils.Database, table: str, record_id: int, user: str
                                           None, reason))
 
 
-def restore(db: sqlite_utils.Database, table: str, record_id: int, user: str) -> None:
+def restore(db: Database, table: str, record_id: int, user: str) -> None:
     at = now_utc()
     with transaction(db) as conn:
         before = _row_dict(conn, table, record_id)
@@ -153,9 +147,5 @@ def restore(db: sqlite_utils.Database, table: str, record_id: int, user: str) ->
                                           _content(before)))
 
 
-def get(db: sqlite_utils.Database, table: str, record_id: int) -> dict:
+def get(db: Database, table: str, record_id: int) -> dict:
     return _row_dict(db.conn, table, record_id)
-
-
-def ids_of(rows: Iterable[sqlite3.Row]) -> list[int]:
-    return [r["id"] for r in rows]

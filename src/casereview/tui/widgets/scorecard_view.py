@@ -15,8 +15,16 @@ from textual.widgets import DataTable, Static
 from casereview.domain.values import format_uk_date
 from casereview.metrics.definitions import PROGRAMME_TITLES
 from casereview.metrics.display import (
-    ASSURANCE_SHORT, VARIATION_SHORT, describe_target, format_target, format_value,
-    period_words, scales_target, scope_title, target_heading,
+    ASSURANCE_SHORT,
+    VARIATION_SHORT,
+    describe_target,
+    format_target,
+    format_value,
+    line_title,
+    period_words,
+    scales_target,
+    scope_title,
+    target_heading,
 )
 from casereview.tui.widgets.sparkline import sparkline_text
 
@@ -27,12 +35,20 @@ VARIATION_STYLES = {"improvement": "bold #5b9bd5", "concern": "bold #ed7d31",
                     "common": "#a5a5a5", "neither": "bold #ffc000"}
 ASSURANCE_STYLES = {"pass": "#5b9bd5", "fail": "#ed7d31", "hit_and_miss": "#a5a5a5"}
 PROGRAMME_KEY = "programme:"
+SCOPE_SEPARATOR = "|"
 
 
 def signal_cell(line: Line) -> Text:
+    """The reading and the mean it was judged against (SPEC 6): 'Improvement · 20.6'."""
     if line.variation is None:
-        return Text("too few weeks" if not line.chart.enough else "no value", style="dim")
-    return Text(VARIATION_SHORT[line.variation], style=VARIATION_STYLES[line.variation])
+        segment = line.segment
+        enough = segment is not None and segment.enough
+        return Text("no value" if enough else "too few weeks", style="dim")
+    text = Text(VARIATION_SHORT[line.variation], style=VARIATION_STYLES[line.variation])
+    mean = line.judged_mean
+    if mean is not None:
+        text.append(f" · {format_value(line.measure.name, mean, as_mean=True)}", style="dim")
+    return text
 
 
 def target_cell(line: Line) -> Text:
@@ -78,24 +94,28 @@ class ScorecardView(Vertical):
         self.card, self.scope = card, scope
         table = self.table
         keep = self.selected_measure()
-        word = {"quarter": "qtr"}.get(period_words(card.period), period_words(card.period))
+        word = {"quarter": "qtr", "month": "mth"}.get(period_words(card.period),
+                                                     period_words(card.period))
         table.loading = False
         table.clear(columns=True)
-        table.add_column("Measure", width=42, key="measure")
-        for heading, key in ((f"This {word}", "value"), (f"Prev {word}", "previous"),
-                             ("13-wk mean", "mean")):
-            table.add_column(Text(heading, justify="right"), width=10, key=key)
+        # 128 columns in all: the measure's title gives way to the signal's mean (the detail
+        # line below the table shows the whole title).
+        table.add_column("Measure", width=38, key="measure")
+        this = "To date" if card.in_progress else f"This {word}"
+        for heading, key, width in ((this, "value", 9), (f"Prev {word}", "previous", 9),
+                                    ("13-wk mean", "mean", 10)):
+            table.add_column(Text(heading, justify="right"), width=width, key=key)
         table.add_column(f"Last {_recent_weeks()} wks", width=_recent_weeks(), key="spark")
-        table.add_column("SPC signal", width=13, key="signal")
+        table.add_column("SPC signal · mean", width=20, key="signal")
         table.add_column(target_heading(card.period, short=True), width=16, key="target")
         present = {r.measure for r in card.summary.rows}
         for programme, title in PROGRAMME_TITLES.items():
-            lines = [l for l in card.lines(scope, programme) if l.measure.name in present]
+            lines = [line for line in card.lines(scope, programme) if line.measure.name in present]
             if not lines:
                 continue
             table.add_row(Text(title, style="bold underline"), key=PROGRAMME_KEY + programme)
             for line in lines:
-                table.add_row(*self._cells(line), key=line.measure.name)
+                table.add_row(*self._cells(line), key=self._key(line))
         self.query_one("#sc-title", Static).update(self._title(card, scope))
         if keep and keep in table.rows:
             table.move_cursor(row=table.get_row_index(keep))
@@ -106,17 +126,24 @@ class ScorecardView(Vertical):
     def _title(self, card: Scorecard, scope: str) -> str:
         period = card.period
         where = scope_title(scope, card.reference.sites)
-        note = "  [i](in progress)[/i]" if card.in_progress else ""
+        note = "  [i](in progress: to date)[/i]" if card.in_progress else ""
         return (f"Scorecard: {period_words(period)} {period.label} "
                 f"({format_uk_date(period.start)} to {format_uk_date(period.end)})  ·  "
                 f"{where}{note}")
+
+    def _key(self, line: Line) -> str:
+        """The row's key: the measure's name, with the line's scope when it is not the one
+        shown (the open actions by rating on the all-sites card)."""
+        if line.scope == self.scope:
+            return line.measure.name
+        return f"{line.measure.name}{SCOPE_SEPARATOR}{line.scope}"
 
     def _cells(self, line: Line) -> list:
         name = line.measure.name
         spark = [v for _, v in line.weekly[-_recent_weeks():]]
         style = VARIATION_STYLES.get(line.variation or "", "")
         return [
-            line.measure.title,
+            line_title(name, line.scope),
             Text(format_value(name, line.value), justify="right"),
             Text(format_value(name, line.previous_value), justify="right"),
             Text(format_value(name, line.recent_mean, as_mean=True), justify="right"),
@@ -133,10 +160,11 @@ class ScorecardView(Vertical):
         return None if key is None or key.startswith(PROGRAMME_KEY) else key
 
     def selected_line(self) -> Line | None:
-        measure = self.selected_measure()
-        if self.card is None or measure is None:
+        key = self.selected_measure()
+        if self.card is None or key is None:
             return None
-        return self.card.line(measure, self.scope)
+        measure, _, scope = key.partition(SCOPE_SEPARATOR)
+        return self.card.line(measure, scope or self.scope)
 
     def show_detail(self) -> None:
         line = self.selected_line()
@@ -144,7 +172,7 @@ class ScorecardView(Vertical):
         if line is None:
             detail.update("")
             return
-        text = f"[b]{line.measure.title}[/b]: {line.signal}."
+        text = f"[b]{line_title(line.measure.name, line.scope)}[/b]: {line.signal}."
         if line.target is not None and self.card is not None:
             name, period = line.measure.name, self.card.period
             text += " " + describe_target(name, line.target, line.period_target, period)
