@@ -106,7 +106,7 @@ def test_export_summary_and_demo_show_progress_on_a_terminal(ref_db, db_path, tm
         (["export", "moves", "--out", str(tmp_path / "out.csv")], "exporting moves"),
         (["summary", "--week", "2026-W47", "--out", str(tmp_path / "s.json")],
          "summary for 2026-W47"),
-        (["demo", "--weeks", "1", "--db", str(tmp_path / "demo.db")],
+        (["demo", "--weeks", "4", "--db", str(tmp_path / "demo.db")],
          "building the demo database"),
     ]:
         screen = _Terminal()
