@@ -10,6 +10,7 @@ from datetime import date, datetime
 
 from casereview.domain.reference import Reference
 from casereview.metrics.definitions import MEASURES, Measure
+from casereview.metrics.display import format_value
 from casereview.metrics.engine import Summary, summarise_many
 from casereview.metrics.periods import Period, week_of
 from casereview.metrics.rows import Row, only_scopes
@@ -87,8 +88,20 @@ class Line:
         return None if point is None else point.variation
 
     @property
+    def judged_words(self) -> str:
+        """The mean the signal was judged against, for people: 'mean 20.6', or after a rebase
+        'mean 7.1 since 2026-W36'. Empty when there is no reading."""
+        point, segment = self.point, self.segment
+        if point is None or point.variation is None or segment is None:
+            return ""
+        since = f" since {segment.start}" if segment.reason is not None else ""
+        return f"mean {format_value(self.measure.name, segment.mean, as_mean=True)}{since}"
+
+    @property
     def signal(self) -> str:
-        return describe(self.chart, self.week)
+        """The reading at the anchor week in words, with the mean it was judged against."""
+        words = describe(self.chart, self.week)
+        return f"{words} ({self.judged_words})" if self.judged_words else words
 
     @property
     def assurance(self) -> str | None:
@@ -206,10 +219,11 @@ def chart_of(weekly: list[Point], measure: str, scope: str, target: float | None
 
 
 def measure_chart(db: Database, measure: str, scope: str, last_week: Period,
-                  weeks: int = CHART_WEEKS) -> Chart:
+                  weeks: int = CHART_WEEKS, *, now: datetime | None = None) -> Chart:
     """One measure's chart for one scope (any scope: all, a site, a ward), to ``last_week``,
     computing only its own programme: for the chart screen and ``casereview spc``."""
-    weekly = weekly_series(db, measure, scope, last_week, chart_weeks(db, last_week, weeks))
+    weekly = weekly_series(db, measure, scope, last_week, chart_weeks(db, last_week, weeks),
+                           now=now)
     rebases, notes = chart_settings(db)
     return chart_of(weekly, measure, scope, target_for(load_targets(db), measure, scope),
                     rebases, notes)

@@ -114,9 +114,10 @@ def history(db: Database, last: Period, n: int, *,
 
 
 def weekly_series(db: Database, measure: str, scope: str, last_week: Period,
-                  weeks: int = CHART_WEEKS) -> list[Point]:
+                  weeks: int = CHART_WEEKS, *, now: datetime | None = None) -> list[Point]:
     """One measure's weekly series for one scope, computing only its own programme."""
-    hist = history(db, last_week, weeks, programmes={MEASURES[measure].programme})
+    hist = history(db, last_week, weeks, programmes={MEASURES[measure].programme},
+                   generated_at=now)
     return hist.series(measure, scope)
 
 
