@@ -37,6 +37,8 @@ def test_every_stored_column_is_in_its_table_and_exported(ref_db):
         columns = ref_db.columns(table)
         assert set(shape(model).stored_columns) <= set(columns), model.__name__
     for kind in EXPORT_KINDS.values():
+        if kind.model is None:  # exported in a shape of its own (the action plan)
+            continue
         exported = export_columns(ref_db, kind)
         stored = list(shape(kind.model).stored_columns)
         assert stored == [c for c in exported if c in stored], kind.name

@@ -50,10 +50,12 @@ Progress = Callable[[int], None]
 class ExportKind:
     name: str
     table: str
-    model: type[BaseModel]  # the record: its stored columns are the export's
+    model: type[BaseModel] | None  # the record: its stored columns are the export's
     date_sql: str | None   # the date a record belongs to, for --from/--to
     order_sql: str
     source: str | None = None  # FROM, when not the table alone
+    # The whole SELECT, for a kind exported in another shape than its model's stored columns.
+    select_sql: str | None = None
 
 
 EXPORT_KINDS: dict[str, ExportKind] = {k.name: k for k in [
@@ -67,6 +69,15 @@ EXPORT_KINDS: dict[str, ExportKind] = {k.name: k for k in [
     ExportKind("reviews", "review", Review, "review_date", "review_date, id"),
     ExportKind("toc", "toc", Toc, "audit_date", "audit_date, id"),
     ExportKind("experience", "experience", Experience, "sample_date", "sample_date, id"),
+    # The action plan in its import columns (progress: every note, dated, one a line; the
+    # source as kind:reference), with the id and who changed it when.
+    ExportKind("actions", "action", None, "raised_on", "raised_on, id", select_sql=(
+        "SELECT id, title, description, owner, agency_code, raised_on, due_date, status, "
+        "closed_on, rag, (SELECT group_concat(line, char(10)) FROM (SELECT noted_on || ' ' "
+        "|| author || ': ' || text || COALESCE(' [' || rag || ']', '') AS line FROM "
+        "action_progress p WHERE p.action_id = action.id ORDER BY noted_on, p.id)) AS "
+        "progress, source_kind || ':' || source_ref AS source, created_at, created_by, "
+        "updated_at, updated_by FROM action")),
 ]}
 
 
@@ -103,7 +114,8 @@ def _select(db: Database, kind: ExportKind, start: date | None,
     if kind.date_sql and end:
         where.append(f"{kind.date_sql} <= ?")
         params.append(end.isoformat())
-    sql = f"SELECT {', '.join(export_columns(db, kind))} FROM {kind.source or kind.table}"
+    sql = kind.select_sql or (f"SELECT {', '.join(export_columns(db, kind))} "
+                              f"FROM {kind.source or kind.table}")
     if where:
         sql += " WHERE " + " AND ".join(where)
     return db.conn.execute(sql + f" ORDER BY {kind.order_sql}", params)
