@@ -1,0 +1,395 @@
+"""The board pack (SPEC 9): what a quality meeting or a board reads for a period, decided
+once here and written by two renderers, HTML (board_html) and PDF (board_pdf), so the two
+never disagree.
+
+Contents: a cover (the period, what changed since the last period), the scorecard in the
+people's form of SPEC 7.2 (value, previous, 13-week mean, signal with the mean it was judged
+against, assurance, target), a chart per measure with its variation and assurance in words
+and icons, and the review themes and learning of the period. With ``publish``, small numbers
+are suppressed as SPEC 7.2 says (on the charts too: a week that would show a suppressed count
+is not drawn) and free text (learning, chart notes) is left out. Learning is checked for
+patient references, which are removed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import sqlite_utils
+
+from casereview.domain.values import LONDON, format_uk_date
+from casereview.io.board_chart import ChartSpec, Segment
+from casereview.io.disclosure import SUPPRESSED, redact_patient_refs, suppress_row
+from casereview.io.scorecard_rows import file_row
+from casereview.metrics.definitions import MEASURES, PROGRAMME_TITLES, Measure
+from casereview.metrics.display import (
+    TARGET_RULE, VARIATION_SHORT, describe_target, format_target, format_value, period_words,
+)
+from casereview.metrics.periods import Period, parse_week
+from casereview.metrics.scorecard import Line, Scorecard, build_scorecard
+from casereview.metrics.series import anchor_week
+from casereview.metrics.spc import (
+    ASSURANCE_WORDS, BASELINE_POINTS, COMMON, CONCERN, FAIL, HIGH, HIT_AND_MISS, IMPROVEMENT,
+    MIN_POINTS, NEITHER, PASS, RULE_WORDS, SIGNAL_WORDS, VARIATION_WORDS,
+)
+
+# The measures a board pack charts: every measure with an 'all' scope (themes are a table).
+SCOPE = "all"
+
+# Making Data Count's icons, as a letter in a coloured circle with its words beside it.
+ICON_COLOURS = {IMPROVEMENT: "#1F5FA8", CONCERN: "#D55E00", NEITHER: "#6A3D9A",
+                COMMON: "#7F7F7F", PASS: "#1F5FA8", FAIL: "#D55E00", HIT_AND_MISS: "#7F7F7F"}
+
+
+@dataclass(frozen=True)
+class Icon:
+    letter: str     # H / L (special cause high or low), ~ (common cause), P / F / ? (assurance)
+    colour: str
+    words: str      # what the icon means, always printed beside it
+
+
+@dataclass(frozen=True)
+class ScoreLine:
+    """One row of the scorecard, as people read it (rounded, suppressed, in words)."""
+
+    title: str
+    value: str
+    previous: str
+    recent_mean: str
+    variation: Icon | None
+    signal: str
+    judged_mean: str        # the mean the signal was judged against (SPEC 6)
+    assurance: Icon | None
+    target: str
+
+
+@dataclass(frozen=True)
+class MeasureChart:
+    measure: Measure
+    spec: ChartSpec
+    variation: Icon | None
+    variation_words: str
+    assurance: Icon | None
+    assurance_words: str
+    figures: str            # the period's value beside the previous and the 13-week mean
+    notes: list[tuple[str, str, str]] = field(default_factory=list)  # (marker, week, text)
+
+
+@dataclass(frozen=True)
+class Section:
+    programme: str
+    title: str
+    lines: list[ScoreLine]
+    charts: list[MeasureChart]
+
+
+@dataclass(frozen=True)
+class BoardPack:
+    title: str
+    period: Period
+    period_words: str           # week / month / quarter
+    dates: str                  # '1 Nov 2026 to 30 Nov 2026'
+    generated: str
+    anchor_week: str
+    in_progress: bool
+    publish: bool
+    changes: list[str]          # what changed since the last period, in sentences
+    tally: list[tuple[Icon, int]]
+    sections: list[Section]
+    themes: list[tuple[str, str, str]]   # (theme, this period, previous period)
+    reviews_completed: str
+    learning: list[tuple[str, str]]      # (review date, text); empty when published
+    reading_notes: list[str]
+    # JOINS HERE: open actions by rating (overdue first) and programme targets against
+    # expected (SPEC 9), once the action measures and programme targets exist in metrics.
+    # ``actions`` holds the rows of the action measures found in the summary (empty until
+    # then); programme targets will need their own field and section.
+    actions: list[ScoreLine] = field(default_factory=list)
+
+    @property
+    def charts(self) -> list[MeasureChart]:
+        return [c for s in self.sections for c in s.charts]
+
+
+# --- icons and words ---------------------------------------------------------------------------
+
+def variation_icon(line: Line) -> Icon | None:
+    point = line.point
+    if point is None or point.variation is None:
+        return None
+    if point.variation == COMMON:
+        return Icon("~", ICON_COLOURS[COMMON], VARIATION_WORDS[COMMON])
+    letter = "H" if point.side == HIGH else "L"
+    return Icon(letter, ICON_COLOURS[point.variation], VARIATION_WORDS[point.variation])
+
+
+def assurance_icon(line: Line) -> Icon | None:
+    if line.assurance is None:
+        return None
+    letter = {PASS: "P", FAIL: "F", HIT_AND_MISS: "?"}[line.assurance]
+    return Icon(letter, ICON_COLOURS[line.assurance], ASSURANCE_WORDS[line.assurance])
+
+
+def judged_mean(line: Line) -> float | None:
+    """The mean the latest reading was judged against: the chart's (its segment's) mean."""
+    return line.chart.mean
+
+
+def _signal(line: Line) -> str:
+    point = line.point
+    if point is None or point.variation is None:
+        return line.signal  # too few points, or no value this week
+    if not point.flagged:
+        return VARIATION_SHORT[point.variation]
+    return f"{VARIATION_SHORT[point.variation]}: {SIGNAL_WORDS[(point.rules[0], point.side)]}"
+
+
+def _mean_text(line: Line) -> str:
+    mean = judged_mean(line)
+    return "" if mean is None or line.variation is None else \
+        format_value(line.measure.name, mean, as_mean=True)
+
+
+def score_line(line: Line, publish: bool) -> ScoreLine:
+    r = file_row(line, publish=publish)
+    name = line.measure.name
+    return ScoreLine(line.measure.title, format_value(name, r.value),
+                     format_value(name, r.previous),
+                     format_value(name, r.recent_mean, as_mean=True), variation_icon(line),
+                     _signal(line), _mean_text(line), assurance_icon(line),
+                     format_target(name, r.target))
+
+
+def _variation_words(line: Line) -> str:
+    words = line.signal
+    mean = judged_mean(line)
+    chart = line.chart
+    if line.variation is not None and mean is not None:
+        name = line.measure.name
+        limits = ""
+        if chart.lcl is not None and chart.ucl is not None:
+            limits = (f", limits {format_value(name, chart.lcl, as_mean=True)} to "
+                      f"{format_value(name, chart.ucl, as_mean=True)}")
+        words += f" (judged against the mean {format_value(name, mean, as_mean=True)}{limits})"
+    return words + "."
+
+
+def _assurance_words(line: Line, card: Scorecard) -> str:
+    name = line.measure.name
+    if line.target is None:
+        return "No target set."
+    target = f"Target {format_target(name, line.target)} a week" if line.measure.is_count \
+        else f"Target {format_target(name, line.target)}"
+    if line.assurance is None:
+        return f"{target}: no assurance until the chart has {MIN_POINTS} weeks with data."
+    return f"{ASSURANCE_WORDS[line.assurance]} ({target.lower()})."
+
+
+def _figures(line: Line, card: Scorecard, publish: bool) -> str:
+    r = file_row(line, publish=publish)
+    name, word = line.measure.name, period_words(card.period)
+    text = (f"This {word} {format_value(name, r.value)}; previous {word} "
+            f"{format_value(name, r.previous)}; 13-week mean "
+            f"{format_value(name, r.recent_mean, as_mean=True)}"
+            f"{' a week' if line.measure.is_count else ''}.")
+    if r.target is not None and card.period.days != 7:
+        text += " " + describe_target(name, line.target, r.target, card.period) + "."
+    return text
+
+
+# --- the chart of a line -----------------------------------------------------------------------
+
+def chart_spec(card: Scorecard, line: Line, publish: bool) -> ChartSpec:
+    points = line.chart.points
+    rows = card.weekly.rows(line.measure.name, line.scope)
+    hidden = [publish and row is not None and suppress_row(row.as_dict())["value"] == SUPPRESSED
+              for row in rows]
+    values = [None if h or p.value is None else float(p.value) for p, h in zip(points, hidden)]
+    chart = line.chart
+    segments = [Segment(0, len(points), chart.mean, chart.lcl, chart.ucl)]
+    return ChartSpec(
+        measure=line.measure.name, mondays=[parse_week(p.week).start for p in points], values=values,
+        readings=[p.variation for p in points], segments=segments,
+        percent=line.measure.kind == "pct", target=line.target, hidden=hidden)
+
+
+def measure_chart(card: Scorecard, line: Line, publish: bool) -> MeasureChart:
+    return MeasureChart(line.measure, chart_spec(card, line, publish), variation_icon(line),
+                        _variation_words(line), assurance_icon(line),
+                        _assurance_words(line, card), _figures(line, card, publish))
+
+
+# --- what changed ------------------------------------------------------------------------------
+
+def _reading_words(variation: str | None) -> str:
+    return {None: "no reading", COMMON: "common cause", IMPROVEMENT: "special cause improvement",
+            CONCERN: "special cause concern", NEITHER: "special cause"}[variation]
+
+
+def what_changed(card: Scorecard, lines: list[Line], publish: bool) -> list[str]:
+    """Sentences for the cover: readings that changed since the last period's reading week,
+    then the largest changes in value."""
+    word = period_words(card.period)
+    before = anchor_week(card.period.previous()).label
+    out = []
+    for line in lines:
+        now = line.variation
+        point = line.chart.point(before)
+        then = None if point is None else point.variation
+        if now != then and (now not in (None, COMMON) or then not in (None, COMMON)):
+            out.append(f"{line.measure.title}: now {_reading_words(now)} "
+                       f"(was {_reading_words(then)} at the last {word}'s reading).")
+    if not out:
+        out.append(f"No measure's SPC reading changed since the last {word}.")
+    moves = []
+    for line in lines:
+        r = file_row(line, publish=publish)
+        if isinstance(r.value, (int, float)) and isinstance(r.previous, (int, float)) \
+                and r.previous and r.value != r.previous:
+            moves.append((abs(r.value - r.previous) / abs(r.previous), line, r))
+    for _, line, r in sorted(moves, key=lambda m: -m[0])[:3]:
+        name = line.measure.name
+        way = "up" if r.value > r.previous else "down"
+        out.append(f"{line.measure.title}: {way} from {format_value(name, r.previous)} to "
+                   f"{format_value(name, r.value)} on the last {word}.")
+    return out
+
+
+def _tally(lines: list[Line]) -> list[tuple[Icon, int]]:
+    counts: dict[str, int] = {}
+    for line in lines:
+        counts[line.variation or "none"] = counts.get(line.variation or "none", 0) + 1
+    out = []
+    for key in (IMPROVEMENT, CONCERN, NEITHER, COMMON):
+        if counts.get(key):
+            out.append((Icon("~" if key == COMMON else "", ICON_COLOURS[key],
+                             VARIATION_WORDS[key]), counts[key]))
+    if counts.get("none"):
+        out.append((Icon("", "#BFBFBF", f"No reading yet (fewer than {MIN_POINTS} weeks "
+                                        "with data)"), counts["none"]))
+    return out
+
+
+# --- themes and learning -----------------------------------------------------------------------
+
+def _themes(card: Scorecard, publish: bool) -> list[tuple[str, str, str]]:
+    found = []
+    for row in card.summary.rows:
+        if "theme" not in MEASURES[row.measure].scopes:
+            continue
+        r = file_row(card.line(row.measure, row.scope), publish=publish)
+        code = row.scope.partition(":")[2]
+        label = card.reference.review_themes.get(code, code)
+        found.append((label, r.value, format_value(row.measure, r.value),
+                      format_value(row.measure, r.previous)))
+    if publish:  # alphabetical: a published order must not rank hidden counts
+        found.sort(key=lambda f: f[0].lower())
+    else:
+        found.sort(key=lambda f: (-(f[1] or 0), f[0].lower()))
+    return [(label, this, previous) for label, _, this, previous in found]
+
+
+def _learning(db: sqlite_utils.Database, period: Period) -> list[tuple[str, str]]:
+    from datetime import date
+
+    from casereview.storage.patients import known_patient_refs
+    from casereview.storage.reviews import learning_between
+
+    def known(words: set[str]) -> set[str]:
+        return known_patient_refs(db, words)
+
+    return [(format_uk_date(date.fromisoformat(day[:10])), redact_patient_refs(text, known))
+            for day, text in learning_between(db, period.start, period.end)]
+
+
+def _reading_notes(card: Scorecard) -> list[str]:
+    return [
+        f"Each chart is the measure's weekly values for all sites (an XmR chart, NHS England "
+        f"'Making Data Count'): the mean of the first {BASELINE_POINTS} weeks with data, with "
+        f"limits at the mean +/- 2.66 x the mean moving range. No signal is read before "
+        f"{MIN_POINTS} weeks have data.",
+        "Special cause: " + "; ".join(RULE_WORDS.values()) + ". Blue squares mark improvement, "
+        "orange triangles concern, purple diamonds special cause on a measure with no "
+        "better direction; grey dots are common cause.",
+        "Icons: H or L in a blue circle is special cause improvement (high or low), in "
+        "orange, concern; ~ in grey is common cause. P (blue) the target will consistently "
+        "be passed, F (orange) consistently failed, ? (grey) hit and miss.",
+        f"The reading is of week {card.anchor.label}, the last full week of the "
+        f"{period_words(card.period)}; the 13-week mean is the mean of the 13 weekly values "
+        "to that week.",
+        TARGET_RULE,
+    ]
+
+
+# --- the pack ----------------------------------------------------------------------------------
+
+def build_board_pack(db: sqlite_utils.Database, card: Scorecard, *,
+                     publish: bool = False) -> BoardPack:
+    period, word = card.period, period_words(card.period)
+    generated = datetime.fromisoformat(card.generated_at).astimezone(LONDON)
+    present = {r.measure for r in card.summary.rows}
+    sections, all_lines = [], []
+    for programme, title in PROGRAMME_TITLES.items():
+        lines = [line for line in card.lines(SCOPE, programme)
+                 if line.measure.name in present]
+        if not lines:
+            continue
+        all_lines += lines
+        sections.append(Section(programme, title, [score_line(l, publish) for l in lines],
+                                [measure_chart(card, l, publish) for l in lines]))
+    reviews = card.summary.get("reviews_completed", SCOPE)
+    reviews_row = suppress_row(reviews.as_dict()) if reviews and publish else \
+        (reviews.as_dict() if reviews else None)
+    return BoardPack(
+        title=f"Quality and safety board paper: {word} {period.label}",
+        period=period, period_words=word,
+        dates=f"{format_uk_date(period.start)} to {format_uk_date(period.end)}",
+        generated=f"{format_uk_date(generated.date())} {generated:%H:%M}",
+        anchor_week=card.anchor.label, in_progress=card.in_progress, publish=publish,
+        changes=what_changed(card, all_lines, publish), tally=_tally(all_lines),
+        sections=sections, themes=_themes(card, publish),
+        reviews_completed=format_value("reviews_completed",
+                                       reviews_row["value"] if reviews_row else None),
+        learning=[] if publish else _learning(db, period),
+        reading_notes=_reading_notes(card),
+    )
+
+
+FORMATS = ("pdf", "html")
+
+
+def board_pack_format(path: Path) -> str:
+    """'pdf' or 'html', from the file's name."""
+    suffix = Path(path).suffix.lower().lstrip(".")
+    if suffix == "htm":
+        suffix = "html"
+    if suffix not in FORMATS:
+        raise ValueError(f"--out {path}: a board pack is written as .pdf or .html")
+    return suffix
+
+
+def write_board_pack(db: sqlite_utils.Database, period: Period, out: Path, *,
+                     publish: bool = False, today=None, card: Scorecard | None = None,
+                     progress: Callable[[str], None] | None = None) -> Path:
+    """Build and write the board pack for ``period`` to ``out`` (.pdf or .html), written
+    beside its destination and moved into place when whole."""
+    fmt = board_pack_format(out)
+    step = progress or (lambda _: None)
+    step("Computing the measures")
+    card = card or build_scorecard(db, period, today=today)
+    pack = build_board_pack(db, card, publish=publish)
+    step("Drawing the charts")
+    if fmt == "html":
+        from casereview.io.board_html import board_html
+        from casereview.io.summary_files import write_text_file
+
+        write_text_file(Path(out), board_html(pack))
+    else:
+        from casereview.io.board_pdf import write_board_pdf
+
+        write_board_pdf(pack, Path(out), progress=step)
+    return Path(out)
+
