@@ -63,6 +63,14 @@ class ChartSpec:
         return any(v is not None for v in self.values)
 
 
+def segment_at(spec: ChartSpec, index: int) -> Segment | None:
+    """The segment week ``index`` belongs to."""
+    for seg in spec.segments:
+        if seg.start <= index < seg.end:
+            return seg
+    return None
+
+
 def _matplotlib():
     import matplotlib
 
