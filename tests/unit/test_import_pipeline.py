@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from casereview.domain.reference import Ward
 from casereview.io import importer, pipeline
 from casereview.io.csvfile import FileInvalid
 from casereview.io.importer import ImportFailed, import_file
@@ -18,7 +19,6 @@ from casereview.storage.check import check_database
 from casereview.storage.context import load_context
 from casereview.storage.db import connect
 from casereview.storage.reference import save_site, save_ward
-from casereview.domain.reference import Ward
 from tests.conftest import NOW
 
 HEADER = "moved_at,site_code,from_ward,to_ward,reason,patient_ref,age,notes\n"
@@ -124,8 +124,9 @@ def test_skip_invalid_writes_the_same_rows_and_rejects(tmp_path, monkeypatch):
 def test_a_byte_that_is_not_utf8_is_named_and_nothing_written(tmp_path, monkeypatch):
     source = _file(tmp_path)
     with open(source, "ab") as handle:
-        handle.write("2026-11-05 23:00,NGH,A1,A2,CAPACITY,,,Zoë\n".encode("latin-1"))
-    with pytest.raises(FileInvalid, match=f"line {ROWS + 2}: is not UTF-8"):
+        handle.write("2026-11-05 23:00,NGH,A1,A2,CAPACITY,,,Zoë\n".encode("latin-1")
+                     .replace(b"\xeb", b"\x81"))  # neither UTF-8 nor Windows-1252
+    with pytest.raises(FileInvalid, match=f"line {ROWS + 2}: is neither UTF-8"):
         _import(tmp_path, "there", source, parallel=True, monkeypatch=monkeypatch)
     db = connect(tmp_path / "there.db")
     assert db.conn.execute("SELECT COUNT(*) FROM move").fetchone()[0] == 0

@@ -2,7 +2,7 @@
 nhs-number library, the clock changes are found whichever year, cached parsers still refuse
 bad text every time, and a streamed import stays all-or-nothing across chunks."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -17,7 +17,6 @@ from casereview.io.csvfile import FileInvalid
 from casereview.io.importer import ImportFailed, import_file
 from casereview.io.kinds import KINDS
 from casereview.storage.changelog import history, verify_chain
-from casereview.storage.db import now_utc, transaction
 from tests.conftest import NOW
 
 HEADER = "moved_at,site_code,from_ward,to_ward,reason,patient_ref\n"
@@ -119,7 +118,8 @@ def test_a_byte_that_is_not_utf8_far_into_the_file_is_named_and_nothing_written(
     monkeypatch.setattr(importer, "CHUNK_ROWS", 50)
     f = tmp_path / "moves.csv"
     body = HEADER + _rows(3000)
-    f.write_bytes(body.encode() + "2026-11-05 23:00,NGH,A1,A2,CAPACITY,Zoë\n".encode("latin-1"))
-    with pytest.raises(FileInvalid, match="line 3002: is not UTF-8"):
+    f.write_bytes(body.encode() + "2026-11-05 23:00,NGH,A1,A2,CAPACITY,Zoë\n".encode("latin-1")
+                  .replace(b"\xeb", b"\x81"))  # a byte neither UTF-8 nor Windows-1252
+    with pytest.raises(FileInvalid, match="line 3002: is neither UTF-8 nor Windows-1252"):
         _run(ref_db, f)
     assert ref_db.conn.execute("SELECT COUNT(*) FROM move").fetchone()[0] == 0

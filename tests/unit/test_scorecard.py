@@ -78,9 +78,8 @@ def test_the_dashboards_scorecard_builds_only_the_scopes_it_shows_and_the_same_r
     of its time and memory on a large system), and those rows are the full report's."""
     from casereview.metrics.engine import summarise_many
     from casereview.metrics.rows import only_scopes, reports_scope
-    from casereview.storage.reference import load_reference
-
     from casereview.metrics.scorecard import DASHBOARD_SCOPES
+    from casereview.storage.reference import load_reference
 
     card = build_scorecard(demo_db, parse_week("2026-W46"), scope_kinds=DASHBOARD_SCOPES)
     scopes = {row.scope for s in card.weekly.summaries for row in s.rows}
@@ -92,7 +91,7 @@ def test_the_dashboards_scorecard_builds_only_the_scopes_it_shows_and_the_same_r
     periods = periods_ending(parse_week("2026-W46"), 8)
     full = summarise_many(demo_db, periods, reference=reference)
     scoped = summarise_many(demo_db, periods, reference=only_scopes(reference, "all", "site"))
-    for whole, part in zip(full, scoped):
+    for whole, part in zip(full, scoped, strict=True):
         assert part.rows == [r for r in whole.rows
                              if r.scope == "all" or r.scope.startswith("site:")]
     assert any(r.scope.startswith("ward:") for r in full[-1].rows)

@@ -137,7 +137,8 @@ def test_markdown_board_paper(demo_copy):
     assert text.startswith("# Scorecard: week 2026-W47 (16 Nov 2026 to 22 Nov 2026)\n")
     assert "| Measure | This week | Previous week | 13-week mean | SPC signal |" in text
     moves = summarise(demo_copy, W47).get("ooh_nc_moves").value
-    line = next(l for l in text.splitlines() if l.startswith("| Non-clinical moves out of hours"))
+    line = next(ln for ln in text.splitlines()
+                if ln.startswith("| Non-clinical moves out of hours"))
     assert line.split(" | ")[1] == str(moves)
     assert "Improvement: a run of 7 or more weeks below the mean" in line
     assert "Westbrook \\| Community" in text  # a pipe in a name does not break the table

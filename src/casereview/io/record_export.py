@@ -227,12 +227,3 @@ def _log(db: sqlite_utils.Database, user: str, kind: ExportKind, n: int, start: 
             {"kind": kind.name, "identifiable": True, "rows": n, "format": fmt, "file": where,
              "from": start.isoformat() if start else None,
              "to": end.isoformat() if end else None}))
-
-
-def default_export_name(kind: str, start: date | None, end: date | None, fmt: str,
-                        identifiable: bool) -> str:
-    """e.g. moves-2026-11-01-to-2026-11-22.csv; '-identifiable' marks a file with references."""
-    span = ""
-    if start or end:
-        span = f"-{start.isoformat() if start else 'start'}-to-{end.isoformat() if end else 'end'}"
-    return f"{kind}{span}{'-identifiable' if identifiable else ''}.{fmt}"

@@ -10,8 +10,15 @@ from casereview.domain.values import LONDON, format_uk_date
 from casereview.io.scorecard_rows import FileRow, file_row
 from casereview.metrics.definitions import MEASURES, PROGRAMME_TITLES
 from casereview.metrics.display import (
-    ASSURANCE_SHORT, NO_VALUE, TARGET_RULE, VARIATION_SHORT, format_target, format_value,
-    period_words, scope_title, target_heading,
+    ASSURANCE_SHORT,
+    NO_VALUE,
+    TARGET_RULE,
+    VARIATION_SHORT,
+    format_target,
+    format_value,
+    period_words,
+    scope_title,
+    target_heading,
 )
 from casereview.metrics.scorecard import Line, Scorecard
 from casereview.metrics.spc import BASELINE_POINTS, MIN_POINTS, RULE_WORDS, SIGNAL_WORDS
@@ -69,13 +76,13 @@ def summary_markdown(card: Scorecard, *, publish: bool = False) -> str:
     present = {r.measure for r in card.summary.rows}
     sites = card.reference.sites
     for programme, title in PROGRAMME_TITLES.items():
-        chosen = [l for l in card.lines("all", programme) if l.measure.name in present]
+        chosen = [line for line in card.lines("all", programme) if line.measure.name in present]
         if not chosen:
             continue
         lines += ["", f"## {title}", ""]
         lines += _table(["Measure", f"This {word}", f"Previous {word}", "13-week mean",
                          "SPC signal", "Assurance", target_heading(period)], "lrrrllr",
-                        [_row_cells(l, file_row(l, publish=publish)) for l in chosen])
+                        [_row_cells(line, file_row(line, publish=publish)) for line in chosen])
         by_site = [m for m in card.measures_for("site", programme) if m.name in present]
         if by_site and sites:
             lines += ["", f"By site, this {word}:", ""]
@@ -120,4 +127,5 @@ def _themes(card: Scorecard, programme: str, publish: bool) -> list[str]:
     rows = [cells for _, cells in sorted(found, key=lambda f: f[0].lower())]
     word = period_words(card.period)
     return ["", f"Themes, this {word}:", ""] + _table(
-        ["Theme", f"Reviews this {word}", f"Previous {word}", f"Reviews completed this {word}"], "lrrr", rows)
+        ["Theme", f"Reviews this {word}", f"Previous {word}", f"Reviews completed this {word}"],
+        "lrrr", rows)

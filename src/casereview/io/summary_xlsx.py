@@ -19,13 +19,28 @@ from casereview.io.cells import neutralise
 from casereview.io.scorecard_rows import FileRow, file_row
 from casereview.metrics.definitions import MEASURES, PROGRAMME_TITLES
 from casereview.metrics.display import (
-    ASSURANCE_SHORT, DIRECTION_WORDS, KIND_WORDS, NUMBER_FORMATS, TARGET_RULE, VARIATION_SHORT,
-    period_words, scope_title, target_heading,
+    ASSURANCE_SHORT,
+    DIRECTION_WORDS,
+    KIND_WORDS,
+    NUMBER_FORMATS,
+    TARGET_RULE,
+    VARIATION_SHORT,
+    period_words,
+    scope_title,
+    target_heading,
 )
 from casereview.metrics.scorecard import Scorecard
 from casereview.metrics.spc import (
-    BASELINE_POINTS, CONCERN, FAIL, HIT_AND_MISS, IMPROVEMENT, MIN_POINTS, NEITHER, PASS,
-    RULE_WORDS, COMMON,
+    BASELINE_POINTS,
+    COMMON,
+    CONCERN,
+    FAIL,
+    HIT_AND_MISS,
+    IMPROVEMENT,
+    MIN_POINTS,
+    NEITHER,
+    PASS,
+    RULE_WORDS,
 )
 
 SHEET_NAMES = {"moves": "Ward moves", "reviews": "Case reviews", "toc": "Transfer of Care",

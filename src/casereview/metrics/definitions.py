@@ -106,7 +106,3 @@ MEASURES: dict[str, Measure] = {m.name: m for m in [
     Measure("moved_at_night_reported_pct", EXPERIENCE, ASW, "pct", DOWN,
             "Patients reporting a night move (%)", "YES / (YES + NO) x 100."),
 ]}
-
-
-def measures_of(programme: str) -> list[Measure]:
-    return [m for m in MEASURES.values() if m.programme == programme]

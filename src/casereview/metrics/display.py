@@ -6,7 +6,13 @@ from __future__ import annotations
 from casereview.metrics.definitions import DOWN, MEASURES, UP
 from casereview.metrics.periods import Period
 from casereview.metrics.spc import (
-    ASSURANCE_WORDS, COMMON, CONCERN, FAIL, HIT_AND_MISS, IMPROVEMENT, NEITHER, PASS,
+    COMMON,
+    CONCERN,
+    FAIL,
+    HIT_AND_MISS,
+    IMPROVEMENT,
+    NEITHER,
+    PASS,
 )
 
 NO_VALUE = "–"
@@ -91,10 +97,6 @@ def describe_target(measure: str, target: float | None, period_target: float | N
 def period_words(period: Period) -> str:
     """'week', 'month' or 'quarter' (a custom span is a 'period')."""
     return period.kind if period.kind in ("week", "month", "quarter") else "period"
-
-
-def assurance_words(assurance: str | None) -> str:
-    return "" if assurance is None else ASSURANCE_WORDS[assurance]
 
 
 def scope_title(scope: str, sites: dict[str, str], wards: dict | None = None) -> str:

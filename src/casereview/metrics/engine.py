@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import sqlite_utils
 
@@ -80,14 +80,14 @@ def summarise_many(db: sqlite_utils.Database, periods: Sequence[Period], *,
     """One Summary per period (in the order given), each programme answering all the periods
     at once where it can. ``programmes`` limits the work to some programmes' measures."""
     reference = reference or load_reference(db)
-    stamp = (generated_at or datetime.now(timezone.utc)).isoformat(timespec="seconds")
+    stamp = (generated_at or datetime.now(UTC)).isoformat(timespec="seconds")
     rows: list[list[Row]] = [[] for _ in periods]
     for compute in computes_for(programmes):
         for i, computed in enumerate(for_periods(compute)(db.conn, list(periods), reference)):
             rows[i] += computed
     order = {name: i for i, name in enumerate(MEASURES)}
     summaries = []
-    for period, period_rows in zip(periods, rows):
+    for period, period_rows in zip(periods, rows, strict=True):
         period_rows.sort(key=lambda r: order[r.measure])  # stable: scope order kept
         summaries.append(Summary(period, stamp, period_rows))
     return summaries

@@ -85,7 +85,7 @@ def compute_periods(conn: sqlite3.Connection, periods: Sequence[Period],
         for i in slots.get(night, ()):
             totals[i].returns[None] += n
             totals[i].returns[site_code] += n
-    return [_rows(period, t, reference) for period, t in zip(periods, totals)]
+    return [_rows(period, t, reference) for period, t in zip(periods, totals, strict=True)]
 
 
 def _rows(period: Period, t: _Totals, reference: Reference) -> list[Row]:

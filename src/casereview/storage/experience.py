@@ -18,8 +18,8 @@ from casereview.domain.experience import (
     parse_weekly_target,
 )
 from casereview.domain.reference import Reference, Ward
-from casereview.storage.paging import Keyset
 from casereview.storage.db import now_utc, transaction
+from casereview.storage.paging import Keyset
 from casereview.storage.records import insert_in, update_in
 from casereview.storage.reference import set_setting
 

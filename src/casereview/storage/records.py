@@ -4,7 +4,7 @@ the same short transaction. Every record type goes through here."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from operator import itemgetter
 from typing import TYPE_CHECKING
 
@@ -48,12 +48,6 @@ def insert_in(conn: sqlite3.Connection, table: str, values: dict, user: str, at:
     log_change(conn, user, at, Change("insert", table, str(record_id), None,
                                       dict(values, id=record_id)))
     return record_id
-
-
-def insert(db: sqlite_utils.Database, table: str, values: dict, user: str) -> int:
-    at = now_utc()
-    with transaction(db) as conn:
-        return insert_in(conn, table, values, user, at)
 
 
 def insert_rows(conn: sqlite3.Connection, table: str, columns: Sequence[str],
@@ -155,7 +149,3 @@ def restore(db: sqlite_utils.Database, table: str, record_id: int, user: str) ->
 
 def get(db: sqlite_utils.Database, table: str, record_id: int) -> dict:
     return _row_dict(db.conn, table, record_id)
-
-
-def ids_of(rows: Iterable[sqlite3.Row]) -> list[int]:
-    return [r["id"] for r in rows]

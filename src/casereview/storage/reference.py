@@ -88,11 +88,6 @@ def seed_defaults_in(conn: sqlite3.Connection, at: str) -> None:
                                              {"defaults": "seeded"}))
 
 
-def seed_defaults(db: sqlite_utils.Database) -> None:
-    with transaction(db) as conn:
-        seed_defaults_in(conn, now_utc())
-
-
 # Settings whose value is never written to the change log (the change itself is).
 SECRET_SETTINGS = {"secret"}
 REDACTED = "(hidden)"

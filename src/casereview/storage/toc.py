@@ -28,8 +28,8 @@ from casereview.domain.toc import (
 )
 from casereview.storage.changelog import Change, log_change, log_changes
 from casereview.storage.db import now_utc, transaction
-from casereview.storage.records import get, insert_in, insert_many, update_in
 from casereview.storage.paging import Keyset
+from casereview.storage.records import get, insert_in, insert_many, update_in
 
 DERIVED_COLUMNS = ("policy_id", *(f"{s}_{part}" for s in STEPS for part in ("due", "status")),
                    "required_steps", "on_time_steps", "adherence")

@@ -12,7 +12,12 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from casereview.domain.values import format_uk_date
 from casereview.metrics.display import (
-    ASSURANCE_SHORT, DIRECTION_WORDS, VARIATION_SHORT, format_target, format_value, scope_title,
+    ASSURANCE_SHORT,
+    DIRECTION_WORDS,
+    VARIATION_SHORT,
+    format_target,
+    format_value,
+    scope_title,
 )
 from casereview.metrics.periods import parse_week
 from casereview.metrics.scorecard import Scorecard

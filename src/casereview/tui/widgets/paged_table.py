@@ -98,7 +98,7 @@ class PagedTable(DataTable):
 
     def _line(self, cells: Sequence) -> tuple[Text]:
         line = Text(no_wrap=True, end="")
-        for i, (cell, width) in enumerate(zip(cells, self.widths)):
+        for i, (cell, width) in enumerate(zip(cells, self.widths, strict=False)):
             text = cell.copy() if isinstance(cell, Text) else Text(str(cell))
             text.truncate(width, overflow="ellipsis", pad=True)
             if i:
@@ -284,7 +284,8 @@ class PagedTable(DataTable):
         if request.how == "last":
             self.position = None if self.total is None else max(self.total - len(page.rows), 0)
         elif request.how == "before":
-            self.position = None if self.position is None else max(self.position - len(page.rows), 0)
+            if self.position is not None:
+                self.position = max(self.position - len(page.rows), 0)
             if page.at_start:
                 self.position = 0
         else:

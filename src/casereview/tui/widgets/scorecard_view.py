@@ -15,8 +15,15 @@ from textual.widgets import DataTable, Static
 from casereview.domain.values import format_uk_date
 from casereview.metrics.definitions import PROGRAMME_TITLES
 from casereview.metrics.display import (
-    ASSURANCE_SHORT, VARIATION_SHORT, describe_target, format_target, format_value,
-    period_words, scales_target, scope_title, target_heading,
+    ASSURANCE_SHORT,
+    VARIATION_SHORT,
+    describe_target,
+    format_target,
+    format_value,
+    period_words,
+    scales_target,
+    scope_title,
+    target_heading,
 )
 from casereview.tui.widgets.sparkline import sparkline_text
 
@@ -90,7 +97,7 @@ class ScorecardView(Vertical):
         table.add_column(target_heading(card.period, short=True), width=16, key="target")
         present = {r.measure for r in card.summary.rows}
         for programme, title in PROGRAMME_TITLES.items():
-            lines = [l for l in card.lines(scope, programme) if l.measure.name in present]
+            lines = [line for line in card.lines(scope, programme) if line.measure.name in present]
             if not lines:
                 continue
             table.add_row(Text(title, style="bold underline"), key=PROGRAMME_KEY + programme)
