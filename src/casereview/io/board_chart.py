@@ -129,9 +129,12 @@ def draw(spec: ChartSpec, width_mm: float, height_mm: float):
             continue
         colour, shape, label = READING_STYLE.get(reading, NO_READING)
         special = reading in (IMPROVEMENT, CONCERN, NEITHER)
+        # A week with no reading yet is a hollow dot: it is not common cause either.
         ax.scatter([x for x, _ in groups[reading]], [v for _, v in groups[reading]],
-                   marker=shape, s=36 if special else 12, color=colour,
-                   edgecolors="white" if special else colour, linewidths=0.5, zorder=4)
+                   marker=shape, s=36 if special else 14,
+                   facecolors="white" if reading is None else colour,
+                   edgecolors="white" if special else colour, linewidths=0.6 if special else 0.9,
+                   zorder=4)
         used[label] = (colour, shape, label)
 
     right = n - 0.5
@@ -208,7 +211,8 @@ def draw(spec: ChartSpec, width_mm: float, height_mm: float):
 def _legend(fig, used: dict, spec: ChartSpec) -> None:
     from matplotlib.lines import Line2D
 
-    handles = [Line2D([], [], color=c, marker=m, linestyle="none", markersize=5, label=label)
+    handles = [Line2D([], [], color=c, marker=m, linestyle="none", markersize=5, label=label,
+                      markerfacecolor="white" if label == NO_READING[2] else c)
                for c, m, label in used.values()]
     handles.append(Line2D([], [], color=MEAN_COLOUR, linewidth=1.2, label="Mean"))
     handles.append(Line2D([], [], color=LIMIT_COLOUR, linewidth=0.9, linestyle=(0, (4, 2)),

@@ -6,7 +6,7 @@ from __future__ import annotations
 from html import escape
 
 from casereview.io.board_chart import chart_svg
-from casereview.io.board_pack import BoardPack, Icon, MeasureChart, ScoreLine
+from casereview.io.board_pack import BoardPack, Icon, MeasureChart, ScoreLine, note_words
 
 # The size a chart is drawn at: half an A4 landscape page's width, as in the PDF.
 CHART_MM = (134.0, 66.0)
@@ -71,8 +71,8 @@ def _chart(chart: MeasureChart) -> str:
              f"<p>{_icon(chart.assurance)}{escape(chart.assurance_words)}</p>",
              f'<p class="muted">{escape(chart.figures)}</p>',
              _inline_svg(chart)]
-    for marker, week, text in chart.notes:
-        parts.append(f"<p>({escape(marker)}) {escape(week)}: {escape(text)}</p>")
+    for note in chart.notes:
+        parts.append(f'<p class="muted">{escape(note_words(*note))}</p>')
     parts.append("</div>")
     return "\n".join(parts)
 

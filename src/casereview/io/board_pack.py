@@ -75,7 +75,8 @@ class MeasureChart:
     assurance: Icon | None
     assurance_words: str
     figures: str            # the period's value beside the previous and the 13-week mean
-    notes: list[tuple[str, str, str]] = field(default_factory=list)  # (marker, week, text)
+    # (marker, when, text): a note's number on the chart ("" for a rebase), its week, words
+    notes: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -134,8 +135,8 @@ def assurance_icon(line: Line) -> Icon | None:
 
 
 def judged_mean(line: Line) -> float | None:
-    """The mean the latest reading was judged against: the chart's (its segment's) mean."""
-    return line.chart.mean
+    """The mean the reading was judged against: its segment's."""
+    return line.judged_mean
 
 
 def _signal(line: Line) -> str:
@@ -166,13 +167,13 @@ def score_line(line: Line, publish: bool) -> ScoreLine:
 def _variation_words(line: Line) -> str:
     words = line.signal
     mean = judged_mean(line)
-    chart = line.chart
-    if line.variation is not None and mean is not None:
+    segment = line.segment
+    if line.variation is not None and mean is not None and segment is not None:
         name = line.measure.name
         limits = ""
-        if chart.lcl is not None and chart.ucl is not None:
-            limits = (f", limits {format_value(name, chart.lcl, as_mean=True)} to "
-                      f"{format_value(name, chart.ucl, as_mean=True)}")
+        if segment.lcl is not None and segment.ucl is not None:
+            limits = (f", limits {format_value(name, segment.lcl, as_mean=True)} to "
+                      f"{format_value(name, segment.ucl, as_mean=True)}")
         words += f" (judged against the mean {format_value(name, mean, as_mean=True)}{limits})"
     return words + "."
 
@@ -203,23 +204,62 @@ def _figures(line: Line, card: Scorecard, publish: bool) -> str:
 # --- the chart of a line -----------------------------------------------------------------------
 
 def chart_spec(card: Scorecard, line: Line, publish: bool) -> ChartSpec:
-    points = line.chart.points
+    """The chart of a line as drawn: each segment with its own mean and limits, rebases,
+    numbered notes (left out when published, being free text), suppressed weeks hidden."""
+    chart = line.chart
+    points = chart.points
     rows = card.weekly.rows(line.measure.name, line.scope)
     hidden = [publish and row is not None and suppress_row(row.as_dict())["value"] == SUPPRESSED
               for row in rows]
     values = [None if h or p.value is None else float(p.value) for p, h in zip(points, hidden)]
-    chart = line.chart
-    segments = [Segment(0, len(points), chart.mean, chart.lcl, chart.ucl)]
+    starts = {}
+    for i, p in enumerate(points):
+        starts.setdefault(p.segment, i)
+    segments = []
+    for seg in chart.segments:
+        first = starts.get(seg.index)
+        if first is None:
+            continue
+        last = max(i for i, p in enumerate(points) if p.segment == seg.index)
+        segments.append(Segment(first, last + 1, seg.mean, seg.lcl, seg.ucl))
+    notes = [] if publish else [
+        (i, str(n + 1)) for n, i in enumerate(i for i, p in enumerate(points) if p.notes)]
     return ChartSpec(
-        measure=line.measure.name, mondays=[parse_week(p.week).start for p in points], values=values,
-        readings=[p.variation for p in points], segments=segments,
-        percent=line.measure.kind == "pct", target=line.target, hidden=hidden)
+        measure=line.measure.name, mondays=[parse_week(p.week).start for p in points],
+        values=values, readings=[p.variation for p in points], segments=segments,
+        percent=line.measure.kind == "pct", target=line.target, hidden=hidden,
+        rebases=[s.start for s in segments[1:]], notes=notes)
 
 
-def measure_chart(card: Scorecard, line: Line, publish: bool) -> MeasureChart:
-    return MeasureChart(line.measure, chart_spec(card, line, publish), variation_icon(line),
-                        _variation_words(line), assurance_icon(line),
-                        _assurance_words(line, card), _figures(line, card, publish))
+Clean = Callable[[str], str]
+
+
+def _chart_notes(line: Line, spec: ChartSpec, publish: bool,
+                 clean: Clean) -> list[tuple[str, str, str]]:
+    """The words under a chart: each rebase (its reason unless published) and each note,
+    typed by people and so cleaned of patient references."""
+    out = []
+    points = line.chart.points
+    for seg in line.chart.segments[1:]:
+        week = format_uk_date(parse_week(seg.start).start)
+        reason = "" if publish or not seg.reason else f": {clean(seg.reason)}"
+        out.append(("", f"From the week of {week}", f"limits recalculated{reason}"))
+    for index, marker in spec.notes:
+        week = format_uk_date(parse_week(points[index].week).start)
+        out += [(marker, f"Week of {week}", clean(text)) for text in points[index].notes]
+    return out
+
+
+def note_words(marker: str, when: str, text: str) -> str:
+    """A chart's note as printed under it: '(1) Week of 14 Sep 2026: ward closed'."""
+    return f"{'(' + marker + ') ' if marker else ''}{when}: {text}"
+
+
+def measure_chart(card: Scorecard, line: Line, publish: bool, clean: Clean) -> MeasureChart:
+    spec = chart_spec(card, line, publish)
+    return MeasureChart(line.measure, spec, variation_icon(line), _variation_words(line),
+                        assurance_icon(line), _assurance_words(line, card),
+                        _figures(line, card, publish), _chart_notes(line, spec, publish, clean))
 
 
 # --- what changed ------------------------------------------------------------------------------
@@ -292,16 +332,22 @@ def _themes(card: Scorecard, publish: bool) -> list[tuple[str, str, str]]:
     return [(label, this, previous) for label, _, this, previous in found]
 
 
-def _learning(db: sqlite_utils.Database, period: Period) -> list[tuple[str, str]]:
-    from datetime import date
-
+def _cleaner(db: sqlite_utils.Database) -> Clean:
+    """Free text with its patient references removed (checked against the store)."""
     from casereview.storage.patients import known_patient_refs
-    from casereview.storage.reviews import learning_between
 
     def known(words: set[str]) -> set[str]:
         return known_patient_refs(db, words)
 
-    return [(format_uk_date(date.fromisoformat(day[:10])), redact_patient_refs(text, known))
+    return lambda text: redact_patient_refs(text, known)
+
+
+def _learning(db: sqlite_utils.Database, period: Period, clean: Clean) -> list[tuple[str, str]]:
+    from datetime import date
+
+    from casereview.storage.reviews import learning_between
+
+    return [(format_uk_date(date.fromisoformat(day[:10])), clean(text))
             for day, text in learning_between(db, period.start, period.end)]
 
 
@@ -309,8 +355,9 @@ def _reading_notes(card: Scorecard) -> list[str]:
     return [
         f"Each chart is the measure's weekly values for all sites (an XmR chart, NHS England "
         f"'Making Data Count'): the mean of the first {BASELINE_POINTS} weeks with data, with "
-        f"limits at the mean +/- 2.66 x the mean moving range. No signal is read before "
-        f"{MIN_POINTS} weeks have data.",
+        f"limits at the mean +/- 2.66 x the mean moving range. Where the limits were "
+        f"recalculated after a known change (a dotted upright line), each part has its own "
+        f"mean and limits. No signal is read before {MIN_POINTS} weeks have data.",
         "Special cause: " + "; ".join(RULE_WORDS.values()) + ". Blue squares mark improvement, "
         "orange triangles concern, purple diamonds special cause on a measure with no "
         "better direction; grey dots are common cause.",
@@ -332,6 +379,7 @@ def build_board_pack(db: sqlite_utils.Database, card: Scorecard, *,
     generated = datetime.fromisoformat(card.generated_at).astimezone(LONDON)
     present = {r.measure for r in card.summary.rows}
     sections, all_lines = [], []
+    clean = _cleaner(db)
     for programme, title in PROGRAMME_TITLES.items():
         lines = [line for line in card.lines(SCOPE, programme)
                  if line.measure.name in present]
@@ -339,7 +387,7 @@ def build_board_pack(db: sqlite_utils.Database, card: Scorecard, *,
             continue
         all_lines += lines
         sections.append(Section(programme, title, [score_line(l, publish) for l in lines],
-                                [measure_chart(card, l, publish) for l in lines]))
+                                [measure_chart(card, l, publish, clean) for l in lines]))
     reviews = card.summary.get("reviews_completed", SCOPE)
     reviews_row = suppress_row(reviews.as_dict()) if reviews and publish else \
         (reviews.as_dict() if reviews else None)
@@ -353,7 +401,7 @@ def build_board_pack(db: sqlite_utils.Database, card: Scorecard, *,
         sections=sections, themes=_themes(card, publish),
         reviews_completed=format_value("reviews_completed",
                                        reviews_row["value"] if reviews_row else None),
-        learning=[] if publish else _learning(db, period),
+        learning=[] if publish else _learning(db, period, clean),
         reading_notes=_reading_notes(card),
     )
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from fpdf import FPDF
 
 from casereview.io.board_chart import chart_png
-from casereview.io.board_pack import BoardPack, Icon, MeasureChart, ScoreLine
+from casereview.io.board_pack import BoardPack, Icon, MeasureChart, ScoreLine, note_words
 from casereview.metrics.display import target_heading
 
 PAGE_W, PAGE_H, MARGIN = 297.0, 210.0, 12.0
@@ -34,9 +34,9 @@ CELL_W = (BODY_W - GAP) / 2
 CHART_DPI = 200
 
 # (heading, width mm, right-aligned)
-SCORE_COLUMNS = [("Measure", 66, False), ("This {w}", 22, True), ("Previous {w}", 22, True),
-                 ("13-week mean", 22, True), ("SPC signal", 62, False),
-                 ("Judged against mean", 22, True), ("Assurance", 35, False),
+SCORE_COLUMNS = [("Measure", 66, False), ("This {w}", 21, True), ("Previous {w}", 21, True),
+                 ("13-week mean", 21, True), ("SPC signal", 64, False),
+                 ("Mean judged against", 24, True), ("Assurance", 34, False),
                  ("{t}", 22, True)]
 
 
@@ -176,7 +176,7 @@ def _row_height(pdf: _Paper, cells: list[tuple[str, float, float]], size: float)
         pdf.font(size, "B" if i == 0 else "")
         lines = max(lines, len(pdf.multi_cell(w - indent - 2, size * 0.43, text, dry_run=True,
                                               output="LINES")))
-    return lines * size * 0.43 + 2.4
+    return lines * size * 0.43 + 2.2
 
 
 def _score_header(pdf: _Paper, pack: BoardPack) -> None:
@@ -200,14 +200,27 @@ def _score_header(pdf: _Paper, pack: BoardPack) -> None:
     pdf.set_xy(pdf.l_margin, y + h)
 
 
-def _score_row(pdf: _Paper, pack: BoardPack, line: ScoreLine) -> None:
-    size = 9.5
+ROW_SIZE = 9.5
+
+
+def _score_cells(line: ScoreLine) -> tuple[list[str], list[float], float]:
     assurance = line.assurance.words.split(":")[0] if line.assurance else ""
     texts = [line.title, line.value, line.previous, line.recent_mean, line.signal,
              line.judged_mean, assurance, line.target]
     indents = [0, 0, 0, 0, 5.4 if line.variation else 0, 0, 5.4 if line.assurance else 0, 0]
+    return texts, indents
+
+
+def _score_height(pdf: _Paper, line: ScoreLine) -> float:
+    texts, indents = _score_cells(line)
     widths = [w for _, w, _ in SCORE_COLUMNS]
-    h = _row_height(pdf, list(zip(texts, widths, indents)), size)
+    return _row_height(pdf, list(zip(texts, widths, indents)), ROW_SIZE)
+
+
+def _score_row(pdf: _Paper, pack: BoardPack, line: ScoreLine) -> None:
+    size = ROW_SIZE
+    texts, indents = _score_cells(line)
+    h = _score_height(pdf, line)
     if pdf.get_y() + h > PAGE_H - MARGIN - FOOT:
         pdf.add_page()
         _score_header(pdf, pack)
@@ -235,7 +248,9 @@ def _scorecard(pdf: _Paper, pack: BoardPack) -> None:
              colour=GREY_TEXT)
     pdf.ln(1)
     for section in pack.sections:
-        if pdf.get_y() + 30 > PAGE_H - MARGIN - FOOT:
+        # A programme's table is kept on one page when it fits on one.
+        needed = 8 + 10 + sum(_score_height(pdf, line) for line in section.lines)
+        if pdf.get_y() + needed > PAGE_H - MARGIN - FOOT:
             pdf.add_page()
         pdf.heading(section.title, 12.5)
         _score_header(pdf, pack)
@@ -254,7 +269,7 @@ def _chart_cell(pdf: _Paper, chart: MeasureChart, x: float, y: float, h: float) 
     pdf.icon_line(chart.assurance, chart.assurance_words, x, CELL_W)
     pdf.set_y(pdf.get_y() + 0.6)
     pdf.icon_line(None, chart.figures, x, CELL_W, 9, GREY_TEXT)
-    notes = [f"({m}) {week}: {text}" for m, week, text in chart.notes]
+    notes = [note_words(*note) for note in chart.notes]
     note_h = 0.0
     if notes:
         pdf.font(8.5)
