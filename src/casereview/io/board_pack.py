@@ -26,14 +26,31 @@ from casereview.io.disclosure import SUPPRESSED, redact_patient_refs, suppress_r
 from casereview.io.scorecard_rows import file_row
 from casereview.metrics.definitions import MEASURES, PROGRAMME_TITLES, Measure
 from casereview.metrics.display import (
-    TARGET_RULE, VARIATION_SHORT, describe_target, format_target, format_value, period_words,
+    TARGET_RULE,
+    VARIATION_SHORT,
+    describe_target,
+    format_target,
+    format_value,
+    period_words,
 )
 from casereview.metrics.periods import Period, parse_week
 from casereview.metrics.scorecard import Line, Scorecard, build_scorecard
 from casereview.metrics.series import anchor_week
 from casereview.metrics.spc import (
-    ASSURANCE_WORDS, BASELINE_POINTS, COMMON, CONCERN, FAIL, HIGH, HIT_AND_MISS, IMPROVEMENT,
-    MIN_POINTS, NEITHER, PASS, RULE_WORDS, SIGNAL_WORDS, VARIATION_WORDS,
+    ASSURANCE_WORDS,
+    BASELINE_POINTS,
+    COMMON,
+    CONCERN,
+    FAIL,
+    HIGH,
+    HIT_AND_MISS,
+    IMPROVEMENT,
+    MIN_POINTS,
+    NEITHER,
+    PASS,
+    RULE_WORDS,
+    SIGNAL_WORDS,
+    VARIATION_WORDS,
 )
 
 # The measures a board pack charts: every measure with an 'all' scope (themes are a table).
@@ -386,8 +403,8 @@ def build_board_pack(db: sqlite_utils.Database, card: Scorecard, *,
         if not lines:
             continue
         all_lines += lines
-        sections.append(Section(programme, title, [score_line(l, publish) for l in lines],
-                                [measure_chart(card, l, publish, clean) for l in lines]))
+        sections.append(Section(programme, title, [score_line(ln, publish) for ln in lines],
+                                [measure_chart(card, ln, publish, clean) for ln in lines]))
     reviews = card.summary.get("reviews_completed", SCOPE)
     reviews_row = suppress_row(reviews.as_dict()) if reviews and publish else \
         (reviews.as_dict() if reviews else None)
@@ -426,10 +443,10 @@ def write_board_pack(db: sqlite_utils.Database, period: Period, out: Path, *,
     beside its destination and moved into place when whole."""
     fmt = board_pack_format(out)
     step = progress or (lambda _: None)
-    step("Computing the measures")
+    step("computing the measures")
     card = card or build_scorecard(db, period, today=today)
     pack = build_board_pack(db, card, publish=publish)
-    step("Drawing the charts")
+    step("drawing the charts")
     if fmt == "html":
         from casereview.io.board_html import board_html
         from casereview.io.summary_files import write_text_file

@@ -2,8 +2,8 @@
 charts four to a page (each programme from a new page), then the review themes and learning.
 
 The charts are drawn by matplotlib at their printed size (so their labels are at their true
-point size) and placed as 200 dpi images; the text is DejaVu Sans, the font matplotlib ships, so the PDF looks the same on every machine
-and prints every character the measures use. Sizes are for reading on paper without zoom:
+point size) and placed as 200 dpi images; the text is DejaVu Sans, the font matplotlib ships,
+so the PDF looks the same on every machine and prints every character the measures use. Sizes are for reading on paper without zoom:
 body text 10 pt, tables 9.5 pt, chart labels at least 8 pt.
 """
 
@@ -288,6 +288,7 @@ def _chart_cell(pdf: _Paper, chart: MeasureChart, x: float, y: float, h: float) 
 
 
 def _charts(pdf: _Paper, pack: BoardPack, progress: Callable[[str], None]) -> None:
+    done, total = 0, len(pack.charts)
     for section in pack.sections:
         for i, chart in enumerate(section.charts):
             if i % 4 == 0:
@@ -296,7 +297,8 @@ def _charts(pdf: _Paper, pack: BoardPack, progress: Callable[[str], None]) -> No
                 pdf.heading(title, 14)
                 top = pdf.get_y()
                 cell_h = (PAGE_H - MARGIN - FOOT - top - 4) / 2
-            progress(f"Drawing {chart.measure.title}")
+            done += 1
+            progress(f"chart {done} of {total} ({chart.measure.title})")
             col, row = i % 2, (i % 4) // 2
             _chart_cell(pdf, chart, MARGIN + col * (CELL_W + GAP),
                         top + row * (cell_h + 4), cell_h)

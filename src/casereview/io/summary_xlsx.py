@@ -306,8 +306,8 @@ def _chart_data_sheet(wb: xlsxwriter.Workbook, f: _Formats, card: Scorecard, pub
                       lines: list) -> tuple[str, dict[str, tuple[int, int, int]]]:
     """The weekly figures the charts draw: a row per week, eight columns per measure. Returns
     the sheet's name and, per measure, (first data column, first row, last row)."""
-    from casereview.io.board_pack import chart_spec
     from casereview.io.board_chart import segment_at
+    from casereview.io.board_pack import chart_spec
 
     name = "Chart data"
     ws = wb.add_worksheet(name)
