@@ -3,8 +3,9 @@ charts four to a page (each programme from a new page), then the review themes a
 
 The charts are drawn by matplotlib at their printed size (so their labels are at their true
 point size) and placed as 200 dpi images; the text is DejaVu Sans, the font matplotlib ships,
-so the PDF looks the same on every machine and prints every character the measures use. Sizes are for reading on paper without zoom:
-body text 10 pt, tables 9.5 pt, chart labels at least 8 pt.
+so the PDF looks the same on every machine and prints every character the measures use.
+Sizes are for reading on paper without zoom: body text 10 pt, tables 9.5 pt, chart labels at
+least 8 pt.
 """
 
 from __future__ import annotations
