@@ -20,10 +20,12 @@ h2 { font-size: 14pt; margin: 6mm 0 2mm 0; color: #1F4E79; }
 h3 { font-size: 11pt; margin: 0 0 1mm 0; }
 p.note, .muted { color: #444; }
 section.page { page-break-after: always; break-after: page; }
-table { border-collapse: collapse; width: 100%; }
+table { border-collapse: collapse; width: 100%; table-layout: fixed; }
 th { background: #1F4E79; color: #fff; text-align: left; font-weight: bold; padding: 1.2mm; }
 td { border-bottom: 0.3mm solid #ccc; padding: 1.2mm; vertical-align: top; }
-td.n, th.n { text-align: right; white-space: nowrap; }
+td.n, th.n { text-align: right; }
+td.n { white-space: nowrap; }
+td:first-child { font-weight: bold; }
 thead { display: table-header-group; }
 tr { page-break-inside: avoid; break-inside: avoid; }
 .icon { display: inline-block; width: 5mm; height: 5mm; line-height: 5mm; border-radius: 50%;
@@ -47,9 +49,11 @@ def _icon(icon: Icon | None) -> str:
 
 def _score_table(lines: list[ScoreLine], word: str, target_heading: str) -> str:
     head = ["Measure", f"This {word}", f"Previous {word}", "13-week mean", "SPC signal",
-            "Judged against mean", "Assurance", target_heading]
+            "Mean judged against", "Assurance", target_heading]
     numeric = {1, 2, 3, 5, 7}
-    out = ["<table><thead><tr>" + "".join(
+    widths = (24, 8, 8, 8, 23, 9, 12, 8)  # per cent of the page, as the PDF's columns
+    out = ["<table><colgroup>" + "".join(f'<col style="width:{w}%">' for w in widths)
+           + "</colgroup><thead><tr>" + "".join(
         f'<th class="{"n" if i in numeric else ""}">{escape(h)}</th>'
         for i, h in enumerate(head)) + "</tr></thead><tbody>"]
     for line in lines:
