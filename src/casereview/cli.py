@@ -48,7 +48,7 @@ def _common() -> argparse.ArgumentParser:
 
 class _LazyChoices:
     """A registry's names as argparse choices, read only when the argument is parsed or the
-    help shown: the registries import every record model (import KINDs) or sqlite-utils and
+    help shown: the registries import every record model (import KINDs) or
     xlsxwriter (export kinds), which opening the app does not need (the app's cold start is
     measured, bench/README.md)."""
 
@@ -150,6 +150,19 @@ def build_parser() -> argparse.ArgumentParser:
     backup.add_argument("--to", type=Path, help="backup file (default: beside the database)")
 
     sub.add_parser("check", parents=[common], help="integrity, foreign keys, change log")
+
+    spc = sub.add_parser(
+        "spc", parents=[common], help="a measure's weekly SPC chart as data",
+        description="The weekly series of a measure with each week's value, the segment's mean "
+                    "and limits, the rules marking it, its reading (improvement, concern, "
+                    "common cause, none), the chart's icon and assurance (SPEC 6).")
+    spc.add_argument("measure", metavar="MEASURE", help="a measure code, e.g. ooh_nc_moves")
+    spc.add_argument("--scope", default="all",
+                     help="all (default), site:CODE, ward:CODE or theme:CODE")
+    spc.add_argument("--weeks", type=int, default=None,
+                     help="how many weeks back from the last full week (default: about two "
+                          "years, from the week the data begins)")
+    spc.add_argument("--format", choices=["json", "csv"], default="json")
     return parser
 
 
@@ -158,9 +171,12 @@ def _fail(message: str, code: int = INVALID) -> int:
     return code
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, *, clock: Callable[[], datetime] | None = None) -> int:
+    """Run a command. ``clock`` gives the time of asking (London time by default): what a
+    period in progress counts, and which weeks have ended."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.now = (clock or _london_now)()
     db_path = getattr(args, "db", None) or default_db()
     from casereview.identity import current_user
 
@@ -170,7 +186,8 @@ def main(argv: list[str] | None = None) -> int:
         if command is None:
             return _run_app(db_path, user)
         handler = {"demo": _demo, "import": _import, "summary": _summary, "export": _export,
-                   "board-pack": _board_pack, "backup": _backup, "check": _check}[command]
+                   "board-pack": _board_pack, "backup": _backup, "check": _check,
+                   "spc": _spc}[command]
         return handler(args, db_path, user)
     except KeyboardInterrupt:
         return _fail("interrupted; nothing further was written", INVALID)
@@ -263,7 +280,7 @@ def _period(args):
         period = parse_period(kind, args.week or args.month or args.quarter)
     except PeriodError as exc:
         return None, str(exc)
-    if period.start > _today():
+    if period.start > args.now.date():
         return None, (f"--{kind} {period.label} has not begun: it starts on "
                       f"{period.start:%a %d %b %Y}")
     return period, None
@@ -276,12 +293,13 @@ def _summary(args, db_path: Path, user: str) -> int:
     period, problem = _period(args)
     if problem:
         return _fail(problem, USAGE)
+    today = args.now.date()
     if args.format == "xlsx" and not args.out:
         return _fail("--format xlsx needs --out FILE", USAGE)
     db = _open(db_path)
-    summary = summarise(db, period)
+    summary = summarise(db, period, generated_at=args.now)
     text = write_summary(db, summary, args.format, args.out, publish=args.publish,
-                         today=_today())
+                         today=today)
     if args.out:
         print(f"summary for {period.label} written to {args.out}", file=sys.stderr)
     elif text is not None:
@@ -303,7 +321,8 @@ def _board_pack(args, db_path: Path, user: str) -> int:
         return _fail(f"{db_path} does not exist")
     db = _open(db_path)
     try:
-        write_board_pack(db, period, args.out, publish=args.publish, today=_today())
+        write_board_pack(db, period, args.out, publish=args.publish, today=args.now.date(),
+                         generated_at=args.now)
     finally:
         db.conn.close()
     note = " (published: small numbers suppressed, no free text)" if args.publish else ""
@@ -342,10 +361,24 @@ def _export(args, db_path: Path, user: str) -> int:
     return OK
 
 
-def _today():
+def _london_now() -> datetime:
     from casereview.domain.values import LONDON
 
-    return datetime.now(LONDON).date()
+    return datetime.now(LONDON)
+
+
+def _spc(args, db_path: Path, user: str) -> int:
+    from casereview.io.spc_export import SpcRequestInvalid, spc_text
+
+    if not db_path.exists():
+        return _fail(f"{db_path} does not exist")
+    db = _open(db_path)
+    try:
+        text = spc_text(db, args.measure, args.scope, args.weeks, args.format, args.now)
+    except SpcRequestInvalid as exc:
+        return _fail(str(exc), USAGE)
+    sys.stdout.write(text)
+    return OK
 
 
 def _backup(args, db_path: Path, user: str) -> int:

@@ -22,8 +22,10 @@ def week_card(demo_db):
 def test_the_demo_reduction_in_night_moves_is_a_special_cause_improvement(week_card):
     line = week_card.line("ooh_nc_moves")
     assert line.variation == IMPROVEMENT
+    # The words name the mean the signal was judged against (SPEC 6), the chart's.
+    assert line.judged_mean == line.chart.mean
     assert line.signal == ("Special cause improvement: a run of 7 or more weeks below "
-                           "the mean")
+                           f"the mean (mean {line.chart.mean:.1f})")
     # The step change: the chart's mean sits above every week since the policy began.
     assert line.chart.mean > max(v for _, v in line.weekly[-8:])
 

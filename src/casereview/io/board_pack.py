@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-import sqlite_utils
+from casereview.storage.db import Database
 
 from casereview.domain.values import LONDON, format_uk_date
 from casereview.io.board_chart import ChartSpec, Segment
@@ -349,7 +349,7 @@ def _themes(card: Scorecard, publish: bool) -> list[tuple[str, str, str]]:
     return [(label, this, previous) for label, _, this, previous in found]
 
 
-def _cleaner(db: sqlite_utils.Database) -> Clean:
+def _cleaner(db: Database) -> Clean:
     """Free text with its patient references removed (checked against the store)."""
     from casereview.storage.patients import known_patient_refs
 
@@ -359,7 +359,7 @@ def _cleaner(db: sqlite_utils.Database) -> Clean:
     return lambda text: redact_patient_refs(text, known)
 
 
-def _learning(db: sqlite_utils.Database, period: Period, clean: Clean) -> list[tuple[str, str]]:
+def _learning(db: Database, period: Period, clean: Clean) -> list[tuple[str, str]]:
     from datetime import date
 
     from casereview.storage.reviews import learning_between
@@ -390,7 +390,7 @@ def _reading_notes(card: Scorecard) -> list[str]:
 
 # --- the pack ----------------------------------------------------------------------------------
 
-def build_board_pack(db: sqlite_utils.Database, card: Scorecard, *,
+def build_board_pack(db: Database, card: Scorecard, *,
                      publish: bool = False) -> BoardPack:
     period, word = card.period, period_words(card.period)
     generated = datetime.fromisoformat(card.generated_at).astimezone(LONDON)
@@ -436,15 +436,16 @@ def board_pack_format(path: Path) -> str:
     return suffix
 
 
-def write_board_pack(db: sqlite_utils.Database, period: Period, out: Path, *,
+def write_board_pack(db: Database, period: Period, out: Path, *,
                      publish: bool = False, today=None, card: Scorecard | None = None,
+                     generated_at: datetime | None = None,
                      progress: Callable[[str], None] | None = None) -> Path:
     """Build and write the board pack for ``period`` to ``out`` (.pdf or .html), written
     beside its destination and moved into place when whole."""
     fmt = board_pack_format(out)
     step = progress or (lambda _: None)
     step("computing the measures")
-    card = card or build_scorecard(db, period, today=today)
+    card = card or build_scorecard(db, period, today=today, generated_at=generated_at)
     pack = build_board_pack(db, card, publish=publish)
     step("drawing the charts")
     if fmt == "html":

@@ -11,14 +11,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import sqlite_utils
-
 from casereview.domain.validation import Context, RecordInvalid
 from casereview.io.csvfile import FileInvalid, FileProblem
 from casereview.io.duplicates import DuplicateFinder, SameRecord
 from casereview.io.tabular import read_table
 from casereview.storage.changelog import Change, log_change
-from casereview.storage.db import now_utc, transaction
+from casereview.storage.db import Database, now_utc, transaction
 from casereview.storage.files import private_output
 from casereview.storage.history import format_logged_at
 from casereview.storage.imports import ImportedFile, imported_before, last_id, record_import
@@ -90,7 +88,7 @@ class AlreadyImported(FileInvalid):
     """The file's bytes were imported into this database before (SPEC 7.1)."""
 
 
-def import_file(db: sqlite_utils.Database, kind: ImportKind, path: Path, context: Context,
+def import_file(db: Database, kind: ImportKind, path: Path, context: Context,
                 user: str, *, skip_invalid: bool = False,
                 progress: Progress | None = None, parallel: bool = False,
                 sheet: str | None = None, again: bool = False,

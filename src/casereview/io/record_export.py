@@ -25,13 +25,12 @@ from datetime import date
 from pathlib import Path
 from typing import TextIO
 
-import sqlite_utils
 import xlsxwriter
 
 from casereview.io.cells import neutralise
 from casereview.io.pseudonym import database_key, patient_key
 from casereview.storage.changelog import Change, log_change
-from casereview.storage.db import now_utc, transaction
+from casereview.storage.db import Database, now_utc, transaction
 
 HIDDEN = ("deleted_at", "deleted_by")
 FORMATS = ("csv", "xlsx")
@@ -90,7 +89,7 @@ def _select(conn: sqlite3.Connection, kind: ExportKind, start: date | None,
     return conn.execute(sql + f" ORDER BY {kind.order_sql}", params)
 
 
-def _records(db: sqlite_utils.Database, kind: ExportKind, start: date | None, end: date | None,
+def _records(db: Database, kind: ExportKind, start: date | None, end: date | None,
              identifiable: bool) -> tuple[list[str], Iterator[list]]:
     """The heading and a stream of rows, patient_ref pseudonymised unless identifiable."""
     cursor = _select(db.conn, kind, start, end)
@@ -172,7 +171,7 @@ def _write_xlsx(path: Path, kind: ExportKind, heading: list[str], rows: Iterator
     return n
 
 
-def export_records(db: sqlite_utils.Database, kind_name: str, user: str, *,
+def export_records(db: Database, kind_name: str, user: str, *,
                    start: date | None = None, end: date | None = None,
                    identifiable: bool = False, fmt: str = "csv", out: Path | None = None,
                    stream: TextIO | None = None, progress: Progress | None = None
@@ -218,7 +217,7 @@ def export_records(db: sqlite_utils.Database, kind_name: str, user: str, *,
     return ExportResult(kind.name, n, out, identifiable)
 
 
-def _log(db: sqlite_utils.Database, user: str, kind: ExportKind, n: int, start: date | None,
+def _log(db: Database, user: str, kind: ExportKind, n: int, start: date | None,
          end: date | None, fmt: str, where: str) -> None:
     at = now_utc()
     with transaction(db) as conn:

@@ -94,6 +94,12 @@ def describe_target(measure: str, target: float | None, period_target: float | N
             f"({format_target(measure, target)} a week x {period.days} days / 7)")
 
 
+def this_heading(period: Period, in_progress: bool) -> str:
+    """The heading of the period's value: 'This month', or 'This month to date' while the
+    month is in progress (its counts will grow)."""
+    return f"This {period_words(period)}" + (" to date" if in_progress else "")
+
+
 def period_words(period: Period) -> str:
     """'week', 'month' or 'quarter' (a custom span is a 'period')."""
     return period.kind if period.kind in ("week", "month", "quarter") else "period"

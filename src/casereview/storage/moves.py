@@ -14,9 +14,8 @@ from casereview.storage.paging import Keyset
 from casereview.storage.records import insert_in, update_in
 
 if TYPE_CHECKING:  # the home screen reads nights without loading the record models
-    import sqlite_utils
-
     from casereview.domain.move import Move, NightAudit
+    from casereview.storage.db import Database
 
 
 class NightAlreadyClosed(ValueError):
@@ -30,7 +29,7 @@ def _night_closed(conn: sqlite3.Connection, site_code: str, night: str) -> bool:
     ).fetchone() is not None
 
 
-def save_move(db: sqlite_utils.Database, move: Move, user: str,
+def save_move(db: Database, move: Move, user: str,
               record_id: int | None = None) -> int:
     """Insert a new move, or replace the fields of an existing one. A move added to a night
     that already has its return is allowed, and the change log says so."""
@@ -49,7 +48,7 @@ def save_move(db: sqlite_utils.Database, move: Move, user: str,
     return record_id
 
 
-def close_night(db: sqlite_utils.Database, audit: NightAudit, user: str) -> int:
+def close_night(db: Database, audit: NightAudit, user: str) -> int:
     row = audit.to_row()
     at = now_utc()
     with transaction(db) as conn:
@@ -74,7 +73,7 @@ class NightStatus:
         return self.audit_id is not None
 
 
-def night_status(db: sqlite_utils.Database, site_code: str, night: date) -> NightStatus:
+def night_status(db: Database, site_code: str, night: date) -> NightStatus:
     conn = db.conn
     moves = conn.execute(
         "SELECT COUNT(*) FROM move WHERE site_code = ? AND audit_night = ? AND deleted_at IS NULL",
@@ -89,7 +88,7 @@ def night_status(db: sqlite_utils.Database, site_code: str, night: date) -> Nigh
                        audit["completed_at"] if audit else None)
 
 
-def moves_for_night(db: sqlite_utils.Database, site_code: str, night: date) -> list[dict]:
+def moves_for_night(db: Database, site_code: str, night: date) -> list[dict]:
     """The night's moves in time order (a night holds tens at most, so no paging)."""
     rows = db.conn.execute(
         "SELECT * FROM move WHERE site_code = ? AND audit_night = ? AND deleted_at IS NULL "
@@ -98,7 +97,7 @@ def moves_for_night(db: sqlite_utils.Database, site_code: str, night: date) -> l
     return [dict(r) for r in rows]
 
 
-def set_night_window(db: sqlite_utils.Database, start: str, end: str, user: str) -> int:
+def set_night_window(db: Database, start: str, end: str, user: str) -> int:
     """Change the out-of-hours window (a setting) and recompute every move's stored
     out_of_hours and audit_night from its local time, in one transaction. Returns how many
     moves changed."""

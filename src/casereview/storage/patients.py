@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-import sqlite_utils
+from casereview.storage.db import Database
 
 # Every table with a patient_ref column (SPEC 4).
 PATIENT_TABLES = ("move", "review", "toc", "experience")
 
 
-def known_patient_refs(db: sqlite_utils.Database, candidates: Collection[str]) -> set[str]:
+def known_patient_refs(db: Database, candidates: Collection[str]) -> set[str]:
     """Those of ``candidates`` that are the patient_ref of a record, live or deleted, of any
     kind (compared without regard to case)."""
     wanted = sorted({c.upper() for c in candidates if c})

@@ -12,7 +12,7 @@ from casereview.storage.changelog import Change, log_batch, log_change
 from casereview.storage.db import now_utc, transaction
 
 if TYPE_CHECKING:  # annotations only: storage.db.Database stands in for it
-    import sqlite_utils
+    from casereview.storage.db import Database
 
 
 class RecordNotFound(LookupError):
@@ -94,7 +94,7 @@ def insert_many(conn: sqlite3.Connection, table: str, rows: Sequence[dict], user
                        action=action)
 
 
-def update(db: sqlite_utils.Database, table: str, record_id: int, values: dict, user: str, *,
+def update(db: Database, table: str, record_id: int, values: dict, user: str, *,
            action: str = "update", reason: str | None = None) -> dict:
     """Change the given columns; returns the row after the change."""
     at = now_utc()
@@ -116,7 +116,7 @@ def update_in(conn: sqlite3.Connection, table: str, record_id: int, values: dict
     return after
 
 
-def soft_delete(db: sqlite_utils.Database, table: str, record_id: int, user: str,
+def soft_delete(db: Database, table: str, record_id: int, user: str,
                 reason: str | None = None) -> None:
     at = now_utc()
     with transaction(db) as conn:
@@ -129,7 +129,7 @@ def soft_delete(db: sqlite_utils.Database, table: str, record_id: int, user: str
                                           None, reason))
 
 
-def restore(db: sqlite_utils.Database, table: str, record_id: int, user: str) -> None:
+def restore(db: Database, table: str, record_id: int, user: str) -> None:
     at = now_utc()
     with transaction(db) as conn:
         before = _row_dict(conn, table, record_id)
@@ -147,5 +147,5 @@ def restore(db: sqlite_utils.Database, table: str, record_id: int, user: str) ->
                                           _content(before)))
 
 
-def get(db: sqlite_utils.Database, table: str, record_id: int) -> dict:
+def get(db: Database, table: str, record_id: int) -> dict:
     return _row_dict(db.conn, table, record_id)

@@ -11,7 +11,7 @@ from casereview.storage.changelog import Change, log_change
 from casereview.storage.db import new_secret, now_utc, transaction
 
 if TYPE_CHECKING:  # annotations only: storage.db.Database stands in for it
-    import sqlite_utils
+    from casereview.storage.db import Database
 
 
 SYSTEM_USER = "casereview"
@@ -93,7 +93,7 @@ SECRET_SETTINGS = {"secret"}
 REDACTED = "(hidden)"
 
 
-def set_setting(db: sqlite_utils.Database, key: str, value: str, user: str) -> None:
+def set_setting(db: Database, key: str, value: str, user: str) -> None:
     at = now_utc()
     with transaction(db) as conn:
         write_setting(conn, key, value, user, at)
@@ -118,7 +118,7 @@ def write_setting(conn, key: str, value: str, user: str, at: str) -> None:
                                       {"value": REDACTED if hidden else value}))
 
 
-def load_reference(db: sqlite_utils.Database) -> Reference:
+def load_reference(db: Database) -> Reference:
     conn = db.conn
     return Reference(
         sites={r[0]: r[1] for r in conn.execute(
@@ -137,7 +137,7 @@ def load_reference(db: sqlite_utils.Database) -> Reference:
     )
 
 
-def _upsert(db: sqlite_utils.Database, table: str, key: str, values: dict, user: str) -> None:
+def _upsert(db: Database, table: str, key: str, values: dict, user: str) -> None:
     at = now_utc()
     with transaction(db) as conn:
         before_row = conn.execute(f"SELECT * FROM {table} WHERE {key} = ?",
@@ -156,30 +156,30 @@ def _upsert(db: sqlite_utils.Database, table: str, key: str, values: dict, user:
                                               values[key], before, values))
 
 
-def save_site(db: sqlite_utils.Database, site_code: str, site_name: str, user: str) -> None:
+def save_site(db: Database, site_code: str, site_name: str, user: str) -> None:
     _upsert(db, "site", "site_code", {"site_code": site_code, "site_name": site_name}, user)
 
 
-def save_ward(db: sqlite_utils.Database, ward: Ward, user: str) -> None:
+def save_ward(db: Database, ward: Ward, user: str) -> None:
     _upsert(db, "ward", "ward_code", {
         "ward_code": ward.ward_code, "ward_name": ward.ward_name,
         "site_code": ward.site_code, "older_adults": int(ward.older_adults),
     }, user)
 
 
-def save_reason(db: sqlite_utils.Database, code: str, label: str, clinical: bool,
+def save_reason(db: Database, code: str, label: str, clinical: bool,
                 user: str) -> None:
     _upsert(db, "move_reason", "reason_code",
             {"reason_code": code, "label": label, "clinical": int(clinical)}, user)
 
 
-def save_agency(db: sqlite_utils.Database, code: str, name: str, agency_type: str,
+def save_agency(db: Database, code: str, name: str, agency_type: str,
                 user: str) -> None:
     _upsert(db, "agency", "agency_code",
             {"agency_code": code, "agency_name": name, "agency_type": agency_type}, user)
 
 
-def save_theme(db: sqlite_utils.Database, table: str, code: str, label: str, user: str) -> None:
+def save_theme(db: Database, table: str, code: str, label: str, user: str) -> None:
     if table not in ("review_theme", "experience_theme"):
         raise ValueError(f"unknown theme list {table}")
     _upsert(db, table, "theme_code", {"theme_code": code, "label": label}, user)

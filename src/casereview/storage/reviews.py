@@ -15,11 +15,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-import sqlite_utils
-
 from casereview.domain.review import COMPLETE, DRAFT, SIGNED_OFF, Review
 from casereview.storage.changelog import Change, log_changes
-from casereview.storage.db import now_utc, transaction
+from casereview.storage.db import Database, now_utc, transaction
 from casereview.storage.paging import Keyset
 from casereview.storage.records import (
     RecordNotFound,
@@ -62,7 +60,7 @@ def _write_links(conn: sqlite3.Connection, pairs: Sequence[tuple[int, Review]],
                      [(rid, code) for rid, review in pairs for code in review.themes])
 
 
-def save_review(db: sqlite_utils.Database, review: Review, user: str,
+def save_review(db: Database, review: Review, user: str,
                 record_id: int | None = None) -> int:
     """Insert a new review or replace the fields of one not yet signed off. The review's own
     status (draft or complete) is stored with it; signing off goes through ``sign_off``."""
@@ -83,7 +81,7 @@ def save_review(db: sqlite_utils.Database, review: Review, user: str,
     return record_id
 
 
-def sign_off(db: sqlite_utils.Database, record_id: int, user: str) -> dict:
+def sign_off(db: Database, record_id: int, user: str) -> dict:
     """Record who signed the review off and when; from then on it is read-only."""
     at = now_utc()
     with transaction(db) as conn:
@@ -98,7 +96,7 @@ def sign_off(db: sqlite_utils.Database, record_id: int, user: str) -> dict:
         }, user, at, action="sign_off")
 
 
-def amend(db: sqlite_utils.Database, record_id: int, review: Review, user: str,
+def amend(db: Database, record_id: int, review: Review, user: str,
           reason: str | None) -> dict:
     """Change a signed-off review. The reason goes in the change log with action 'amend'; the
     original sign-off (who and when) stays on the review."""
@@ -151,7 +149,7 @@ def insert_reviews(conn: sqlite3.Connection, reviews: Sequence[Review], user: st
     return written
 
 
-def delete_review(db: sqlite_utils.Database, record_id: int, user: str,
+def delete_review(db: Database, record_id: int, user: str,
                   reason: str | None = None) -> None:
     """Soft delete a review not yet signed off (a signed-off review is the record of what the
     agencies agreed; it is amended, never removed)."""
@@ -160,7 +158,7 @@ def delete_review(db: sqlite_utils.Database, record_id: int, user: str,
     soft_delete(db, "review", record_id, user, reason)
 
 
-def get_review(db: sqlite_utils.Database, record_id: int) -> dict:
+def get_review(db: Database, record_id: int) -> dict:
     row = db.conn.execute("SELECT * FROM review WHERE id = ? AND deleted_at IS NULL",
                           (record_id,)).fetchone()
     if row is None:
@@ -229,7 +227,7 @@ __all__ = ["AmendmentRefused", "NotReadyToSignOff", "ReviewFilter", "ReviewLocke
            "save_review", "sign_off", "DRAFT", "COMPLETE", "SIGNED_OFF"]
 
 
-def learning_between(db: sqlite_utils.Database, start: date, end: date) -> list[tuple[str, str]]:
+def learning_between(db: Database, start: date, end: date) -> list[tuple[str, str]]:
     """(review_date, learning) of the live complete and signed-off reviews dated from ``start``
     to ``end`` (the reviews the measures count), oldest first."""
     marks = ", ".join("?" for _ in (COMPLETE, SIGNED_OFF))

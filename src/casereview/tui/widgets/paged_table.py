@@ -25,7 +25,7 @@ from textual.widgets import DataTable
 from casereview.storage.paging import Key, Keyset, Page
 
 if TYPE_CHECKING:  # annotations only: storage.db.Database stands in for it
-    import sqlite_utils
+    from casereview.storage.db import Database
 
 GAP = "  "  # between the columns of a one-line row
 Cells = Callable[[dict], Sequence[object]]
@@ -66,7 +66,7 @@ class PagedTable(DataTable):
             """The table, so that ``@on(PagedTable.PageShown, "#id")`` can pick one."""
             return self.table
 
-    def __init__(self, open_db: Callable[[], sqlite_utils.Database], cells: Cells, *,
+    def __init__(self, open_db: Callable[[], Database], cells: Cells, *,
                  page_size: int = 100, **kwargs) -> None:
         kwargs.setdefault("cursor_type", "row")
         kwargs.setdefault("zebra_stripes", True)
