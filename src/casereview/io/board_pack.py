@@ -18,8 +18,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from casereview.storage.db import Database
-
 from casereview.domain.values import LONDON, format_uk_date
 from casereview.io.board_chart import ChartSpec, Segment
 from casereview.io.disclosure import SUPPRESSED, redact_patient_refs, suppress_row
@@ -52,6 +50,7 @@ from casereview.metrics.spc import (
     SIGNAL_WORDS,
     VARIATION_WORDS,
 )
+from casereview.storage.db import Database
 
 # The measures a board pack charts: every measure with an 'all' scope (themes are a table).
 SCOPE = "all"
