@@ -25,7 +25,7 @@ RECORD_NOUNS = {"moves": ("move", "moves"), "nights": ("night audit return", "ni
                 "reviews": ("review", "reviews"),
                 "toc": ("Transfer of Care audit", "Transfer of Care audits"),
                 "experience": ("experience sample", "experience samples"),
-                "wards": ("ward", "wards")}
+                "wards": ("ward", "wards"), "actions": ("action", "actions")}
 
 
 def records(count: int, kind: str) -> str:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import dataclass
 from operator import itemgetter
 
+from casereview.domain.action import Action, ProgressNote
 from casereview.domain.experience import Experience
 from casereview.domain.move import Move, NightAudit
 from casereview.domain.move_rows import FILE_COLUMNS, STORED_COLUMNS, move_rows, stored_row
@@ -14,6 +16,8 @@ from casereview.domain.validation import Context, Problem, RecordInvalid, valida
 from casereview.domain.ward_entry import WardEntry
 from casereview.io.duplicates import SameRecord
 from casereview.io.importer import ImportKind, RowRejected
+from casereview.metrics.actions import check_source
+from casereview.storage.actions import insert_action_in
 from casereview.storage.changelog import Change, encode_rows, log_changes
 from casereview.storage.records import insert_many, insert_rows
 from casereview.storage.reviews import find_duplicate, insert_reviews
@@ -237,5 +241,57 @@ TOC = ImportKind("toc", TOC_COLUMNS, TOC_REQUIRED, _build(Toc), _write_tocs,
                  same=_same_as_row("toc", "Transfer of Care audit", "audit_date", TOC_COLUMNS))
 
 
+# --- actions --------------------------------------------------------------------------------
+
+# SPEC 7: an existing action plan. `progress` becomes one note dated raised_on, written by the
+# owner; `source` (not in SPEC 7, optional) links the action to what it came from
+# (review:12, ward:A1, measure:ooh_nc_moves@site:NGH ...).
+ACTION_COLUMNS = ("title", "description", "owner", "agency_code", "raised_on", "due_date",
+                  "status", "closed_on", "rag", "progress", "source")
+ACTION_REQUIRED = ("title", "owner", "raised_on", "due_date", "status")
+
+
+@dataclass(frozen=True)
+class PlannedAction:
+    action: Action
+    notes: tuple[ProgressNote, ...]
+
+
+def _build_action(raw: dict[str, str], context: Context) -> PlannedAction:
+    action = validate(Action, {k: raw.get(k) for k in Action.model_fields}, context)
+    text = (raw.get("progress") or "").strip()
+    notes = ()
+    if text:
+        notes = (validate(ProgressNote, {"noted_on": action.raised_on, "author": action.owner,
+                                         "text": text}, context),)
+    return PlannedAction(action, notes)
+
+
+def _check_action(conn: sqlite3.Connection, planned: PlannedAction, state: dict) -> None:
+    try:
+        check_source(conn, planned.action.source)
+    except RecordInvalid as exc:
+        problem = exc.problems[0]
+        raise RowRejected(problem.field, problem.message) from None
+
+
+def _write_actions(conn: sqlite3.Connection, planned: list[PlannedAction], user: str,
+                   at: str) -> int:
+    for p in planned:
+        insert_action_in(conn, p.action, user, at, p.notes)
+    return len(planned)
+
+
+# Two actions are the same when every stored field the file gives is (found by raise date).
+ACTION_SAME = ("title", "description", "owner", "agency_code", "due_date", "status",
+               "closed_on", "rag", "source_kind", "source_ref")
+_ACTION_KEY = itemgetter("raised_on", *ACTION_SAME)
+
+ACTIONS = ImportKind("actions", ACTION_COLUMNS, ACTION_REQUIRED, _build_action, _write_actions,
+                     _check_action,
+                     same=SameRecord("action", "action", "raised_on", ACTION_SAME,
+                                     lambda planned: _ACTION_KEY(planned.action.to_row())))
+
+
 KINDS: dict[str, ImportKind] = {k.name: k for k in (WARDS, MOVES, NIGHTS, REVIEWS, TOC,
-                                                   EXPERIENCE)}
+                                                   EXPERIENCE, ACTIONS)}

@@ -43,6 +43,7 @@ class ExportKind:
     table: str
     date_sql: str | None   # the date a record belongs to, for --from/--to
     order_sql: str
+    select_sql: str | None = None  # the columns, when not every stored one as it is
 
 
 EXPORT_KINDS: dict[str, ExportKind] = {k.name: k for k in [
@@ -53,6 +54,15 @@ EXPORT_KINDS: dict[str, ExportKind] = {k.name: k for k in [
     ExportKind("reviews", "review", "review_date", "review_date, id"),
     ExportKind("toc", "toc", "audit_date", "audit_date, id"),
     ExportKind("experience", "experience", "sample_date", "sample_date, id"),
+    # The action plan in its import columns (progress: every note, dated, one a line; the
+    # source as kind:reference), with the id and who changed it when.
+    ExportKind("actions", "action", "raised_on", "raised_on, id", (
+        "SELECT id, title, description, owner, agency_code, raised_on, due_date, status, "
+        "closed_on, rag, (SELECT group_concat(line, char(10)) FROM (SELECT noted_on || ' ' "
+        "|| author || ': ' || text || COALESCE(' [' || rag || ']', '') AS line FROM "
+        "action_progress p WHERE p.action_id = action.id ORDER BY noted_on, p.id)) AS "
+        "progress, source_kind || ':' || source_ref AS source, created_at, created_by, "
+        "updated_at, updated_by FROM action")),
 ]}
 
 
@@ -80,7 +90,7 @@ def _select(conn: sqlite3.Connection, kind: ExportKind, start: date | None,
     if kind.date_sql and end:
         where.append(f"{kind.date_sql} <= ?")
         params.append(end.isoformat())
-    sql = f"SELECT * FROM {kind.table}"
+    sql = kind.select_sql or f"SELECT * FROM {kind.table}"
     if kind.name == "wards":
         sql = ("SELECT w.site_code, s.site_name, w.ward_code, w.ward_name, w.older_adults "
                "FROM ward w JOIN site s ON s.site_code = w.site_code")

@@ -25,6 +25,7 @@ from casereview.metrics.display import (
     NUMBER_FORMATS,
     TARGET_RULE,
     VARIATION_SHORT,
+    line_title,
     period_words,
     scope_title,
     target_heading,
@@ -45,7 +46,7 @@ from casereview.metrics.spc import (
 )
 
 SHEET_NAMES = {"moves": "Ward moves", "reviews": "Case reviews", "toc": "Transfer of Care",
-               "experience": "Patient experience"}
+               "experience": "Patient experience", "actions": "Action plan"}
 HEADER_ROW = 4  # rows 0-2 say what the sheet is; the column headings sit on row 4
 
 # Making Data Count colours: blue improvement / pass, orange concern / fail, grey otherwise.
@@ -177,14 +178,14 @@ def _scorecard_sheet(wb: xlsxwriter.Workbook, f: _Formats, card: Scorecard,
             r = file_row(line, publish=publish)
             _text(ws, row, 0, PROGRAMME_TITLES[line.measure.programme], f.wrap)
             _text(ws, row, 1, scope_title(scope, card.reference.sites), f.wrap)
-            _text(ws, row, 2, line.measure.title, f.bold_wrap)
+            _text(ws, row, 2, line_title(line.measure.name, line.scope), f.bold_wrap)
             _line_cells(ws, f, row, 3, r)
             _number(ws, row, 11, r.numerator, f.numbers["count"], f)
             _number(ws, row, 12, r.denominator, f.numbers["count"], f)
             _text(ws, row, 13, line.measure.name, f.text)
             _fit_row(ws, row, [(PROGRAMME_TITLES[line.measure.programme], 24),
                                (scope_title(scope, card.reference.sites), 14),
-                               (line.measure.title, 40 * 0.95), (r.signal, 36)])
+                               (line_title(line.measure.name, line.scope), 40 * 0.95), (r.signal, 36)])
             row += 1
     _finish(ws, row, len(columns), freeze_cols=3, titles=(0, 2))
 
@@ -203,14 +204,14 @@ def _programme_sheet(wb: xlsxwriter.Workbook, f: _Formats, card: Scorecard, prog
             continue
         line = card.line(measure.name, summary_row.scope)
         r = file_row(line, publish=publish)
-        _text(ws, row, 0, measure.title, f.bold_wrap)
+        _text(ws, row, 0, line_title(measure.name, summary_row.scope), f.bold_wrap)
         _text(ws, row, 1, summary_row.scope, f.wrap)
         _text(ws, row, 2, _scope_name(card, summary_row.scope), f.wrap)
         _line_cells(ws, f, row, 3, r)
         _number(ws, row, 11, r.numerator, f.numbers["count"], f)
         _number(ws, row, 12, r.denominator, f.numbers["count"], f)
         _text(ws, row, 13, measure.name, f.text)
-        _fit_row(ws, row, [(measure.title, 36 * 0.95), (summary_row.scope, 18),
+        _fit_row(ws, row, [(line_title(measure.name, summary_row.scope), 36 * 0.95), (summary_row.scope, 18),
                            (_scope_name(card, summary_row.scope), 24), (r.signal, 36)])
         row += 1
     _finish(ws, row, len(columns), freeze_cols=1, titles=(0, 2))

@@ -18,6 +18,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from casereview.domain.values import format_uk_date
+from casereview.metrics.definitions import MEASURES
 from casereview.metrics.display import (
     ASSURANCE_SHORT,
     DIRECTION_WORDS,
@@ -27,17 +28,20 @@ from casereview.metrics.display import (
     scope_title,
 )
 from casereview.metrics.periods import parse_week
-from casereview.metrics.definitions import MEASURES
 from casereview.metrics.scorecard import DASHBOARD_SCOPES, Line, Scorecard, chart_of, scope_kind
 from casereview.metrics.series import chart_weeks, target_for, weekly_series
 from casereview.metrics.spc import SIGNAL_WORDS
 from casereview.storage.spc import (
-    ChartSettingInvalid, active_rebases, add_note, notes_for, rebase, undo_rebase,
+    ChartSettingInvalid,
+    active_rebases,
+    add_note,
+    notes_for,
+    rebase,
+    undo_rebase,
 )
 from casereview.tui.widgets.dialogs import AskText
 from casereview.tui.widgets.scorecard_view import VARIATION_STYLES
 from casereview.tui.widgets.xmr_chart import NOTE, REBASE, XmrChart
-
 
 # The scopes the dashboard's scorecard holds; a ward's series is computed here.
 CARD_SCOPES = DASHBOARD_SCOPES
