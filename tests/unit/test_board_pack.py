@@ -8,11 +8,11 @@ from datetime import date
 
 import pytest
 
-from casereview.io.board_html import board_html
+from casereview.io.board_html import board_html, chart_id
 from casereview.io.board_pack import build_board_pack
 from casereview.io.disclosure import REDACTED, redact_patient_refs
 from casereview.metrics.definitions import MEASURES
-from casereview.metrics.display import format_value
+from casereview.metrics.display import format_value, line_title
 from casereview.metrics.periods import parse_month
 from casereview.metrics.scorecard import build_scorecard
 from casereview.storage import spc
@@ -22,17 +22,23 @@ TODAY = date(2026, 11, 23)
 CHARTED = [m.name for m in MEASURES.values() if "all" in m.scopes]
 
 
+def _charted(card) -> list[tuple[str, str]]:
+    """Every line of the all-sites scorecard: each measure, and each rating of open actions."""
+    return [(line.measure.name, line.scope) for line in card.lines("all")]
+
+
 def _pack(db, publish=False):
     return build_board_pack(db, build_scorecard(db, OCTOBER, today=TODAY), publish=publish)
 
 
 def test_a_chart_per_measure_and_the_mean_each_signal_was_judged_against(demo_db):
     pack = _pack(demo_db)
-    assert [c.measure.name for c in pack.charts] == CHARTED
     card = build_scorecard(demo_db, OCTOBER, today=TODAY)
+    assert sorted((c.measure.name, c.scope) for c in pack.charts) == sorted(_charted(card))
+    assert set(CHARTED) <= {c.measure.name for c in pack.charts}
     lines = {line.title: line for section in pack.sections for line in section.lines}
-    for name in CHARTED:
-        line, shown = card.line(name), lines[MEASURES[name].title]
+    for name, scope in _charted(card):
+        line, shown = card.line(name, scope), lines[line_title(name, scope)]
         if line.variation is not None:
             assert shown.judged_mean == format_value(name, line.judged_mean, as_mean=True)
     assert pack.changes and pack.learning  # the demo's reviews record learning
@@ -93,7 +99,8 @@ def test_learning_naming_a_patient_is_printed_without_the_reference(demo_copy):
 
 @pytest.mark.parametrize("publish", [False, True])
 def test_the_html_holds_every_chart_as_svg(demo_db, publish):
-    html = board_html(_pack(demo_db, publish=publish))
-    for name in CHARTED:
-        start = html.index(f'id="chart-{name}"')
+    pack = _pack(demo_db, publish=publish)
+    html = board_html(pack)
+    for chart in pack.charts:
+        start = html.index(f'id="chart-{chart_id(chart)}"')
         assert "<svg" in html[start:html.index("</svg>", start)]

@@ -13,7 +13,9 @@ from casereview.metrics.definitions import MEASURES
 from casereview.metrics.engine import summarise
 from casereview.metrics.periods import parse_month
 
-CHARTED = [m for m in MEASURES.values() if "all" in m.scopes]
+# Each measure of all sites, and each rating of open actions.
+TITLES = [m.title for m in MEASURES.values() if "all" in m.scopes] + [
+    f"Open actions rated {rating}" for rating in ("red", "amber", "green")]
 
 
 def test_a_native_chart_per_measure_and_the_print_set_up(demo_db, tmp_path):
@@ -24,7 +26,7 @@ def test_a_native_chart_per_measure_and_the_print_set_up(demo_db, tmp_path):
         titles = [re.sub(r"<[^>]+>", "", re.search(r"<c:title>.*?</c:title>",
                                                    book.read(n).decode(), re.S).group(0))
                   for n in charts]
-    assert sorted(titles) == sorted(m.title for m in CHARTED)
+    assert sorted(titles) == sorted(TITLES)
     wb = openpyxl.load_workbook(path)
     assert wb.sheetnames[:2] == ["Scorecard", "Charts"]
     assert wb["Chart data"].sheet_state == "hidden"

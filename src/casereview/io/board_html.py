@@ -68,9 +68,15 @@ def _score_table(lines: list[ScoreLine], word: str, target_heading: str) -> str:
     return "\n".join(out)
 
 
+def chart_id(chart: MeasureChart) -> str:
+    """ooh_nc_moves, actions_rag-RED: the id of a chart's block in the page."""
+    code = chart.scope.partition(":")[2]
+    return chart.measure.name + (f"-{code}" if code else "")
+
+
 def _chart(chart: MeasureChart) -> str:
-    parts = [f'<div class="chart" id="chart-{chart.measure.name}">',
-             f"<h3>{escape(chart.measure.title)}</h3>",
+    parts = [f'<div class="chart" id="chart-{chart_id(chart)}">',
+             f"<h3>{escape(chart.title)}</h3>",
              f"<p>{_icon(chart.variation)}{escape(chart.variation_words)}</p>",
              f"<p>{_icon(chart.assurance)}{escape(chart.assurance_words)}</p>",
              f'<p class="muted">{escape(chart.figures)}</p>',
@@ -85,6 +91,45 @@ def _inline_svg(chart: MeasureChart) -> str:
     svg = chart_svg(chart.spec, *CHART_MM)
     start = svg.find("<svg")
     return svg[start:]
+
+
+def _rows(headings: list[str], numeric: set[int], rows: list[list[str]],
+          strong: set[int] = frozenset()) -> str:
+    out = ["<table><thead><tr>" + "".join(
+        f'<th class="{"n" if i in numeric else ""}">{escape(h)}</th>'
+        for i, h in enumerate(headings)) + "</tr></thead><tbody>"]
+    for k, row in enumerate(rows):
+        cells = "".join(f'<td class="{"n" if i in numeric else ""}">'
+                        f'{"<b>" if k in strong else ""}{escape(c)}{"</b>" if k in strong else ""}'
+                        "</td>" for i, c in enumerate(row))
+        out.append(f"<tr>{cells}</tr>")
+    return "\n".join(out) + "</tbody></table>"
+
+
+def _action_plan(pack: BoardPack) -> list[str]:
+    if not (pack.ratings or pack.targets):
+        return []
+    word = pack.period_words
+    out = ['<section class="page" id="action-plan"><h1>Action plan and programme targets</h1>']
+    if pack.ratings:
+        out.append(f"<h2>Open actions by rating at the end of the {word}</h2>")
+        out.append(_rows(["Rating", f"Open, this {word}", f"Open, previous {word}"], {1, 2},
+                         [list(r) for r in pack.ratings]))
+    if pack.open_actions:
+        out.append("<h2>Open actions, overdue first</h2>")
+        out.append(_rows(["Action", "Owner", "Due", "Rating"], set(),
+                         [[a.title, a.owner, a.due + (" (overdue)" if a.overdue else ""),
+                           a.rating] for a in pack.open_actions],
+                         {i for i, a in enumerate(pack.open_actions) if a.overdue}))
+    elif pack.publish and pack.ratings:
+        out.append('<p class="note">The actions\' titles are free text and are left out of a '
+                   "published paper.</p>")
+    if pack.targets:
+        out.append(f"<h2>Programme targets running in the {word}</h2>")
+        out.append(_rows(["Target", "Done against expected"], set(),
+                         [list(t) for t in pack.targets]))
+    out.append("</section>")
+    return out
 
 
 def board_html(pack: BoardPack) -> str:
@@ -123,6 +168,7 @@ def board_html(pack: BoardPack) -> str:
                    f"<h1>{escape(section.title)}</h1><div class=\"grid\">")
         out += [_chart(c) for c in section.charts]
         out.append("</div></section>")
+    out += _action_plan(pack)
     # Themes and learning
     out.append('<section id="learning"><h1>Review themes and learning</h1>')
     out.append(f"<p>Reviews completed this {word}: {escape(pack.reviews_completed)}.</p>")

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
+from casereview.domain.programme_target import PROGRAMMES as PROGRAMME_NAMES
 from casereview.domain.values import LONDON, format_uk_date
 from casereview.io.board_chart import ChartSpec, Segment
 from casereview.io.disclosure import SUPPRESSED, redact_patient_refs, suppress_row
@@ -29,7 +30,9 @@ from casereview.metrics.display import (
     describe_target,
     format_target,
     format_value,
+    line_title,
     period_words,
+    scope_title,
 )
 from casereview.metrics.periods import Period, parse_week
 from casereview.metrics.scorecard import Line, Scorecard, build_scorecard
@@ -85,6 +88,8 @@ class ScoreLine:
 @dataclass(frozen=True)
 class MeasureChart:
     measure: Measure
+    scope: str
+    title: str              # the measure's, or a rating's ('Open actions rated red')
     spec: ChartSpec
     variation: Icon | None
     variation_words: str
@@ -93,6 +98,15 @@ class MeasureChart:
     figures: str            # the period's value beside the previous and the 13-week mean
     # (marker, when, text): a note's number on the chart ("" for a rebase), its week, words
     notes: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class OpenAction:
+    title: str
+    owner: str
+    due: str
+    rating: str
+    overdue: bool
 
 
 @dataclass(frozen=True)
@@ -120,11 +134,12 @@ class BoardPack:
     reviews_completed: str
     learning: list[tuple[str, str]]      # (review date, text); empty when published
     reading_notes: list[str]
-    # JOINS HERE: open actions by rating (overdue first) and programme targets against
-    # expected (SPEC 9), once the action measures and programme targets exist in metrics.
-    # ``actions`` holds the rows of the action measures found in the summary (empty until
-    # then); programme targets will need their own field and section.
-    actions: list[ScoreLine] = field(default_factory=list)
+    # The action plan (SPEC 9): open actions by rating at the period's end, the open actions
+    # themselves (overdue first; titles are free text, so not when published), and the
+    # programme targets running in the period against what was expected by then.
+    ratings: list[tuple[str, str, str]] = field(default_factory=list)  # (rating, now, before)
+    open_actions: list[OpenAction] = field(default_factory=list)
+    targets: list[tuple[str, str]] = field(default_factory=list)  # (target, progress words)
 
     @property
     def charts(self) -> list[MeasureChart]:
@@ -173,7 +188,7 @@ def _mean_text(line: Line) -> str:
 def score_line(line: Line, publish: bool) -> ScoreLine:
     r = file_row(line, publish=publish)
     name = line.measure.name
-    return ScoreLine(line.measure.title, format_value(name, r.value),
+    return ScoreLine(line_title(name, line.scope), format_value(name, r.value),
                      format_value(name, r.previous),
                      format_value(name, r.recent_mean, as_mean=True), variation_icon(line),
                      _signal(line), _mean_text(line), assurance_icon(line),
@@ -273,7 +288,8 @@ def note_words(marker: str, when: str, text: str) -> str:
 
 def measure_chart(card: Scorecard, line: Line, publish: bool, clean: Clean) -> MeasureChart:
     spec = chart_spec(card, line, publish)
-    return MeasureChart(line.measure, spec, variation_icon(line), _variation_words(line),
+    return MeasureChart(line.measure, line.scope, line_title(line.measure.name, line.scope),
+                        spec, variation_icon(line), _variation_words(line),
                         assurance_icon(line), _assurance_words(line, card),
                         _figures(line, card, publish), _chart_notes(line, spec, publish, clean))
 
@@ -296,7 +312,8 @@ def what_changed(card: Scorecard, lines: list[Line], publish: bool) -> list[str]
         point = line.chart.point(before)
         then = None if point is None else point.variation
         if now != then and (now not in (None, COMMON) or then not in (None, COMMON)):
-            out.append(f"{line.measure.title}: now {_reading_words(now)} "
+            out.append(f"{line_title(line.measure.name, line.scope)}: now "
+                       f"{_reading_words(now)} "
                        f"(was {_reading_words(then)} at the last {word}'s reading).")
     if not out:
         out.append(f"No measure's SPC reading changed since the last {word}.")
@@ -309,7 +326,8 @@ def what_changed(card: Scorecard, lines: list[Line], publish: bool) -> list[str]
     for _, line, r in sorted(moves, key=lambda m: -m[0])[:3]:
         name = line.measure.name
         way = "up" if r.value > r.previous else "down"
-        out.append(f"{line.measure.title}: {way} from {format_value(name, r.previous)} to "
+        out.append(f"{line_title(name, line.scope)}: {way} from "
+                   f"{format_value(name, r.previous)} to "
                    f"{format_value(name, r.value)} on the last {word}.")
     return out
 
@@ -359,12 +377,57 @@ def _cleaner(db: Database) -> Clean:
 
 
 def _learning(db: Database, period: Period, clean: Clean) -> list[tuple[str, str]]:
-    from datetime import date
-
     from casereview.storage.reviews import learning_between
 
     return [(format_uk_date(date.fromisoformat(day[:10])), clean(text))
             for day, text in learning_between(db, period.start, period.end)]
+
+
+# --- the action plan and programme targets ------------------------------------------------------
+
+RATINGS = (("RED", "Red"), ("AMBER", "Amber"), ("GREEN", "Green"))
+
+
+def _ratings(card: Scorecard, publish: bool) -> list[tuple[str, str, str]]:
+    if "actions_rag" not in MEASURES:
+        return []
+    out = []
+    for code, word in RATINGS:
+        r = file_row(card.line("actions_rag", f"rag:{code}"), publish=publish)
+        out.append((word, format_value("actions_rag", r.value),
+                    format_value("actions_rag", r.previous)))
+    return out
+
+
+def _open_actions(db: Database, card: Scorecard, clean: Clean) -> list[OpenAction]:
+    from casereview.storage.actions import open_actions_on
+
+    day = min(card.period.end, card.anchor.end if card.in_progress else card.period.end)
+    return [OpenAction(clean(row["title"]), clean(row["owner"] or ""),
+                       format_uk_date(date.fromisoformat(row["due_date"])),
+                       (row["rag"] or "").capitalize(), row["overdue"])
+            for row in open_actions_on(db.conn, day)]
+
+
+def _targets(db: Database, card: Scorecard, publish: bool) -> list[tuple[str, str]]:
+    """Each programme target running in the period, as at the period's end (or today)."""
+    from casereview.io.disclosure import suppress_count
+    from casereview.metrics.programme_targets import targets_with_progress
+
+    period = card.period
+    as_of = period.end if not card.in_progress else card.anchor.end
+    out = []
+    for stored in targets_with_progress(db.conn, as_of):
+        t, p = stored.target, stored.progress
+        if t.start_date > period.end or t.end_date < period.start:
+            continue
+        scope = scope_title(t.scope, card.reference.sites, card.reference.wards)
+        done = suppress_count(p.done) if publish else p.done
+        words = (f"{done} of {t.target_count} by {format_uk_date(t.end_date)}; "
+                 f"{p.expected:.0f} expected by {format_uk_date(p.as_of)}: "
+                 + (f"{p.shortfall} behind" if p.behind else "on track"))
+        out.append((f"{PROGRAMME_NAMES.get(t.programme, t.programme)} ({scope})", words))
+    return out
 
 
 def _reading_notes(card: Scorecard) -> list[str]:
@@ -419,6 +482,9 @@ def build_board_pack(db: Database, card: Scorecard, *,
                                        reviews_row["value"] if reviews_row else None),
         learning=[] if publish else _learning(db, period, clean),
         reading_notes=_reading_notes(card),
+        ratings=_ratings(card, publish),
+        open_actions=[] if publish else _open_actions(db, card, clean),
+        targets=_targets(db, card, publish),
     )
 
 

@@ -263,7 +263,7 @@ def _scorecard(pdf: _Paper, pack: BoardPack) -> None:
 def _chart_cell(pdf: _Paper, chart: MeasureChart, x: float, y: float, h: float) -> None:
     pdf.set_xy(x, y)
     pdf.font(11, "B")
-    pdf.cell(CELL_W, 5.5, chart.measure.title, new_x="LEFT", new_y="NEXT")
+    pdf.cell(CELL_W, 5.5, chart.title, new_x="LEFT", new_y="NEXT")
     pdf.set_x(x)
     pdf.icon_line(chart.variation, chart.variation_words, x, CELL_W)
     pdf.set_y(pdf.get_y() + 0.6)
@@ -280,7 +280,7 @@ def _chart_cell(pdf: _Paper, chart: MeasureChart, x: float, y: float, h: float) 
     chart_h = max(40.0, y + h - top - note_h)
     png = chart_png(chart.spec, CELL_W, chart_h, dpi=CHART_DPI)
     pdf.image(io.BytesIO(png), x=x, y=top, w=CELL_W, h=chart_h,
-              title=chart.measure.title, alt_text=f"SPC chart: {chart.measure.title}")
+              title=chart.title, alt_text=f"SPC chart: {chart.title}")
     if notes:
         pdf.set_xy(x, top + chart_h + 0.5)
         pdf.font(8.5)
@@ -299,10 +299,79 @@ def _charts(pdf: _Paper, pack: BoardPack, progress: Callable[[str], None]) -> No
                 top = pdf.get_y()
                 cell_h = (PAGE_H - MARGIN - FOOT - top - 4) / 2
             done += 1
-            progress(f"chart {done} of {total} ({chart.measure.title})")
+            progress(f"chart {done} of {total} ({chart.title})")
             col, row = i % 2, (i % 4) // 2
             _chart_cell(pdf, chart, MARGIN + col * (CELL_W + GAP),
                         top + row * (cell_h + 4), cell_h)
+
+
+def _table(pdf: _Paper, headings: list[str], widths: list[float], aligns: str,
+           rows: list[list[str]], bold_rows: set[int] = frozenset()) -> None:
+    """A plain table: wrapped cells, a rule under each row, the headings again on a new page."""
+    size, line_h = 9.5, 4.1
+
+    def header() -> None:
+        pdf.font(9, "B")
+        pdf.set_fill_color(*BLUE)
+        pdf.set_text_color(255, 255, 255)
+        y, x = pdf.get_y(), pdf.l_margin
+        pdf.rect(x, y, sum(widths), 6.5, style="F")
+        for text, w, align in zip(headings, widths, aligns):
+            pdf.set_xy(x + 1, y + 1.2)
+            pdf.cell(w - 2, 4, text, align=align)
+            x += w
+        pdf.set_text_color(0, 0, 0)
+        pdf.set_xy(pdf.l_margin, y + 6.5)
+
+    header()
+    for i, row in enumerate(rows):
+        style = "B" if i in bold_rows else ""
+        pdf.font(size, style)
+        lines = max(len(pdf.multi_cell(w - 2, line_h, text, dry_run=True, output="LINES"))
+                    for text, w in zip(row, widths))
+        h = lines * line_h + 2
+        if pdf.get_y() + h > PAGE_H - MARGIN - FOOT:
+            pdf.add_page()
+            header()
+        y, x = pdf.get_y(), pdf.l_margin
+        for text, w, align in zip(row, widths, aligns):
+            pdf.font(size, style)
+            pdf.set_xy(x + 1, y + 1)
+            pdf.multi_cell(w - 2, line_h, text, align=align, new_x="RIGHT", new_y="TOP")
+            x += w
+        pdf.set_draw_color(*RULE_GREY)
+        pdf.line(pdf.l_margin, y + h, pdf.l_margin + sum(widths), y + h)
+        pdf.set_xy(pdf.l_margin, y + h)
+
+
+def _action_plan(pdf: _Paper, pack: BoardPack) -> None:
+    if not (pack.ratings or pack.targets):
+        return
+    word = pack.period_words
+    pdf.add_page()
+    pdf.heading("Action plan and programme targets", 18)
+    if pack.ratings:
+        pdf.heading(f"Open actions by rating at the end of the {word}", 12.5)
+        _table(pdf, ["Rating", f"Open, this {word}", f"Open, previous {word}"],
+               [60, 40, 40], "LRR", [list(r) for r in pack.ratings])
+        pdf.ln(4)
+    if pack.open_actions:
+        pdf.heading("Open actions, overdue first", 12.5)
+        rows = [[a.title, a.owner, a.due + (" (overdue)" if a.overdue else ""), a.rating]
+                for a in pack.open_actions]
+        _table(pdf, ["Action", "Owner", "Due", "Rating"], [155, 50, 43, 25], "LLLL", rows,
+               {i for i, a in enumerate(pack.open_actions) if a.overdue})
+        pdf.ln(4)
+    elif pack.publish and pack.ratings:
+        pdf.para("The actions' titles are free text and are left out of a published paper.",
+                 10, "I", GREY_TEXT)
+        pdf.ln(3)
+    if pack.targets:
+        if pdf.get_y() + 30 > PAGE_H - MARGIN - FOOT:
+            pdf.add_page()
+        pdf.heading(f"Programme targets running in the {word}", 12.5)
+        _table(pdf, ["Target", "Done against expected"], [110, 163], "LL",
+               [list(t) for t in pack.targets])
 
 
 def _learning(pdf: _Paper, pack: BoardPack) -> None:
@@ -312,21 +381,8 @@ def _learning(pdf: _Paper, pack: BoardPack) -> None:
     pdf.para(f"Reviews completed this {word}: {pack.reviews_completed}. A review may carry "
              "several themes.", 10)
     pdf.ln(2)
-    widths = (120.0, 35.0, 35.0)
-    pdf.font(9.5, "B")
-    pdf.set_fill_color(*BLUE)
-    pdf.set_text_color(255, 255, 255)
-    for text, w, align in zip(("Theme", f"Reviews this {word}", f"Previous {word}"), widths,
-                              "LRR"):
-        pdf.cell(w, 6.5, text, fill=True, align=align)
-    pdf.ln(6.5)
-    pdf.set_text_color(0, 0, 0)
-    pdf.set_draw_color(*RULE_GREY)
-    for theme, this, previous in pack.themes:
-        pdf.font(9.5)
-        for text, w, align in zip((theme, this, previous), widths, "LRR"):
-            pdf.cell(w, 5.6, text, align=align, border="B")
-        pdf.ln(5.6)
+    _table(pdf, ["Theme", f"Reviews this {word}", f"Previous {word}"], [120, 35, 35], "LRR",
+           [list(t) for t in pack.themes])
     pdf.ln(5)
     if pack.publish:
         pdf.para("Learning is free text and is left out of a published paper.", 10, "I",
@@ -346,6 +402,7 @@ def board_pdf(pack: BoardPack, progress: Callable[[str], None] | None = None) ->
     _cover(pdf, pack)
     _scorecard(pdf, pack)
     _charts(pdf, pack, step)
+    _action_plan(pdf, pack)
     _learning(pdf, pack)
     return bytes(pdf.output())
 

@@ -47,6 +47,11 @@ def suppress_row(row: dict) -> dict:
     return out
 
 
+def suppress_count(n):
+    """A count of people or of records about people, as published: 1-7 become "*"."""
+    return SUPPRESSED if _small(n) else n
+
+
 def suppress_rows(rows: list[dict]) -> list[dict]:
     return [suppress_row(r) for r in rows]
 

@@ -185,7 +185,8 @@ def _scorecard_sheet(wb: xlsxwriter.Workbook, f: _Formats, card: Scorecard,
             _text(ws, row, 13, line.measure.name, f.text)
             _fit_row(ws, row, [(PROGRAMME_TITLES[line.measure.programme], 24),
                                (scope_title(scope, card.reference.sites), 14),
-                               (line_title(line.measure.name, line.scope), 40 * 0.95), (r.signal, 36)])
+                               (line_title(line.measure.name, line.scope), 40 * 0.95),
+                               (r.signal, 36)])
             row += 1
     _finish(ws, row, len(columns), freeze_cols=3, titles=(0, 2))
 
@@ -211,8 +212,9 @@ def _programme_sheet(wb: xlsxwriter.Workbook, f: _Formats, card: Scorecard, prog
         _number(ws, row, 11, r.numerator, f.numbers["count"], f)
         _number(ws, row, 12, r.denominator, f.numbers["count"], f)
         _text(ws, row, 13, measure.name, f.text)
-        _fit_row(ws, row, [(line_title(measure.name, summary_row.scope), 36 * 0.95), (summary_row.scope, 18),
-                           (_scope_name(card, summary_row.scope), 24), (r.signal, 36)])
+        _fit_row(ws, row, [(line_title(measure.name, summary_row.scope), 36 * 0.95),
+                           (summary_row.scope, 18), (_scope_name(card, summary_row.scope), 24),
+                           (r.signal, 36)])
         row += 1
     _finish(ws, row, len(columns), freeze_cols=1, titles=(0, 2))
 
@@ -315,7 +317,7 @@ def _chart_lines(card: Scorecard) -> list:
 def _chart_data_sheet(wb: xlsxwriter.Workbook, f: _Formats, card: Scorecard, publish: bool,
                       lines: list) -> tuple[str, dict[str, tuple[int, int, int]]]:
     """The weekly figures the charts draw: a row per week, eight columns per measure. Returns
-    the sheet's name and, per measure, (first data column, first row, last row)."""
+    the sheet's name and, per (measure, scope), (first data column, first row, last row)."""
     from casereview.io.board_chart import segment_at
     from casereview.io.board_pack import chart_spec
 
@@ -338,8 +340,9 @@ def _chart_data_sheet(wb: xlsxwriter.Workbook, f: _Formats, card: Scorecard, pub
         kind = line.measure.kind
         number = f.numbers[kind] if kind != "count" else f.mean_of_counts
         ws.set_column(col, col + len(DATA_COLUMNS) - 1, 11)
+        title = line_title(line.measure.name, line.scope)
         for j, word in enumerate(DATA_COLUMNS):
-            ws.write_string(HEADER_ROW, col + j, f"{line.measure.title}: {word}", f.header)
+            ws.write_string(HEADER_ROW, col + j, f"{title}: {word}", f.header)
         rows = [row_of[m] for m in spec.mondays]
         for i, (row, value, reading) in enumerate(zip(rows, spec.values, spec.readings)):
             seg = segment_at(spec, i)
@@ -350,7 +353,7 @@ def _chart_data_sheet(wb: xlsxwriter.Workbook, f: _Formats, card: Scorecard, pub
                 if v is not None:
                     ws.write_number(row, col + j, v, number)
         if rows:
-            places[line.measure.name] = (col, rows[0], rows[-1])
+            places[(line.measure.name, line.scope)] = (col, rows[0], rows[-1])
     ws.freeze_panes(HEADER_ROW + 1, 2)
     _print_setup(ws, repeat_row=HEADER_ROW)
     ws.repeat_columns(0, 1)
@@ -368,7 +371,7 @@ def _charts_sheet(wb: xlsxwriter.Workbook, ws: Worksheet, f: _Formats, card: Sco
     ws.set_column(2, 2, 66)
     breaks = []
     for k, line in enumerate(lines):
-        if line.measure.name not in places:
+        if (line.measure.name, line.scope) not in places:
             continue
         slot = k % CHARTS_PER_PAGE
         page = k // CHARTS_PER_PAGE
@@ -385,7 +388,7 @@ def _charts_sheet(wb: xlsxwriter.Workbook, ws: Worksheet, f: _Formats, card: Sco
 
 
 def _native_chart(wb: xlsxwriter.Workbook, data: str, line, places: dict):
-    col, first, last = places[line.measure.name]
+    col, first, last = places[(line.measure.name, line.scope)]
     chart = wb.add_chart({"type": "line"})
 
     def ref(c: int) -> list:
@@ -414,7 +417,8 @@ def _native_chart(wb: xlsxwriter.Workbook, data: str, line, places: dict):
                               "values": ref(col + j), "line": {"none": True},
                               "marker": {"type": shape, "size": 7, "fill": {"color": colour},
                                          "border": {"color": "#FFFFFF"}}})
-    chart.set_title({"name": line.measure.title, "name_font": {"size": 11, "bold": True}})
+    chart.set_title({"name": line_title(line.measure.name, line.scope),
+                     "name_font": {"size": 11, "bold": True}})
     chart.set_x_axis({"date_axis": True, "num_format": "d mmm", "num_font": {"size": 9},
                       "major_unit": 28, "major_unit_type": "days",
                       "major_tick_mark": "outside"})
