@@ -104,3 +104,16 @@ def test_the_html_holds_every_chart_as_svg(demo_db, publish):
     for chart in pack.charts:
         start = html.index(f'id="chart-{chart_id(chart)}"')
         assert "<svg" in html[start:html.index("</svg>", start)]
+
+
+def test_the_command_refuses_what_it_cannot_write(demo_db_path, tmp_path, capsys):
+    from casereview.cli import main
+
+    out = tmp_path / "pack.docx"
+    assert main(["board-pack", "--db", str(demo_db_path), "--month", "2026-10",
+                 "--out", str(out)]) == 2
+    assert "a board pack is written as .pdf or .html" in capsys.readouterr().err
+    assert main(["board-pack", "--db", str(demo_db_path), "--month", "2099-01",
+                 "--out", str(tmp_path / "pack.pdf")]) == 2
+    assert "has not begun" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []  # nothing written

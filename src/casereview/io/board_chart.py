@@ -201,8 +201,9 @@ def draw(spec: ChartSpec, width_mm: float, height_mm: float):
     if spec.percent:
         ax.yaxis.set_major_formatter(lambda v, _: f"{v:.0f}%")
     if not spec.has_values:
-        ax.text(0.5, 0.5, "No weeks to show", transform=ax.transAxes, ha="center",
-                va="center", color="#595959")
+        ax.text(0.5, 0.8, "No weeks to show", transform=ax.transAxes, ha="center",
+                va="center", color="#595959",
+                bbox={"boxstyle": "round,pad=0.3", "fc": "white", "ec": "none"})
 
     _legend(fig, used, spec)
     return fig

@@ -52,6 +52,7 @@ from casereview.metrics.spc import (
     RULE_WORDS,
     SIGNAL_WORDS,
     VARIATION_WORDS,
+    describe,
 )
 from casereview.storage.db import Database
 
@@ -196,7 +197,7 @@ def score_line(line: Line, publish: bool) -> ScoreLine:
 
 
 def _variation_words(line: Line) -> str:
-    words = line.signal
+    words = describe(line.chart, line.week)
     mean = judged_mean(line)
     segment = line.segment
     if line.variation is not None and mean is not None and segment is not None:
@@ -205,7 +206,10 @@ def _variation_words(line: Line) -> str:
         if segment.lcl is not None and segment.ucl is not None:
             limits = (f", limits {format_value(name, segment.lcl, as_mean=True)} to "
                       f"{format_value(name, segment.ucl, as_mean=True)}")
-        words += f" (judged against the mean {format_value(name, mean, as_mean=True)}{limits})"
+        since = f" since the week of {format_uk_date(parse_week(segment.start).start)}" \
+            if segment.reason is not None else ""
+        words += (f" (judged against the mean {format_value(name, mean, as_mean=True)}{since}"
+                  f"{limits})")
     return words + "."
 
 
@@ -328,7 +332,7 @@ def what_changed(card: Scorecard, lines: list[Line], publish: bool) -> list[str]
         way = "up" if r.value > r.previous else "down"
         out.append(f"{line_title(name, line.scope)}: {way} from "
                    f"{format_value(name, r.previous)} to "
-                   f"{format_value(name, r.value)} on the last {word}.")
+                   f"{format_value(name, r.value)} since the last {word}.")
     return out
 
 
@@ -443,9 +447,9 @@ def _reading_notes(card: Scorecard) -> list[str]:
         "Icons: H or L in a blue circle is special cause improvement (high or low), in "
         "orange, concern; ~ in grey is common cause. P (blue) the target will consistently "
         "be passed, F (orange) consistently failed, ? (grey) hit and miss.",
-        f"The reading is of week {card.anchor.label}, the last full week of the "
-        f"{period_words(card.period)}; the 13-week mean is the mean of the 13 weekly values "
-        "to that week.",
+        f"The reading is of week {card.anchor.label}, the last full week "
+        f"{'so far' if card.in_progress else 'of the ' + period_words(card.period)}; the "
+        "13-week mean is the mean of the 13 weekly values to that week.",
         TARGET_RULE,
     ]
 

@@ -142,8 +142,9 @@ class _Paper(FPDF):
 def _cover(pdf: _Paper, pack: BoardPack) -> None:
     pdf.add_page()
     pdf.heading(pack.title, 20)
+    last = "so far" if pack.in_progress else f"of the {pack.period_words}"
     pdf.para(f"{pack.dates}. Generated {pack.generated} by casereview. SPC readings are of "
-             f"week {pack.anchor_week}, the last full week of the {pack.period_words}.", 11)
+             f"week {pack.anchor_week}, the last full week {last}.", 11)
     if pack.in_progress:
         pdf.para(f"The {pack.period_words} has not ended yet: its figures are to date.", 11,
                  "B")
@@ -353,7 +354,7 @@ def _action_plan(pdf: _Paper, pack: BoardPack) -> None:
     if pack.ratings:
         pdf.heading(f"Open actions by rating at the end of the {word}", 12.5)
         _table(pdf, ["Rating", f"Open, this {word}", f"Open, previous {word}"],
-               [60, 40, 40], "LRR", [list(r) for r in pack.ratings])
+               [60, 50, 55], "LRR", [list(r) for r in pack.ratings])
         pdf.ln(4)
     if pack.open_actions:
         pdf.heading("Open actions, overdue first", 12.5)
