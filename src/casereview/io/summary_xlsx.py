@@ -226,6 +226,30 @@ def _scope_name(card: Scorecard, scope: str) -> str:
     return scope_title(scope, card.reference.sites, card.reference.wards)
 
 
+def _annotations_sheet(wb: xlsxwriter.Workbook, f: _Formats, card: Scorecard) -> None:
+    """The charts' rebases (with their reasons) and notes, when there are any."""
+    found = card.annotations()
+    if not found:
+        return
+    ws = wb.add_worksheet("Chart notes")
+    _text(ws, 0, 0, "Chart rebases and notes", f.title)
+    _text(ws, 1, 0, "A rebase recalculates a chart's mean and limits from its week on, after a "
+                    "change the team understands.", f.note)
+    # Widths that print across one A4 landscape page at 100%; long text wraps.
+    columns = [("Measure", 34), ("Scope", 14), ("Scope name", 22), ("Week", 9),
+               ("Kind", 7), ("Reason or note", 52)]
+    _headings(ws, f, columns)
+    row = HEADER_ROW + 1
+    for a in found:
+        cells = [MEASURES[a.measure].title, a.scope, _scope_name(card, a.scope), a.week,
+                 a.kind, a.text]
+        for col, value in enumerate(cells):
+            _text(ws, row, col, value, f.wrap)
+        _fit_row(ws, row, [(text, width) for text, (_, width) in zip(cells, columns)])
+        row += 1
+    _finish(ws, row, len(columns), freeze_cols=1)
+
+
 def _definitions_sheet(wb: xlsxwriter.Workbook, f: _Formats, card: Scorecard) -> None:
     ws = wb.add_worksheet("Definitions")
     _text(ws, 0, 0, "Definitions of the measures (casereview SPEC section 6)", f.title)
@@ -464,6 +488,7 @@ def write_scorecard_xlsx(card: Scorecard, path: Path, *, publish: bool = False) 
         for programme in PROGRAMME_TITLES:
             if programme in present:
                 _programme_sheet(wb, f, card, programme, publish)
+        _annotations_sheet(wb, f, card)
         lines = _chart_lines(card)
         data, places = _chart_data_sheet(wb, f, card, publish, lines)
         _charts_sheet(wb, charts, f, card, publish, lines, data, places)
