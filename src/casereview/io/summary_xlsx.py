@@ -202,6 +202,27 @@ def _scope_name(card: Scorecard, scope: str) -> str:
     return scope_title(scope, card.reference.sites, card.reference.wards)
 
 
+def _annotations_sheet(wb: xlsxwriter.Workbook, f: _Formats, card: Scorecard) -> None:
+    """The charts' rebases (with their reasons) and notes, when there are any."""
+    found = card.annotations()
+    if not found:
+        return
+    ws = wb.add_worksheet("Chart notes")
+    _text(ws, 0, 0, "Chart rebases and notes", f.title)
+    _text(ws, 1, 0, "A rebase recalculates a chart's mean and limits from its week on, after a "
+                    "change the team understands.", f.note)
+    columns = [("Measure", 44), ("Scope", 16), ("Scope name", 30), ("Week", 10),
+               ("Kind", 8), ("Reason or note", 80)]
+    _headings(ws, f, columns)
+    row = HEADER_ROW + 1
+    for a in found:
+        for col, value in enumerate([MEASURES[a.measure].title, a.scope,
+                                     _scope_name(card, a.scope), a.week, a.kind, a.text]):
+            _text(ws, row, col, value, f.wrap if col == 5 else f.text)
+        row += 1
+    _finish(ws, row, len(columns), freeze_cols=1)
+
+
 def _definitions_sheet(wb: xlsxwriter.Workbook, f: _Formats, card: Scorecard) -> None:
     ws = wb.add_worksheet("Definitions")
     _text(ws, 0, 0, "Definitions of the measures (casereview SPEC section 6)", f.title)
@@ -267,6 +288,7 @@ def write_scorecard_xlsx(card: Scorecard, path: Path, *, publish: bool = False) 
         for programme in PROGRAMME_TITLES:
             if programme in present:
                 _programme_sheet(wb, f, card, programme, publish)
+        _annotations_sheet(wb, f, card)
         _definitions_sheet(wb, f, card)
         wb.set_properties({"title": f"casereview summary {card.period.label}",
                            "author": "casereview"})
