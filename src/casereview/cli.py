@@ -227,7 +227,7 @@ def _open(db_path: Path, *, migrate: bool = True):
 def _run_app(db_path: Path, user: str) -> int:
     from casereview.tui.app import create_app
 
-    _open(db_path).conn.close()
+    _open(db_path).close()
     create_app(db_path, user).run()
     return OK
 
@@ -339,7 +339,7 @@ def _board_pack(args, db_path: Path, user: str) -> int:
         write_board_pack(db, period, args.out, publish=args.publish, today=args.now.date(),
                          generated_at=args.now)
     finally:
-        db.conn.close()
+        db.close()
     note = " (published: small numbers suppressed, no free text)" if args.publish else ""
     print(f"board pack for {period.label} written to {args.out}{note}", file=sys.stderr)
     return OK
@@ -420,7 +420,7 @@ def _backup(args, db_path: Path, user: str) -> int:
             f"{db_path.stem}-backup-{datetime.now():%Y%m%d-%H%M%S}.db")
         backup_to(db, target)
     finally:
-        db.conn.close()
+        db.close()
     print(f"backup written to {target}", file=sys.stderr)
     return OK
 
@@ -438,9 +438,9 @@ def _check(args, db_path: Path, user: str) -> int:
             problems = check_database(db)
         except sqlite3.DatabaseError as exc:
             problems = [f"integrity: the database cannot be read through ({exc})"]
-        version = user_version(db.conn) if not problems else None
+        version = user_version(db) if not problems else None
     finally:
-        db.conn.close()
+        db.close()
     if problems:
         for p in problems:
             print(p, file=sys.stderr)

@@ -13,6 +13,8 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from casereview.storage.db import Database, connection_of
+
 GENESIS = "0" * 64
 
 
@@ -200,3 +202,8 @@ def history(conn: sqlite3.Connection, record_type: str, record_id: int | str) ->
             "reason": r["reason"],
         })
     return out
+
+
+def last_change_id(db: Database | sqlite3.Connection) -> int | None:
+    """The newest change-log entry's id (None for an empty log): it moves on at every write."""
+    return connection_of(db).execute("SELECT MAX(id) FROM change_log").fetchone()[0]

@@ -5,14 +5,15 @@ from __future__ import annotations
 import sqlite3
 
 from casereview.storage.changelog import has_batches, verify_chain
-from casereview.storage.db import Database, schema_version, user_version
+from casereview.storage.db import Database, connection_of, schema_version, user_version
 
 LIMIT = 20  # problems listed per kind; the rest are counted
 
 
-def record_tables(conn: sqlite3.Connection) -> list[str]:
+def record_tables(conn: sqlite3.Connection | Database) -> list[str]:
     """Tables holding audit records: an id and the created/updated/deleted columns that every
     record type carries (so record types added later are checked too)."""
+    conn = connection_of(conn)
     tables = []
     for (name,) in conn.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "

@@ -54,8 +54,17 @@ class Database:
         """The table's columns in the schema's order."""
         return [r[1] for r in self.conn.execute(f"PRAGMA table_info({table})")]
 
+    def close(self) -> None:
+        self.conn.close()
+
     def __repr__(self) -> str:
         return f"<Database {self.conn!r}>"
+
+
+def connection_of(db: Database | sqlite3.Connection) -> sqlite3.Connection:
+    """The sqlite3 connection of ``db``: storage functions that read take either, so that the
+    screens hand them the Database and never touch a connection."""
+    return db.conn if isinstance(db, Database) else db
 
 
 def migration_scripts() -> list[tuple[int, str]]:
@@ -169,7 +178,8 @@ def connect(path: str | os.PathLike[str], *, migrate: bool = True) -> Database:
     return db
 
 
-def user_version(conn: sqlite3.Connection) -> int:
+def user_version(conn: sqlite3.Connection | Database) -> int:
+    conn = connection_of(conn)
     return conn.execute("PRAGMA user_version").fetchone()[0]
 
 

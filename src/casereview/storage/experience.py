@@ -16,7 +16,7 @@ from casereview.domain.experience import (
     parse_weekly_target,
 )
 from casereview.domain.reference import Reference, Ward
-from casereview.storage.db import Database, now_utc, transaction
+from casereview.storage.db import Database, connection_of, now_utc, transaction
 from casereview.storage.paging import Keyset
 from casereview.storage.records import insert_in, update_in
 from casereview.storage.reference import set_setting
@@ -40,10 +40,11 @@ def save_experience(db: Database, sample: Experience, user: str,
 
 # --- the weekly target ------------------------------------------------------------------------
 
-def weekly_target(conn: sqlite3.Connection) -> int:
+def weekly_target(conn: sqlite3.Connection | Database) -> int:
     """The samples each older-adult ward should collect per ISO week. A value that is not a
     whole number >= 1 cannot be stored through ``set_weekly_target``; should one be there all
     the same, the SPEC default is used rather than failing every summary."""
+    conn = connection_of(conn)
     row = conn.execute("SELECT value FROM setting WHERE key = ?",
                        (WEEKLY_TARGET_SETTING,)).fetchone()
     if row is None:
@@ -148,10 +149,11 @@ class WardWeekGrid:
         return len(self.rows) - len(self.wards_missing(week))
 
 
-def ward_week_grid(conn: sqlite3.Connection, reference: Reference, last_week: date,
+def ward_week_grid(conn: sqlite3.Connection | Database, reference: Reference, last_week: date,
                    weeks: int = 8, site_code: str | None = None) -> WardWeekGrid:
     """The ``weeks`` ISO weeks ending with the one holding ``last_week``, for every older-adult
     ward (of ``site_code`` if given)."""
+    conn = connection_of(conn)
     last_monday = last_week - timedelta(days=last_week.weekday())
     mondays = [last_monday - timedelta(weeks=weeks - 1 - i) for i in range(weeks)]
     counts = samples_by_ward_week(conn, mondays[0], last_monday)

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from casereview.domain.values import LONDON, format_uk_date
 from casereview.storage.changelog import RECORD_ENTRIES, expand_batch, record_key
 from casereview.storage.check import record_tables
+from casereview.storage.db import Database, connection_of
 
 PAGE = 200
 
@@ -124,11 +125,12 @@ _COLUMNS = "id, at, user, action, record_type, record_id, before, after, reason,
 _LIST_COLUMNS = _COLUMNS.replace(" after,", " CASE WHEN first_id IS NULL THEN after END AS after,")
 
 
-def record_history(conn: sqlite3.Connection, record_type: str,
+def record_history(conn: sqlite3.Connection | Database, record_type: str,
                    record_id: int | str) -> list[Entry]:
     """Every entry for one record, oldest first (its batch entry, if it was inserted in one,
     as its insert), with the entries that changed every record of its type at once (e.g.
     recomputing nights after the night window changed) since the record was created."""
+    conn = connection_of(conn)
     rows = conn.execute(
         f"""
         WITH own AS (SELECT * FROM change_log WHERE {RECORD_ENTRIES})
@@ -144,10 +146,11 @@ def record_history(conn: sqlite3.Connection, record_type: str,
     return [e for e in entries if not (e.batch and e.after is None)]
 
 
-def recent_changes(conn: sqlite3.Connection, *, before_id: int | None = None,
+def recent_changes(conn: sqlite3.Connection | Database, *, before_id: int | None = None,
                    record_type: str | None = None, limit: int = PAGE) -> list[Entry]:
     """The latest entries, newest first; pass the last id shown as ``before_id`` for the next
     page."""
+    conn = connection_of(conn)
     clauses, params = [], []
     if before_id is not None:
         clauses.append("id < ?")
@@ -161,8 +164,9 @@ def recent_changes(conn: sqlite3.Connection, *, before_id: int | None = None,
     return [_entry(r) for r in rows]
 
 
-def record_types(conn: sqlite3.Connection) -> list[str]:
+def record_types(conn: sqlite3.Connection | Database) -> list[str]:
     """Every kind of record the change log mentions, record tables first."""
+    conn = connection_of(conn)
     logged = [r[0] for r in conn.execute("SELECT DISTINCT record_type FROM change_log")]
     tables = record_tables(conn)
     return tables + sorted(t for t in logged if t not in tables)
@@ -225,10 +229,13 @@ def shown_value(value: object) -> str:
     return value
 
 
-def deleted_records(conn: sqlite3.Connection, *, after: tuple[str, str, int] | None = None,
-                    record_type: str | None = None, limit: int = PAGE) -> list[DeletedRecord]:
+def deleted_records(conn: sqlite3.Connection | Database, *,
+                    after: tuple[str, str, int] | None = None,
+                    record_type: str | None = None,
+                    limit: int = PAGE) -> list[DeletedRecord]:
     """Soft-deleted records of every type, most recently deleted first. ``after`` is the
     (deleted_at, record_type, id) of the last one shown, for the next page."""
+    conn = connection_of(conn)
     tables = [t for t in record_tables(conn) if record_type in (None, t)]
     if not tables:
         return []

@@ -12,6 +12,8 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass, field
 
+from casereview.storage.db import Database, connection_of
+
 Key = tuple[object, int]
 
 
@@ -44,8 +46,9 @@ class Keyset:
     where: str = "deleted_at IS NULL"
     params: tuple = field(default=())
 
-    def _fetch(self, conn: sqlite3.Connection, bound: str | None, key: Key | None,
+    def _fetch(self, conn: sqlite3.Connection | Database, bound: str | None, key: Key | None,
                descending: bool, size: int) -> list[dict]:
+        conn = connection_of(conn)
         where, params = self.where, list(self.params)
         if bound is not None and key is not None:
             where += f" AND ({self.order}, id) {bound} (?, ?)"
@@ -55,27 +58,30 @@ class Keyset:
                f"ORDER BY {self.order} {direction}, id {direction} LIMIT ?")
         return [dict(r) for r in conn.execute(sql, [*params, size + 1])]
 
-    def first(self, conn: sqlite3.Connection, size: int) -> Page:
+    def first(self, conn: sqlite3.Connection | Database, size: int) -> Page:
         """The newest ``size`` records."""
         rows = self._fetch(conn, None, None, True, size)
         return Page(rows[:size], self.order, True, len(rows) <= size)
 
-    def last(self, conn: sqlite3.Connection, size: int) -> Page:
+    def last(self, conn: sqlite3.Connection | Database, size: int) -> Page:
         """The oldest ``size`` records, shown newest first like every page."""
         rows = self._fetch(conn, None, None, False, size)
         return Page(rows[:size][::-1], self.order, len(rows) <= size, True)
 
-    def after(self, conn: sqlite3.Connection, key: Key, size: int) -> Page:
+    def after(self, conn: sqlite3.Connection | Database, key: Key,
+              size: int) -> Page:
         """The ``size`` records that follow ``key`` in the list (older)."""
         rows = self._fetch(conn, "<", key, True, size)
         return Page(rows[:size], self.order, False, len(rows) <= size)
 
-    def before(self, conn: sqlite3.Connection, key: Key, size: int) -> Page:
+    def before(self, conn: sqlite3.Connection | Database, key: Key,
+               size: int) -> Page:
         """The ``size`` records that precede ``key`` in the list (newer)."""
         rows = self._fetch(conn, ">", key, False, size)
         return Page(rows[:size][::-1], self.order, len(rows) <= size, False)
 
-    def count(self, conn: sqlite3.Connection) -> int:
+    def count(self, conn: sqlite3.Connection | Database) -> int:
+        conn = connection_of(conn)
         return conn.execute(f"SELECT COUNT(*) FROM {self.table} WHERE {self.where}",
                             self.params).fetchone()[0]
 

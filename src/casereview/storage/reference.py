@@ -183,3 +183,32 @@ def save_theme(db: Database, table: str, code: str, label: str, user: str) -> No
     if table not in ("review_theme", "experience_theme"):
         raise ValueError(f"unknown theme list {table}")
     _upsert(db, table, "theme_code", {"theme_code": code, "label": label}, user)
+
+
+def agencies_in_use(db: Database) -> list[tuple[str, str, str, int]]:
+    """Every agency (code, name, type) with the number of live reviews it takes part in."""
+    return [tuple(r) for r in db.conn.execute(
+        "SELECT a.agency_code, a.agency_name, a.agency_type, "
+        "(SELECT COUNT(*) FROM review_agency l JOIN review r ON r.id = l.review_id "
+        " WHERE l.agency_code = a.agency_code AND r.deleted_at IS NULL) "
+        "FROM agency a ORDER BY a.agency_code")]
+
+
+def review_themes_in_use(db: Database) -> list[tuple[str, str, int]]:
+    """Every review theme (code, label) with the number of live reviews that carry it."""
+    return [tuple(r) for r in db.conn.execute(
+        "SELECT t.theme_code, t.label, "
+        "(SELECT COUNT(*) FROM review_theme_link l JOIN review r ON r.id = l.review_id "
+        " WHERE l.theme_code = t.theme_code AND r.deleted_at IS NULL) "
+        "FROM review_theme t ORDER BY t.theme_code")]
+
+
+def get_agency(db: Database, code: str) -> dict | None:
+    row = db.conn.execute("SELECT * FROM agency WHERE agency_code = ?", (code,)).fetchone()
+    return None if row is None else dict(row)
+
+
+def get_review_theme(db: Database, code: str) -> dict | None:
+    row = db.conn.execute("SELECT * FROM review_theme WHERE theme_code = ?",
+                          (code,)).fetchone()
+    return None if row is None else dict(row)

@@ -25,7 +25,7 @@ from casereview.domain.toc import (
     evaluate,
 )
 from casereview.storage.changelog import Change, log_change, log_changes
-from casereview.storage.db import Database, now_utc, transaction
+from casereview.storage.db import Database, connection_of, now_utc, transaction
 from casereview.storage.paging import Keyset
 from casereview.storage.records import get, insert_in, insert_many, update_in
 
@@ -64,7 +64,8 @@ class PolicyTimeline:
         return self.in_force(today)
 
 
-def policy_versions(conn: sqlite3.Connection) -> list[PolicyVersion]:
+def policy_versions(conn: sqlite3.Connection | Database) -> list[PolicyVersion]:
+    conn = connection_of(conn)
     rows = conn.execute("SELECT id, effective_from, steps, created_at, created_by, reason "
                         "FROM toc_policy ORDER BY effective_from, id").fetchall()
     return [PolicyVersion(r["id"], date.fromisoformat(r["effective_from"]),
@@ -72,7 +73,8 @@ def policy_versions(conn: sqlite3.Connection) -> list[PolicyVersion]:
                           r["reason"]) for r in rows]
 
 
-def load_timeline(conn: sqlite3.Connection) -> PolicyTimeline:
+def load_timeline(conn: sqlite3.Connection | Database) -> PolicyTimeline:
+    conn = connection_of(conn)
     return PolicyTimeline(policy_versions(conn))
 
 
@@ -204,3 +206,10 @@ def toc_list(where: TocFilter = TocFilter()) -> Keyset:
 
 def get_toc(db: Database, record_id: int) -> dict:
     return get(db, "toc", record_id)
+
+
+def audits_dated_from(db: Database, day: date) -> int:
+    """Live audits dated on or after ``day`` (those a policy version from then would judge)."""
+    return db.conn.execute(
+        "SELECT COUNT(*) FROM toc WHERE audit_date >= ? AND deleted_at IS NULL",
+        (day.isoformat(),)).fetchone()[0]

@@ -15,6 +15,7 @@ from casereview.domain.validation import Context
 from casereview.domain.values import LONDON
 from casereview.storage.context import load_context
 from casereview.storage.db import connect
+from casereview.tui.key_order import KeysInOrder
 
 if TYPE_CHECKING:  # annotations only: storage.db.Database stands in for it
     from casereview.storage.db import Database
@@ -26,8 +27,9 @@ def london_now() -> datetime:
     return datetime.now(LONDON)
 
 
-class CaseReviewApp(App):
-    """Holds the database path, the user and the clock; screens ask it for a connection."""
+class CaseReviewApp(KeysInOrder, App):
+    """Holds the database path, the user and the clock; screens ask it for a connection.
+    Keys are taken in order, each after the effects of the one before (tui/key_order.py)."""
 
     TITLE = "casereview"
     CSS_PATH = "app.tcss"
@@ -114,7 +116,7 @@ class CaseReviewApp(App):
 
     def on_unmount(self) -> None:
         if self._db is not None:
-            self._db.conn.close()
+            self._db.close()
 
 
 def create_app(db_path: str | Path, user: str, *, clock: Clock = london_now) -> CaseReviewApp:

@@ -48,7 +48,7 @@ class DeletedScreen(ShowsMessages, Screen):
         yield Header()
         with Horizontal(id="bar"):
             yield Label("Record type")
-            yield Select([(t, t) for t in record_tables(self.app.db.conn)], id="type",
+            yield Select([(t, t) for t in record_tables(self.app.db)], id="type",
                          prompt="all types", allow_blank=True)
         yield Static("", id="message")
         yield DataTable(id="deleted", cursor_type="row", zebra_stripes=True)
@@ -78,7 +78,7 @@ class DeletedScreen(ShowsMessages, Screen):
             self.show_message(f"No deleted {kind}records.")
 
     def _next_page(self) -> None:
-        page = deleted_records(self.app.db.conn, after=self.last, record_type=self.record_type,
+        page = deleted_records(self.app.db, after=self.last, record_type=self.record_type,
                                limit=PAGE)
         table = self.query_one("#deleted", DataTable)
         for record in page:

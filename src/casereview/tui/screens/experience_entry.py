@@ -213,9 +213,9 @@ class ExperienceEntryScreen(FormScreen):
             status.update("Choose a ward: the ward's samples for the week are listed below.")
             return
         monday = self._week_monday()
-        page = sample_list(SampleFilter(ward_code=ward, week=monday)).first(self.app.db.conn,
+        page = sample_list(SampleFilter(ward_code=ward, week=monday)).first(self.app.db,
                                                                             500)
-        target = weekly_target(self.app.db.conn)
+        target = weekly_target(self.app.db)
         is_older = self.app.context().reference.wards[ward].older_adults
         if is_older:
             status.update(week_status(len(page.rows), target, ward, monday,

@@ -102,7 +102,7 @@ class ExperienceGridScreen(Screen):
         assert self.last_week is not None
         today = self.app.now().date()
         reference = self.app.context().reference
-        grid = ward_week_grid(self.app.db.conn, reference, self.last_week, WEEKS_SHOWN,
+        grid = ward_week_grid(self.app.db, reference, self.last_week, WEEKS_SHOWN,
                               self.site)
         self.grid = grid
         table = self.query_one("#grid", DataTable)

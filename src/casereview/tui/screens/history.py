@@ -55,7 +55,7 @@ class HistoryScreen(ShowsMessages, Screen):
         yield Header()
         with Horizontal(id="bar"):
             yield Label("Record type")
-            types = record_types(self.app.db.conn)
+            types = record_types(self.app.db)
             yield Select([(t, t) for t in types], id="type", prompt="all types",
                          allow_blank=True)
             yield Label("Id")
@@ -90,7 +90,7 @@ class HistoryScreen(ShowsMessages, Screen):
         return value if isinstance(value, str) else None
 
     def show_record(self, record_type: str, record_id: str) -> None:
-        entries = record_history(self.app.db.conn, record_type, record_id)
+        entries = record_history(self.app.db, record_type, record_id)
         self._reset()
         self.showing_record = (record_type, record_id)
         if not entries:
@@ -113,7 +113,7 @@ class HistoryScreen(ShowsMessages, Screen):
                           "history of its record.")
 
     def _next_page(self) -> None:
-        page = recent_changes(self.app.db.conn, before_id=self.last_id,
+        page = recent_changes(self.app.db, before_id=self.last_id,
                               record_type=self.record_type, limit=PAGE)
         if page:
             self.last_id = page[-1].id

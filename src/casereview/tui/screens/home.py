@@ -22,6 +22,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from casereview.domain.values import format_uk_date
 from casereview.metrics.display import scope_title
 from casereview.metrics.periods import Period, month_of, quarter_of, week_of
+from casereview.storage.changelog import last_change_id
 from casereview.storage.nights import unaudited_nights
 from casereview.tui.navigation import destinations
 from casereview.tui.widgets.dialogs import AskText
@@ -105,7 +106,7 @@ class HomeScreen(Screen):
         # whether to compute the scorecard again (it reads two years of weeks: seconds on a
         # large database, better not spent on every return from browsing).
         self.refresh_todo()
-        if self.card is None or _last_change(self.app.db) != self._card_change:
+        if self.card is None or last_change_id(self.app.db) != self._card_change:
             self.recompute()
 
     # --- the scorecard -----------------------------------------------------------------------
@@ -115,7 +116,7 @@ class HomeScreen(Screen):
         return self.query_one(ScorecardView)
 
     def recompute(self) -> None:
-        self._card_change = _last_change(self.app.db)
+        self._card_change = last_change_id(self.app.db)
         self._request += 1
         self.view.waiting(f"Computing the scorecard for {self.period.label}…")
         self.compute_scorecard(self.period, self._request)
@@ -128,7 +129,7 @@ class HomeScreen(Screen):
             now = self.app.now()  # the app's clock: which nights have ended, what is to date
             card = build_scorecard(db, period, today=now.date(), generated_at=now)
         finally:
-            db.conn.close()
+            db.close()
         if not worker.is_cancelled:
             self.post_message(ScorecardReady(card, request))
 
@@ -230,10 +231,6 @@ class HomeScreen(Screen):
 
     def on_menu_grid_chosen(self, event: MenuGrid.Chosen) -> None:
         self.action_go(event.key)
-
-
-def _last_change(db) -> int | None:
-    return db.conn.execute("SELECT MAX(id) FROM change_log").fetchone()[0]
 
 
 def build_scorecard(*args, **kwargs) -> Scorecard:

@@ -170,7 +170,7 @@ class ReportsScreen(Screen):
                 paths.append(path)
                 self.app.call_from_thread(self._step, path)
         finally:
-            db.conn.close()
+            db.close()
         self.post_message(ReportsWritten(paths))
 
     def _progress_of(self, name: str):

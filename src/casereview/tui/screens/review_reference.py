@@ -17,7 +17,14 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from casereview.domain.reference import parse_reference_code
 from casereview.storage.errors import DatabaseError
-from casereview.storage.reference import save_agency, save_theme
+from casereview.storage.reference import (
+    agencies_in_use,
+    get_agency,
+    get_review_theme,
+    review_themes_in_use,
+    save_agency,
+    save_theme,
+)
 
 AGENCY_FIELDS = ("agency_code", "agency_name", "agency_type")
 THEME_FIELDS = ("theme_code", "theme_label")
@@ -73,22 +80,13 @@ class ReviewReferenceScreen(Screen):
         self.query_one(f"#{widget_id}", Input).focus()
 
     def reload(self) -> None:
-        conn = self.app.db.conn
         agencies = self.query_one("#agencies", DataTable)
         agencies.clear()
-        for code, name, kind, used in conn.execute(
-                "SELECT a.agency_code, a.agency_name, a.agency_type, "
-                "(SELECT COUNT(*) FROM review_agency l JOIN review r ON r.id = l.review_id "
-                " WHERE l.agency_code = a.agency_code AND r.deleted_at IS NULL) "
-                "FROM agency a ORDER BY a.agency_code"):
+        for code, name, kind, used in agencies_in_use(self.app.db):
             agencies.add_row(code, Text(name), Text(kind), str(used), key=code)
         themes = self.query_one("#themes", DataTable)
         themes.clear()
-        for code, label, used in conn.execute(
-                "SELECT t.theme_code, t.label, "
-                "(SELECT COUNT(*) FROM review_theme_link l JOIN review r ON r.id = l.review_id "
-                " WHERE l.theme_code = t.theme_code AND r.deleted_at IS NULL) "
-                "FROM review_theme t ORDER BY t.theme_code"):
+        for code, label, used in review_themes_in_use(self.app.db):
             themes.add_row(code, Text(label), str(used), key=code)
 
     @on(Input.Submitted, "#agency_code, #agency_name, #agency_type")
@@ -146,8 +144,7 @@ class ReviewReferenceScreen(Screen):
 
     @on(DataTable.RowSelected, "#agencies")
     def load_agency(self, event: DataTable.RowSelected) -> None:
-        row = self.app.db.conn.execute("SELECT * FROM agency WHERE agency_code = ?",
-                                       (event.row_key.value,)).fetchone()
+        row = get_agency(self.app.db, event.row_key.value)
         if row is not None:
             self.query_one("#agency_code", Input).value = row["agency_code"]
             self.query_one("#agency_name", Input).value = row["agency_name"]
@@ -156,8 +153,7 @@ class ReviewReferenceScreen(Screen):
 
     @on(DataTable.RowSelected, "#themes")
     def load_theme(self, event: DataTable.RowSelected) -> None:
-        row = self.app.db.conn.execute("SELECT * FROM review_theme WHERE theme_code = ?",
-                                       (event.row_key.value,)).fetchone()
+        row = get_review_theme(self.app.db, event.row_key.value)
         if row is not None:
             self.query_one("#theme_code", Input).value = row["theme_code"]
             self.query_one("#theme_label", Input).value = row["label"]

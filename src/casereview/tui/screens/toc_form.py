@@ -119,7 +119,7 @@ class TocFormScreen(FormScreen):
 
     def on_mount(self) -> None:
         reference = self.app.context().reference
-        self.timeline = load_timeline(self.app.db.conn)
+        self.timeline = load_timeline(self.app.db)
         self.query_one("#site_code", CodeInput).set_choices(reference.sites)
         self.query_one("#ward_code", CodeInput).set_choices(
             {w.ward_code: w.ward_name for w in reference.wards.values()})

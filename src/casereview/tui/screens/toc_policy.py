@@ -19,6 +19,7 @@ from casereview.storage.toc import (
     DEFAULT_VERSION,
     PolicyVersion,
     add_policy,
+    audits_dated_from,
     load_timeline,
     policy_versions,
 )
@@ -98,13 +99,13 @@ class TocPolicyScreen(ShowsMessages, Screen):
         self.query_one("#versions", DataTable).add_columns(
             "In force from", "Steps", "Set by", "Reason")
         self.reload()
-        self.fill(load_timeline(self.app.db.conn).current(self.app.now().date()).policy)
+        self.fill(load_timeline(self.app.db).current(self.app.now().date()).policy)
         self.query_one("#effective_from", Input).value = self.app.now().strftime("%d/%m/%Y")
         self.query_one("#versions", DataTable).focus()
 
     def reload(self) -> None:
         today = self.app.now().date()
-        current = load_timeline(self.app.db.conn).current(today)
+        current = load_timeline(self.app.db).current(today)
         lines = [f"[b]{STEPS[r.step]}[/b]: {r.describe()}" for r in current.policy.rules]
         source = ("the default timeline (SPEC 4.4); no version has been set" if current.id is None
                   else f"version {current.id}, in force from "
@@ -116,7 +117,7 @@ class TocPolicyScreen(ShowsMessages, Screen):
         self.versions: dict[str, PolicyVersion] = {"default": DEFAULT_VERSION}
         table.add_row("(from the start)", describe(DEFAULT_VERSION.policy), "",
                       "default timeline (SPEC 4.4)", key="default")
-        for version in policy_versions(self.app.db.conn):
+        for version in policy_versions(self.app.db):
             key = str(version.id)
             self.versions[key] = version
             table.add_row(format_uk_date(version.effective_from), describe(version.policy),
@@ -207,9 +208,7 @@ class TocPolicyScreen(ShowsMessages, Screen):
                               f"{'s' if len(result) != 1 else ''}.", "error")
             return
         policy, effective, reason = result
-        affected = self.app.db.conn.execute(
-            "SELECT COUNT(*) FROM toc WHERE audit_date >= ? AND deleted_at IS NULL",
-            (effective.isoformat(),)).fetchone()[0]
+        affected = audits_dated_from(self.app.db, effective)
 
         def done(confirmed: bool | None) -> None:
             if not confirmed:

@@ -253,11 +253,11 @@ class PagedTable(DataTable):
             try:
                 size = self.page_size
                 if request.how in ("first", "last"):
-                    page = getattr(keyset, request.how)(db.conn, size)
+                    page = getattr(keyset, request.how)(db, size)
                 else:
-                    page = getattr(keyset, request.how)(db.conn, request.key, size)
+                    page = getattr(keyset, request.how)(db, request.key, size)
             finally:
-                db.conn.close()
+                db.close()
         except Exception as exc:  # shown with a retry: a failed read must not end the app
             self.app.call_from_thread(self._read_failed, exc, request, number, generation)
             return
@@ -267,9 +267,9 @@ class PagedTable(DataTable):
         try:
             db = self.open_db()
             try:
-                total = keyset.count(db.conn)
+                total = keyset.count(db)
             finally:
-                db.conn.close()
+                db.close()
         except Exception as exc:  # the page stays; only its "of N" waits for a retry
             self.app.call_from_thread(self._count_failed, exc, generation)
             return
