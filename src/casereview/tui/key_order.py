@@ -70,13 +70,14 @@ class KeysInOrder:
     _held_keys: deque[events.Key]
     _key_pump: asyncio.Task | None = None
 
-    def _quiet(self: App) -> bool:  # type: ignore[misc]
-        if _Dispatching.count or _busy(self):
+    def _quiet(self: App, handling: int = 0) -> bool:  # type: ignore[misc]
+        """Nothing waiting or being handled (``handling``: messages in hand that are ours)."""
+        if _Dispatching.count > handling or _busy(self):
             return False
         try:
             screen = self.screen
         except Exception:  # no screen yet (starting) or any more (closing)
-            return True
+            return False
         if not screen.is_mounted:
             return False
         return not any(_busy(node) for node in screen.walk_children(with_self=True))
@@ -86,6 +87,9 @@ class KeysInOrder:
             _Dispatching.install()
             if not hasattr(self, "_held_keys"):
                 self._held_keys = deque()
+            if not self._held_keys and self._quiet(handling=1):
+                await super().on_event(event)  # type: ignore[misc]  # idle: as Textual does
+                return
             self._held_keys.append(event)
             if self._key_pump is None or self._key_pump.done():
                 self._key_pump = asyncio.create_task(self._deliver_keys())
@@ -105,6 +109,9 @@ class KeysInOrder:
                         break
                 await asyncio.sleep(POLL)
             event = self._held_keys.popleft()
+            if not self.is_running or not self._screen_stack:  # type: ignore[attr-defined]
+                self._held_keys.clear()  # the app is closing (or never started): no one to type to
+                return
             try:
                 await super().on_event(event)  # type: ignore[misc]
             except Exception as error:  # as Textual would: the app reports it and ends
@@ -113,5 +120,12 @@ class KeysInOrder:
 
     async def keys_delivered(self) -> None:
         """Wait until every key typed so far has been handed on (for tests and the bench)."""
-        while self._key_pump is not None and not self._key_pump.done():
-            await asyncio.shield(self._key_pump)
+        for _ in range(3):  # keys a driver has scheduled but not yet posted
+            await asyncio.sleep(0)
+        while True:
+            if self._key_pump is not None and not self._key_pump.done():
+                await asyncio.shield(self._key_pump)
+            elif _busy(self) or _Dispatching.count:  # keys may still be on their way in
+                await asyncio.sleep(POLL)
+            else:
+                return
