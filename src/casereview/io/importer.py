@@ -14,11 +14,20 @@ import sqlite_utils
 
 from casereview.domain.validation import Context, RecordInvalid
 from casereview.io.csvfile import FileInvalid, FileProblem, read_table
+from casereview.storage.access import Permission, authorise
 from casereview.storage.changelog import Change, log_change
 from casereview.storage.db import now_utc, transaction
 from casereview.storage.files import private_output
 
 Progress = Callable[[int, int | None], None]
+
+# What importing each KIND needs: records a lead completes (reviews may arrive complete or
+# signed off) and the action plan are a lead's; wards are reference data, an admin's.
+IMPORT_PERMISSION = {
+    "moves": Permission.ENTER, "nights": Permission.ENTER, "toc": Permission.ENTER,
+    "experience": Permission.ENTER, "reviews": Permission.COMPLETE_REVIEW,
+    "actions": Permission.MANAGE_ACTIONS, "wards": Permission.ADMIN,
+}
 
 
 class RowRejected(ValueError):
@@ -92,6 +101,9 @@ def import_file(db: sqlite_utils.Database, kind: ImportKind, path: Path, context
     """
     from casereview.io.pipeline import validated_rows
 
+    # The role a KIND needs (SPEC 8); a site grant limits the rows through the context,
+    # whose reference holds the granted sites only.
+    authorise(db, None, IMPORT_PERMISSION.get(kind.name, Permission.ADMIN))
     path = Path(path)
     result = ImportResult(kind.name, path)
     table = read_table(path, kind.columns, kind.required)

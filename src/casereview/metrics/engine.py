@@ -21,7 +21,9 @@ from casereview.metrics import experience, moves, reviews, toc
 from casereview.metrics.definitions import MEASURES
 from casereview.metrics.periods import Period
 from casereview.metrics.rows import Row
-from casereview.storage.reference import load_reference
+from casereview.domain.access import Access
+from casereview.storage.access import access_of, site_views
+from casereview.storage.reference import granted_reference, load_reference
 
 Compute = Callable[[object, Period, Reference], list[Row]]
 ComputeMany = Callable[[object, Sequence[Period], Reference], list[list[Row]]]
@@ -76,15 +78,21 @@ def computes_for(programmes: set[str] | None) -> list[Compute]:
 
 def summarise_many(db: sqlite_utils.Database, periods: Sequence[Period], *,
                    reference: Reference | None = None, generated_at: datetime | None = None,
-                   programmes: set[str] | None = None) -> list[Summary]:
+                   programmes: set[str] | None = None,
+                   access: Access | None = None) -> list[Summary]:
     """One Summary per period (in the order given), each programme answering all the periods
-    at once where it can. ``programmes`` limits the work to some programmes' measures."""
-    reference = reference or load_reference(db)
+    at once where it can. ``programmes`` limits the work to some programmes' measures.
+
+    A session with a site grant (``access``, else the connection's) gets the measures of its
+    sites only: 'all' means all of its sites, and no other site's scope is made."""
+    access = access_of(db, access)
+    reference = granted_reference(reference or load_reference(db, access), access)
     stamp = (generated_at or datetime.now(timezone.utc)).isoformat(timespec="seconds")
     rows: list[list[Row]] = [[] for _ in periods]
-    for compute in computes_for(programmes):
-        for i, computed in enumerate(for_periods(compute)(db.conn, list(periods), reference)):
-            rows[i] += computed
+    with site_views(db, access) as conn:
+        for compute in computes_for(programmes):
+            for i, computed in enumerate(for_periods(compute)(conn, list(periods), reference)):
+                rows[i] += computed
     order = {name: i for i, name in enumerate(MEASURES)}
     summaries = []
     for period, period_rows in zip(periods, rows):
@@ -94,5 +102,6 @@ def summarise_many(db: sqlite_utils.Database, periods: Sequence[Period], *,
 
 
 def summarise(db: sqlite_utils.Database, period: Period, *, reference: Reference | None = None,
-              generated_at: datetime | None = None) -> Summary:
-    return summarise_many(db, [period], reference=reference, generated_at=generated_at)[0]
+              generated_at: datetime | None = None, access: Access | None = None) -> Summary:
+    return summarise_many(db, [period], reference=reference, generated_at=generated_at,
+                          access=access)[0]
