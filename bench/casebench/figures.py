@@ -152,7 +152,7 @@ def import_phases(ws: Workspace, section: Section, sample: int) -> list[Figure]:
     from itertools import islice
 
     from casereview.domain import values
-    from casereview.io.csvfile import read_table
+    from casereview.io.tabular import read_table
     from casereview.io.importer import checked_batches
     from casereview.io.kinds import KINDS
     from casereview.storage.context import load_context

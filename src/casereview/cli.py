@@ -89,12 +89,19 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", parents=[common], help="create a database of synthetic data")
     demo.add_argument("--weeks", type=int, default=26, help="weeks of history (default 26)")
 
-    imp = sub.add_parser("import", parents=[common], help="import a CSV file")
+    imp = sub.add_parser("import", parents=[common], help="import a CSV file or workbook")
     imp.add_argument("kind", choices=_LazyChoices(_import_kinds), metavar="KIND",
                      help="one of: %(choices)s")
     imp.add_argument("file", type=Path, metavar="FILE")
     imp.add_argument("--skip-invalid", action="store_true",
                      help="write the valid rows; invalid rows go to FILE.rejects.csv")
+    imp.add_argument("--sheet", metavar="NAME",
+                     help="the sheet of an .xlsx workbook to read (default: the first)")
+    imp.add_argument("--again", action="store_true",
+                     help="import a file whose contents were imported before (recorded)")
+    imp.add_argument("--allow-duplicates", action="store_true",
+                     help="write rows the same as a record already there or an earlier row "
+                          "of the file (recorded)")
 
     summary = sub.add_parser("summary", parents=[common], help="the measures for a period")
     period = summary.add_mutually_exclusive_group(required=True)
@@ -414,7 +421,9 @@ def _import(args, db_path: Path, user: str) -> int:
     context = load_context(db)
     try:
         result = import_file(db, KINDS[args.kind], args.file, context, user,
-                             skip_invalid=args.skip_invalid, parallel=True)
+                             skip_invalid=args.skip_invalid, parallel=True, sheet=args.sheet,
+                             again=args.again, allow_duplicates=args.allow_duplicates,
+                             announce=lambda note: print(note, file=sys.stderr))
     except FileInvalid as exc:
         return _fail(f"nothing imported.\n{exc}")
     except ImportFailed as exc:

@@ -77,10 +77,10 @@ async def test_chart_switches_site_and_escape_returns(demo_path):
 
 
 def test_render_chart_draws_limits_mean_and_target():
-    from casereview.metrics.spc import xmr
+    from casereview.metrics.spc import analyse
 
     series = [(f"2026-W{i + 1:02d}", v) for i, v in enumerate([10, 12, 11, 13] * 4)]
-    chart = xmr(series, "down", target=20)
+    chart = analyse(series, (), "down", 20)
     text = render_chart(chart, 60, 15).plain
     assert "┄" in text and "─" in text and "╌" in text
-    assert render_chart(xmr([]), 60, 15).plain.startswith("No weeks with data")
+    assert render_chart(analyse([]), 60, 15).plain.startswith("No weeks with data")

@@ -163,13 +163,27 @@ def _import(db, ctx, path, **kw):
     return import_file(db, KINDS["moves"], path, ctx, "tester", **kw)
 
 
-def test_a_latin1_file_is_refused_with_its_line(ref_db, ctx, tmp_path):
-    text = HEADER + GOOD_ROW.format(notes="fine") + GOOD_ROW.format(notes="Ward Bjørk")
-    path = _moves_file(tmp_path, text.encode("latin-1"))
+def test_a_windows_1252_file_is_read_as_such_and_said(ref_db, ctx, tmp_path):
+    """Excel's "CSV (Comma delimited)" is Windows-1252: read as it is, and the person told."""
+    text = HEADER + GOOD_ROW.format(notes="fine") + GOOD_ROW.format(notes="Ward Bjørk’s")
+    path = _moves_file(tmp_path, text.encode("cp1252"))
+    notes: list[str] = []
+    assert _import(ref_db, ctx, path, announce=notes.append).written == 2
+    assert notes == [f"{path}: not UTF-8; read as Windows-1252 (Excel's \"CSV (Comma "
+                     "delimited)\")"]
+    assert ref_db.conn.execute("SELECT notes FROM move ORDER BY id DESC").fetchone()[0] == (
+        "Ward Bjørk’s")
+
+
+def test_a_file_neither_utf8_nor_windows_1252_is_refused_with_its_line(ref_db, ctx, tmp_path):
+    text = (HEADER + GOOD_ROW.format(notes="fine")).encode() + GOOD_ROW.format(
+        notes="Ward B").encode().replace(b"Ward B", b"Ward \x81")
+    path = _moves_file(tmp_path, text)
     with pytest.raises(FileInvalid) as caught:
         _import(ref_db, ctx, path)
     message = str(caught.value)
-    assert message.startswith(f"{path}, line 3: is not UTF-8 text (byte 0xF8)")
+    assert message.startswith(f"{path}, line 3: is neither UTF-8 nor Windows-1252 text "
+                              "(byte 0x81)")
     assert "CSV UTF-8" in message
     assert ref_db.conn.execute("SELECT COUNT(*) FROM move").fetchone()[0] == 0
 
@@ -241,7 +255,7 @@ def test_formula_text_is_stored_as_typed(ref_db, ctx, tmp_path):
 
 
 @pytest.mark.parametrize("content,expected", [
-    (b"\xff\xfe" + "moved_at\n".encode("utf-16-le"), "is not UTF-8 text"),
+    (b"\xff\xfe" + "moved_at\n".encode("utf-16-le"), "is UTF-16 text (Excel's 'Unicode Text')"),
     (HEADER.encode() + b"2026-11-16 23:00,NGH\n", "line 2: has 2 fields but the header has 12"),
     (HEADER.encode() + GOOD_ROW.format(notes="a").encode().replace(b"NGH", b"N\x00H"),
      "line 2, field site_code"),
@@ -298,7 +312,7 @@ def test_neutralised_text_never_starts_a_formula(text):
 
 # Modules that write CSV but are not exports: the importer's rejects file gives the user's own
 # rows back verbatim, so that once corrected it imports as it is.
-NOT_EXPORTS = {"casereview.io.importer"}
+NOT_EXPORTS = {"casereview.io.importer", "casereview.io.workbook"}  # they read files
 
 
 def test_every_module_writing_csv_or_xlsx_neutralises_its_cells():

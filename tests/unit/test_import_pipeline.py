@@ -124,8 +124,9 @@ def test_skip_invalid_writes_the_same_rows_and_rejects(tmp_path, monkeypatch):
 def test_a_byte_that_is_not_utf8_is_named_and_nothing_written(tmp_path, monkeypatch):
     source = _file(tmp_path)
     with open(source, "ab") as handle:
-        handle.write("2026-11-05 23:00,NGH,A1,A2,CAPACITY,,,Zoë\n".encode("latin-1"))
-    with pytest.raises(FileInvalid, match=f"line {ROWS + 2}: is not UTF-8"):
+        handle.write("2026-11-05 23:00,NGH,A1,A2,CAPACITY,,,Zoë\n".encode("latin-1")
+                     .replace(b"\xeb", b"\x81"))  # neither UTF-8 nor Windows-1252
+    with pytest.raises(FileInvalid, match=f"line {ROWS + 2}: is neither UTF-8"):
         _import(tmp_path, "there", source, parallel=True, monkeypatch=monkeypatch)
     db = connect(tmp_path / "there.db")
     assert db.conn.execute("SELECT COUNT(*) FROM move").fetchone()[0] == 0

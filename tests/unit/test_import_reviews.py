@@ -132,7 +132,8 @@ def test_duplicate_review_is_refused_in_the_file_and_against_the_store(ref_db, c
     assert [(p.line, p.field) for p in caught.value.result.problems] == [(3, "patient_ref")]
     import_file(ref_db, REVIEWS, write_csv(tmp_path / "one.csv", [row()]), ctx, "i")
     with pytest.raises(ImportFailed, match="already has a review on this date"):
-        import_file(ref_db, REVIEWS, write_csv(tmp_path / "again.csv", [row()]), ctx, "i")
+        import_file(ref_db, REVIEWS, write_csv(tmp_path / "again.csv", [row()]), ctx, "i",
+                    again=True)  # the rule for the record, not for the file
     assert review_count(ref_db) == 1
 
 

@@ -119,7 +119,8 @@ def test_a_byte_that_is_not_utf8_far_into_the_file_is_named_and_nothing_written(
     monkeypatch.setattr(importer, "CHUNK_ROWS", 50)
     f = tmp_path / "moves.csv"
     body = HEADER + _rows(3000)
-    f.write_bytes(body.encode() + "2026-11-05 23:00,NGH,A1,A2,CAPACITY,Zoë\n".encode("latin-1"))
-    with pytest.raises(FileInvalid, match="line 3002: is not UTF-8"):
+    f.write_bytes(body.encode() + "2026-11-05 23:00,NGH,A1,A2,CAPACITY,Zoë\n".encode("latin-1")
+                  .replace(b"\xeb", b"\x81"))  # a byte neither UTF-8 nor Windows-1252
+    with pytest.raises(FileInvalid, match="line 3002: is neither UTF-8 nor Windows-1252"):
         _run(ref_db, f)
     assert ref_db.conn.execute("SELECT COUNT(*) FROM move").fetchone()[0] == 0

@@ -1,5 +1,5 @@
-"""Importing a CSV of one KIND: all-or-nothing by default, or valid rows only with the
-invalid ones written to FILE.rejects.csv. Every row goes through the record's model; the
+"""Importing a file of one KIND (CSV or workbook, io/tabular.py): all-or-nothing by default,
+or valid rows only with the invalid ones written to FILE.rejects.csv. Every row goes through the record's model; the
 valid rows are written with executemany in one transaction, chunk by chunk."""
 
 from __future__ import annotations
@@ -13,11 +13,15 @@ from typing import Any
 import sqlite_utils
 
 from casereview.domain.validation import Context, RecordInvalid
-from casereview.io.csvfile import FileInvalid, FileProblem, read_table
+from casereview.io.csvfile import FileInvalid, FileProblem
+from casereview.io.duplicates import DuplicateFinder, SameRecord
+from casereview.io.tabular import read_table
 from casereview.storage.access import Permission, authorise
 from casereview.storage.changelog import Change, log_change
 from casereview.storage.db import now_utc, transaction
 from casereview.storage.files import private_output
+from casereview.storage.history import format_logged_at
+from casereview.storage.imports import ImportedFile, imported_before, last_id, record_import
 
 Progress = Callable[[int, int | None], None]
 
@@ -57,6 +61,8 @@ class ImportKind:
     # made where the rows are validated (in the second process of a parallel import);
     # ``write`` then takes it as ``encoded=``.
     encode: Callable[[list[Any]], str] | None = None
+    # Optional: what makes two records of this kind the same (the duplicate-row rule).
+    same: SameRecord | None = None
 
 
 @dataclass
@@ -67,6 +73,8 @@ class ImportResult:
     problems: list[FileProblem] = field(default_factory=list)
     rejected_rows: int = 0
     rejects_path: Path | None = None
+    place: str = ""     # the file (and sheet) messages name
+    unit: str = "line"  # "line" of a CSV, "row" of a sheet
 
     @property
     def ok(self) -> bool:
@@ -76,8 +84,8 @@ class ImportResult:
 class ImportFailed(ValueError):
     def __init__(self, result: ImportResult):
         self.result = result
-        name = str(result.path)
-        lines = [p.describe(name) for p in result.problems]
+        name = result.place or str(result.path)
+        lines = [p.describe(name, result.unit) for p in result.problems]
         super().__init__("\n".join(lines))
 
 
@@ -86,9 +94,16 @@ class ImportFailed(ValueError):
 CHUNK_ROWS = 5000
 
 
+class AlreadyImported(FileInvalid):
+    """The file's bytes were imported into this database before (SPEC 7.1)."""
+
+
 def import_file(db: sqlite_utils.Database, kind: ImportKind, path: Path, context: Context,
                 user: str, *, skip_invalid: bool = False,
-                progress: Progress | None = None, parallel: bool = False) -> ImportResult:
+                progress: Progress | None = None, parallel: bool = False,
+                sheet: str | None = None, again: bool = False,
+                allow_duplicates: bool = False,
+                announce: Callable[[str], None] | None = None) -> ImportResult:
     """Validate every row and write the valid ones, in one transaction.
 
     The file streams through in chunks: each chunk is validated and, while the import can
@@ -98,6 +113,15 @@ def import_file(db: sqlite_utils.Database, kind: ImportKind, path: Path, context
     back: nothing is written. With ``parallel`` a large file is validated in a second
     process while this one writes (io/pipeline.py); the rows, problems and messages are the
     same either way.
+
+    A file whose bytes were imported before is refused (AlreadyImported) unless ``again``;
+    a row the same as a live record, or as an earlier row of the file, is a problem unless
+    ``allow_duplicates`` (io/duplicates.py; kinds with a ``same`` rule). Both are recorded
+    in the change log's import entry when used.
+
+    ``sheet`` chooses a workbook's sheet; ``announce`` is given each line worth telling the
+    person about how the file was read (the sheet, Windows-1252, a semicolon separator);
+    ``progress(rows so far, about how many in all or None)`` is called after each chunk.
     """
     from casereview.io.pipeline import validated_rows
 
@@ -106,8 +130,13 @@ def import_file(db: sqlite_utils.Database, kind: ImportKind, path: Path, context
     authorise(db, None, IMPORT_PERMISSION.get(kind.name, Permission.ADMIN))
     path = Path(path)
     result = ImportResult(kind.name, path)
-    table = read_table(path, kind.columns, kind.required)
-    rejects: list[tuple[list[str], str]] = []
+    table = read_table(path, kind.columns, kind.required, sheet=sheet)
+    result.place, result.unit = table.place or str(path), table.unit
+    if announce:
+        for note in table.notes:
+            announce(note)
+    # (line, the row as the file held it or None until looked up again, the error)
+    rejects: list[tuple[int, list[str] | None, str]] = []
     state: dict = {}
     at = now_utc()
     rejects_path = path.with_name(path.name + ".rejects.csv")
@@ -115,9 +144,14 @@ def import_file(db: sqlite_utils.Database, kind: ImportKind, path: Path, context
     try:
         with transaction(db) as conn, \
                 validated_rows(kind, context, path, table, parallel=parallel) as batches:
+            _refuse_if_imported(conn, table.fingerprint, path, again)
+            finder = (DuplicateFinder(conn, kind.same, table.unit)
+                      if kind.same is not None and not allow_duplicates else None)
             count = 0
             for checked, encoded in batches:
                 built: list[Any] = []
+                lines: list[int] = []
+                kept: list[list[str] | None] = []
                 for line, values, record, problems in checked:
                     if problems is None and kind.check is not None:
                         try:
@@ -126,26 +160,39 @@ def import_file(db: sqlite_utils.Database, kind: ImportKind, path: Path, context
                             problems = [FileProblem(line, exc.field, str(exc))]
                             encoded = None  # it no longer matches the rows written
                     if problems:
-                        result.problems += problems
-                        rejects.append((values, "; ".join(
-                            (f"{p.field}: {p.message}" if p.field else p.message)
-                            for p in problems)))
+                        _reject(result, rejects, line, values, problems)
                     else:
                         built.append(record)
+                        if finder is not None:
+                            lines.append(line)
+                            kept.append(values)
+                if finder is not None and built:
+                    duplicates = finder.find(conn, built, lines)
+                    if duplicates:
+                        encoded = None
+                        for index, message in duplicates.items():
+                            _reject(result, rejects, lines[index], kept[index],
+                                    [FileProblem(lines[index], None, message)])
+                        built = [r for i, r in enumerate(built) if i not in duplicates]
+                        lines = [n for i, n in enumerate(lines) if i not in duplicates]
                 count += len(checked)
                 if progress:
-                    progress(count, None)
-                result.written += _write(kind, conn, built, encoded, user, at, result,
-                                         skip_invalid)
+                    progress(count, table.estimated_rows)
+                first_id = last_id(conn, kind.same.table) + 1 if finder is not None else 0
+                wrote = _write(kind, conn, built, encoded, user, at, result, skip_invalid)
+                if finder is not None and wrote:
+                    finder.wrote(first_id, lines)
+                result.written += wrote
             if result.problems and not skip_invalid:
+                result.problems.sort(key=lambda p: p.line or 0)
                 raise ImportFailed(result)  # rolls the transaction back
-            log_change(conn, user, at, Change("import", kind.name, None, None, {
-                "file": path.name, "written": result.written, "rejected": len(rejects)}))
+            _log_import(conn, user, at, kind, path, table, result, len(rejects), sheet=sheet,
+                        again=again, allow_duplicates=allow_duplicates)
             # Written before the commit, so a file that cannot be written (full disk)
             # stops the import rather than losing the rejected rows.
             if rejects:
                 rejects_written = True
-                write_rejects(rejects_path, table.header_raw, rejects)
+                write_rejects(rejects_path, table.header_raw, _as_held(path, table, rejects))
     except BaseException:
         if rejects_written:
             rejects_path.unlink(missing_ok=True)
@@ -156,6 +203,67 @@ def import_file(db: sqlite_utils.Database, kind: ImportKind, path: Path, context
         result.rejected_rows = len(rejects)
         result.rejects_path = rejects_path
     return result
+
+
+def _reject(result: ImportResult, rejects: list, line: int, values: list[str] | None,
+            problems: list[FileProblem]) -> None:
+    result.problems += problems
+    rejects.append((line, values, "; ".join(
+        (f"{p.field}: {p.message}" if p.field else p.message) for p in problems)))
+
+
+def _refuse_if_imported(conn, fingerprint: str | None, path: Path, again: bool) -> None:
+    if fingerprint is None or again:
+        return
+    before = imported_before(conn, fingerprint)
+    if before is None:
+        return
+    when = format_logged_at(before.imported_at)
+    same_name = "" if before.file_name == path.name else f" (as {before.file_name})"
+    raise AlreadyImported(str(path), [FileProblem(None, None, (
+        f"this file was imported already{same_name}, on {when} by {before.imported_by} "
+        f"({before.written:,} {before.kind} rows written); importing it again would count its "
+        "records "
+        "twice. If that is what you mean (e.g. after deleting them), add --again"))])
+
+
+def _log_import(conn, user: str, at: str, kind: ImportKind, path: Path, table, result,
+                rejected: int, *, sheet: str | None, again: bool,
+                allow_duplicates: bool) -> None:
+    """The import's change-log entry and, when it wrote anything, its fingerprint."""
+    after: dict[str, Any] = {"file": path.name, "written": result.written,
+                             "rejected": rejected}
+    if table.fingerprint:
+        after["sha256"] = table.fingerprint
+    if sheet is not None or table.unit == "row":
+        after["sheet"] = getattr(table.layout, "sheet", None) or sheet
+    if again:
+        after["again"] = True  # the person said --again
+    if allow_duplicates:
+        after["allow_duplicates"] = True
+    log_change(conn, user, at, Change("import", kind.name, None, None, after))
+    if table.fingerprint and result.written:
+        record_import(conn, ImportedFile(table.fingerprint, kind.name, path.name, at, user,
+                                         result.written), rejected=rejected, again=again,
+                      allow_duplicates=allow_duplicates)
+
+
+def _as_held(path: Path, table, rejects: list) -> list[tuple[list[str], str]]:
+    """The rejected rows with their values as the file held them, in file order. A row the
+    fast path accepted keeps no copy of its values (an import of a million rows would pay for
+    a million copies); the few that a later check rejects are read from the file again."""
+    rejects = sorted(rejects, key=lambda r: r[0])
+    missing = {line for line, values, _ in rejects if values is None}
+    found: dict[int, list[str]] = {}
+    if missing:
+        again = read_table(path, table.columns, (), layout=table.layout)
+        for line, raw in again.rows:
+            if line in missing:
+                found[line] = [raw.get(c, "") for c in table.columns]
+                if len(found) == len(missing):
+                    break
+    return [(values if values is not None else found.get(line, []), error)
+            for line, values, error in rejects]
 
 
 # What validating one row gives: (line, the row's values as the file held them (kept for a
@@ -234,5 +342,5 @@ def write_rejects(target: Path, header: list[str], rejects: list[tuple[list[str]
             writer.writerow([*values, error])
 
 
-__all__ = ["FileInvalid", "ImportFailed", "ImportKind", "ImportResult", "RowRejected",
+__all__ = ["AlreadyImported", "FileInvalid", "ImportFailed", "ImportKind", "ImportResult", "RowRejected",
            "import_file"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from operator import itemgetter
 
 from casereview.domain.experience import Experience
 from casereview.domain.move import Move, NightAudit
@@ -11,6 +12,7 @@ from casereview.domain.review import COMPLETE, Review
 from casereview.domain.toc import Toc
 from casereview.domain.validation import Context, Problem, RecordInvalid, validate
 from casereview.domain.ward_entry import WardEntry
+from casereview.io.duplicates import SameRecord
 from casereview.io.importer import ImportKind, RowRejected
 from casereview.storage.changelog import Change, encode_rows, log_changes
 from casereview.storage.records import insert_many, insert_rows
@@ -38,11 +40,28 @@ def _write_moves(conn: sqlite3.Connection, rows: list[tuple], user: str, at: str
     return insert_rows(conn, "move", STORED_COLUMNS, rows, user, at, encoded=encoded)
 
 
+def _same_as_stored(table: str, noun: str, probe: str, columns: tuple[str, ...]
+                    ) -> SameRecord:
+    """The duplicate rule for a kind whose built record is its stored row as a tuple in
+    STORED_COLUMNS order (moves): the file's columns, found by an indexed ``probe``."""
+    return SameRecord(table, noun, probe, columns, itemgetter(
+        *(STORED_COLUMNS.index(c) for c in (probe, *columns))))
+
+
+def _same_as_row(table: str, noun: str, probe: str, columns: tuple[str, ...]) -> SameRecord:
+    """The duplicate rule for a kind whose built record has ``to_row()`` (a dict of stored
+    columns)."""
+    pick = itemgetter(probe, *columns)
+    return SameRecord(table, noun, probe, columns, lambda record: pick(record.to_row()))
+
+
 # Rows go through the fast path (domain/move_rows.py) when it can prove them valid, and
-# through the Move model otherwise; either way the stored row is the model's.
+# through the Move model otherwise; either way the stored row is the model's. Two moves are
+# the same when every column of the file is (found by the index on the UTC time).
 MOVES = ImportKind("moves", MOVE_COLUMNS, ("moved_at", "site_code", "from_ward", "to_ward",
                                            "reason"), _build_move, _write_moves, fast=move_rows,
-                   encode=encode_rows)
+                   encode=encode_rows,
+                   same=_same_as_stored("move", "move", "moved_at_utc", MOVE_COLUMNS))
 
 
 # --- nights ---------------------------------------------------------------------------------
@@ -194,7 +213,9 @@ def _write_experience(conn: sqlite3.Connection, samples: list[Experience], user:
 
 EXPERIENCE = ImportKind("experience", EXPERIENCE_COLUMNS,
                         ("sample_date", "site_code", "ward_code", "collected_by", "fft"),
-                        _build(Experience), _write_experience)
+                        _build(Experience), _write_experience,
+                        same=_same_as_row("experience", "experience sample", "sample_date",
+                                          EXPERIENCE_COLUMNS))
 
 
 # --- toc ------------------------------------------------------------------------------------
@@ -212,7 +233,8 @@ def _write_tocs(conn: sqlite3.Connection, tocs: list[Toc], user: str, at: str) -
     return insert_tocs(conn, tocs, user, at)
 
 
-TOC = ImportKind("toc", TOC_COLUMNS, TOC_REQUIRED, _build(Toc), _write_tocs)
+TOC = ImportKind("toc", TOC_COLUMNS, TOC_REQUIRED, _build(Toc), _write_tocs,
+                 same=_same_as_row("toc", "Transfer of Care audit", "audit_date", TOC_COLUMNS))
 
 
 KINDS: dict[str, ImportKind] = {k.name: k for k in (WARDS, MOVES, NIGHTS, REVIEWS, TOC,

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from casereview.domain.validation import Context
-from casereview.io.csvfile import Table, read_table
+from casereview.io.tabular import Table, read_table
 
 # Files smaller than this validate in this process: starting a second Python (about half a
 # second) costs more than the overlap saves on a few thousand rows.
@@ -58,7 +58,8 @@ def validated_rows(kind: Any, context: Context, path: Path, table: Table, *,
     spawn = multiprocessing.get_context("spawn")  # safe whatever threads this process has
     receiver, sender = spawn.Pipe(duplex=False)
     child = spawn.Process(target=_validate_in_child, name="casereview-validate",
-                          args=(sender, child_kind, context, str(path)), daemon=True)
+                          args=(sender, child_kind, context, str(path), table.layout),
+                          daemon=True)
     child.start()
     sender.close()  # the child holds the only writing end: its exit ends the stream
     # A thread empties the pipe as the child fills it, so the child never waits for this
@@ -138,12 +139,13 @@ def _received(inbox: queue.Queue, child: Any) -> Iterator[Any]:
             return
 
 
-def _validate_in_child(sender: Any, kind: Any, context: Context, path: str) -> None:
+def _validate_in_child(sender: Any, kind: Any, context: Context, path: str,
+                       layout: Any = None) -> None:
     """The child: read and validate the file, sending results in batches."""
     from casereview.io.importer import checked_batches
 
     try:
-        table = read_table(Path(path), kind.columns, kind.required)
+        table = read_table(Path(path), kind.columns, kind.required, layout=layout)
         for batch in checked_batches(kind, context, table.columns, table.rows):
             sender.send(("batch", batch))
         sender.send(("done", None))

@@ -17,10 +17,11 @@ from casereview.metrics.periods import Period, week_of
 from casereview.metrics.rows import Row, only_scopes
 from casereview.metrics.series import (
     CHART_WEEKS, RECENT_WEEKS, History, Point, anchor_week, chart_weeks, history, load_targets,
-    mean_of, period_target, target_for,
+    mean_of, period_target, target_for, weekly_series,
 )
-from casereview.metrics.spc import Chart, ChartPoint, describe, xmr
+from casereview.metrics.spc import Chart, ChartPoint, Segment, analyse, describe
 from casereview.storage.reference import load_reference
+from casereview.storage.spc import chart_settings
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,17 @@ class Line:
         return self.chart.point(self.week)
 
     @property
+    def segment(self) -> Segment | None:
+        """The chart segment the anchor week was judged in: its mean is the one to show
+        beside the signal."""
+        return self.chart.segment_of(self.week)
+
+    @property
+    def judged_mean(self) -> float | None:
+        segment = self.segment
+        return None if segment is None else segment.mean
+
+    @property
     def variation(self) -> str | None:
         point = self.point
         return None if point is None else point.variation
@@ -93,6 +105,8 @@ class Scorecard:
     targets: dict[tuple[str, str], float]
     reference: Reference
     in_progress: bool = False    # the period has not ended yet (its counts will grow)
+    rebases: dict = field(default_factory=dict)   # (measure, scope) -> [Rebase] in force
+    notes: dict = field(default_factory=dict)     # (measure, scope) -> [Note]
     _lines: dict[tuple[str, str], Line] = field(default_factory=dict, repr=False)
 
     @property
@@ -116,10 +130,11 @@ class Scorecard:
             rows = self.weekly.rows(measure, scope)
             recent = [r for r in rows[-RECENT_WEEKS:] if r is not None]
             target = target_for(self.targets, measure, scope)
+            chart = chart_of(weekly, measure, scope, target, self.rebases, self.notes)
             self._lines[key] = Line(
                 m, scope, self.summary.get(measure, scope), self.previous.get(measure, scope),
-                weekly, recent, xmr(weekly, m.direction, target=target, bounds=_bounds(m)),
-                self.anchor.label, target, period_target(measure, target, self.period))
+                weekly, recent, chart, self.anchor.label, target,
+                period_target(measure, target, self.period))
         return self._lines[key]
 
     def lines(self, scope: str = "all", programme: str | None = None) -> list[Line]:
@@ -161,10 +176,31 @@ def build_scorecard(db: sqlite_utils.Database, period: Period, *, weeks: int = C
     else:
         previous, current = summarise_many(db, [period.previous(), period],
                                            reference=reference, generated_at=generated_at)
+    rebases, notes = chart_settings(db)
     return Scorecard(period, current, previous, weekly, anchor, load_targets(db), reference,
-                     in_progress=today is not None and period.end >= today)
+                     in_progress=today is not None and period.end >= today,
+                     rebases=rebases, notes=notes)
 
 
-def _bounds(measure) -> tuple[float, float | None]:
+def bounds_of(measure: Measure) -> tuple[float, float | None]:
     """The values a measure can take: every measure is at least 0; a percentage at most 100."""
     return (0.0, 100.0 if measure.kind == "pct" else None)
+
+
+def chart_of(weekly: list[Point], measure: str, scope: str, target: float | None,
+             rebases: dict, notes: dict) -> Chart:
+    """The SPC chart of a measure's weekly series for one scope, with the chart's rebases and
+    notes (as ``storage.spc.chart_settings`` gives them, by (measure, scope))."""
+    m = MEASURES[measure]
+    return analyse(weekly, rebases.get((measure, scope), ()), m.direction, target,
+                   notes=notes.get((measure, scope), ()), bounds=bounds_of(m))
+
+
+def measure_chart(db: sqlite_utils.Database, measure: str, scope: str, last_week: Period,
+                  weeks: int = CHART_WEEKS) -> Chart:
+    """One measure's chart for one scope (any scope: all, a site, a ward), to ``last_week``,
+    computing only its own programme: for the chart screen and ``casereview spc``."""
+    weekly = weekly_series(db, measure, scope, last_week, chart_weeks(db, last_week, weeks))
+    rebases, notes = chart_settings(db)
+    return chart_of(weekly, measure, scope, target_for(load_targets(db), measure, scope),
+                    rebases, notes)

@@ -88,6 +88,8 @@ GUARD_TRIGGERS = {
     "change_log_no_update": 1,
     "change_log_no_delete": 1,
     "change_log_follows_last": 5,
+    "spc_rebase_no_update": 11,
+    "spc_rebase_no_delete": 11,
 }
 
 

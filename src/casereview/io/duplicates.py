@@ -1,0 +1,87 @@
+"""The duplicate-row rule of SPEC 7.1: a row identical in every imported field to a live
+record of the same kind, or to an earlier row of the same file, is an error naming that
+record or line (unless the import is told --allow-duplicates).
+
+A kind says what makes two of its records the same (``SameRecord``): the stored columns that
+come from the file, and one indexed column to find candidates by. Each batch of rows costs
+one indexed query for the records holding the batch's probe values (a few rows, however large
+the table), and a dictionary of the batch's own rows; rows written earlier in the same import
+are in the table already, so they are found by the same query, and a small array of line
+numbers (4 bytes a row) names their line.
+"""
+
+from __future__ import annotations
+
+import bisect
+import sqlite3
+from array import array
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from casereview.storage.imports import last_id, live_candidates
+
+
+@dataclass(frozen=True)
+class SameRecord:
+    """``key(record)`` is (the probe column's value, then the value of each of ``columns``)
+    of a built record as it would be stored."""
+
+    table: str
+    noun: str
+    probe: str
+    columns: tuple[str, ...]
+    key: Callable[[Any], tuple]
+
+
+ALLOW_HINT = ("; if it is a separate record (e.g. two patients moved together without "
+              "references), import with --allow-duplicates")
+
+
+class DuplicateFinder:
+    """One import's duplicate check; ``find`` a batch before writing it, ``wrote`` after."""
+
+    def __init__(self, conn: sqlite3.Connection, rule: SameRecord, unit: str = "line"):
+        self.rule = rule
+        self.unit = unit  # "line" of a CSV, "row" of a sheet
+        self.before = last_id(conn, rule.table)  # records up to this id predate the import
+        self._first_ids: list[int] = []
+        self._lines: list[array] = []
+
+    def find(self, conn: sqlite3.Connection, records: Sequence[Any],
+             lines: Sequence[int]) -> dict[int, str]:
+        """{index in ``records``: the message} for each record that is a duplicate."""
+        rule = self.rule
+        keys = [rule.key(r) for r in records]
+        stored: dict[tuple, int] = {}
+        for found in live_candidates(conn, rule.table, rule.probe, rule.columns,
+                                     [k[0] for k in keys]):
+            stored.setdefault(tuple(found[1:]), found[0])
+        earlier: dict[tuple, int] = {}
+        duplicates = {}
+        for index, (key, line) in enumerate(zip(keys, lines, strict=True)):
+            record_id = stored.get(key)
+            if record_id is not None:
+                duplicates[index] = self._same_as(record_id)
+            elif key in earlier:
+                duplicates[index] = self._same_as_line(earlier[key])
+            else:
+                earlier[key] = line
+        return duplicates
+
+    def wrote(self, first_id: int, lines: Sequence[int]) -> None:
+        if lines:
+            self._first_ids.append(first_id)
+            self._lines.append(array("L", lines))
+
+    def _same_as(self, record_id: int) -> str:
+        if record_id > self.before:
+            at = bisect.bisect_right(self._first_ids, record_id) - 1
+            if at >= 0:
+                return self._same_as_line(self._lines[at][record_id - self._first_ids[at]])
+        return (f"is the same in every imported field as {self.rule.noun} {record_id}, "
+                f"already recorded{ALLOW_HINT}")
+
+    def _same_as_line(self, line: int) -> str:
+        return (f"is the same in every imported field as {self.unit} {line} of this file"
+                f"{ALLOW_HINT}")
