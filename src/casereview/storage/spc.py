@@ -13,6 +13,7 @@ from datetime import date
 import sqlite_utils
 
 from casereview.domain.spc import REBASE, UNDO_REBASE, Note, Rebase
+from casereview.storage.access import Permission, authorise
 from casereview.storage.changelog import Change, log_change
 from casereview.storage.db import now_utc, transaction
 
@@ -49,6 +50,7 @@ def _rebase_entry(db, measure: str, scope: str, week: str, action: str, reason: 
     week, reason = _week(week), _required("reason", reason, "a reason for the change")
     at = now_utc()
     with transaction(db) as conn:
+        authorise(conn, None, Permission.MANAGE_ACTIONS)  # rebases are a lead's (SPEC 8)
         active = {r.week for r in active_rebases(db, measure, scope)}
         if action == REBASE and week in active:
             raise ChartSettingInvalid(f"week: the chart of {measure} ({scope}) is already "
@@ -112,6 +114,7 @@ def add_note(db: sqlite_utils.Database, measure: str, scope: str, week: str, tex
     week, text = _week(week), _required("note", text, "some text")
     at = now_utc()
     with transaction(db) as conn:
+        authorise(conn, None, Permission.MANAGE_ACTIONS)
         cursor = conn.execute(
             "INSERT INTO spc_note (measure, scope, week, text, created_at, created_by, "
             "updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -126,6 +129,7 @@ def add_note(db: sqlite_utils.Database, measure: str, scope: str, week: str, tex
 def delete_note(db: sqlite_utils.Database, note_id: int, user: str) -> None:
     at = now_utc()
     with transaction(db) as conn:
+        authorise(conn, None, Permission.MANAGE_ACTIONS)
         row = conn.execute("SELECT measure, scope, week, text FROM spc_note "
                            "WHERE id = ? AND deleted_at IS NULL", (note_id,)).fetchone()
         if row is None:
