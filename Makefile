@@ -21,7 +21,10 @@ run: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/casereview demo --db $(DB)
 
+# Lint (ruff), the layering contract (import-linter, pyproject.toml), then the tests.
 test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest -n 2
 
 bench: $(STAMP)

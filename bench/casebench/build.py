@@ -9,7 +9,6 @@ with --rebuild starts again.
 from __future__ import annotations
 
 import json
-import shutil
 import sqlite3
 import time
 from collections.abc import Callable

@@ -79,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             found, moves_db = figures.import_figures(ws, args.runs)
             results += found
-        except Exception as exc:  # noqa: BLE001 - reported as a row, the rest still runs
+        except Exception as exc:
             results.append(_failed("import", exc))
     if args.rebuild or not ws.current():
         build.build_large(ws, moves_db)
@@ -97,15 +97,15 @@ def main(argv: list[str] | None = None) -> int:
     week_rows = build.counts(ws.week_db, sections)
     large_mb = ws.large_db.stat().st_size / 1024 / 1024
 
-    runs = {"summary": 15, "scorecard": 15, "pages": 15, "save": args.saves, "coldstart": 2 * args.runs + 1,
-            "browse": args.runs}
+    runs = {"summary": 15, "scorecard": 15, "pages": 15, "save": args.saves,
+            "coldstart": 2 * args.runs + 1, "browse": args.runs}
     for name in ALL[1:]:
         if name not in args.figures:
             continue
         log(f"measuring {name}")
         try:
             results += figures.FIGURES[name](ws, runs[name])
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             results.append(_failed(name, exc))
 
     week = ws.system.week_of_interest()

@@ -152,9 +152,9 @@ def import_phases(ws: Workspace, section: Section, sample: int) -> list[Figure]:
     from itertools import islice
 
     from casereview.domain import values
-    from casereview.io.tabular import read_table
     from casereview.io.importer import checked_batches
     from casereview.io.kinds import KINDS
+    from casereview.io.tabular import read_table
     from casereview.storage.context import load_context
     from casereview.storage.db import connect, now_utc, transaction
 
@@ -245,8 +245,9 @@ def summary_figures(ws: Workspace, runs: int) -> list[Figure]:
                 summarise(db, period, reference=reference)
                 db.conn.set_trace_callback(None)
                 scans = _plans(db.conn, statements)
-            best, samples = median_of(lambda: summarise(db, period, reference=reference),
-                                      runs, warmup=2)
+            best, samples = median_of(
+                lambda db=db, reference=reference: summarise(db, period, reference=reference),
+                runs, warmup=2)
             times[label] = (best, samples)
             summary = summarise(db, period, reference=reference)
             results[label] = [(r.measure, r.scope, r.value, r.numerator, r.denominator)
@@ -292,7 +293,7 @@ def scorecard_figures(ws: Workspace, runs: int) -> list[Figure]:
         db = connect(path)
         try:
             reference = load_reference(db)
-            times[label] = median_of(lambda: build_scorecard(
+            times[label] = median_of(lambda db=db, reference=reference: build_scorecard(
                 db, period, today=today, reference=reference, scope_kinds=DASHBOARD_SCOPES),
                                      max(3, runs // 3), warmup=1)
         finally:
@@ -334,7 +335,7 @@ def coldstart_figures(ws: Workspace, runs: int) -> list[Figure]:
     samples: dict[str, list[float]] = {k: [] for k in cases}
     for argv, marker in cases.values():
         _cold_start(argv, marker)  # warm the file cache
-    for run in range(runs):
+    for _ in range(runs):
         for label, (argv, marker) in cases.items():
             samples[label].append(_cold_start(argv, marker))
     med = {k: median(v) for k, v in samples.items()}
@@ -432,11 +433,11 @@ def page_figures(ws: Workspace, runs: int) -> list[Figure]:
                 f"SELECT {section.list_order}, id FROM {section.table} "
                 f"WHERE deleted_at IS NULL ORDER BY id LIMIT 1 OFFSET "
                 f"(SELECT COUNT(*) / 2 FROM {section.table})").fetchone()
-            cases = {"first": lambda: keyset.first(conn, 100),
-                     "last": lambda: keyset.last(conn, 100)}
+            cases = {"first": lambda keyset=keyset: keyset.first(conn, 100),
+                     "last": lambda keyset=keyset: keyset.last(conn, 100)}
             if middle_key is not None:
                 key = (middle_key[0], middle_key[1])
-                cases["middle"] = lambda: keyset.after(conn, key, 100)
+                cases["middle"] = lambda keyset=keyset, key=key: keyset.after(conn, key, 100)
             times = {name: median_of(fn, runs, warmup=1)[0] * 1000
                      for name, fn in cases.items()}
             plan = " / ".join(keyset.plan(conn))
@@ -458,10 +459,10 @@ def save_figures(ws: Workspace, count: int) -> list[Figure]:
     """Saving one record through its storage layer, one transaction each, ``count`` times per
     record type, on the large and on the week's database: p95 and median. The records are
     dated today, outside the week the other figures read."""
+    from casebench.system import rng_for
     from casereview.io.kinds import KINDS
     from casereview.storage.context import load_context
     from casereview.storage.db import connect
-    from casebench.system import rng_for
 
     figures = []
     today = today_only(ws.system)
@@ -479,7 +480,8 @@ def save_figures(ws: Workspace, count: int) -> list[Figure]:
             db = connect(path)
             try:
                 context = load_context(db, ws.system.now)
-                records = [build(dict(zip(section.columns, row)), context) for row in rows]
+                records = [build(dict(zip(section.columns, row, strict=True)), context)
+                           for row in rows]
                 times = []
                 for record in records:
                     start = time.perf_counter()

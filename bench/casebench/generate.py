@@ -11,9 +11,8 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
-from casereview.domain.values import format_nhs_number
-
 from casebench.system import System
+from casereview.domain.values import format_nhs_number
 
 NON_CLINICAL = ["CAPACITY"] * 6 + ["ESCALATION"] * 3 + ["OUTLIER"] * 2 + ["WARD_CLOSURE",
                                                                           "OTHER_NC"]

@@ -7,7 +7,7 @@ import os
 import platform
 import sqlite3
 import subprocess
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from casebench.figures import Figure
@@ -77,9 +77,9 @@ HEADER = ["figure", "value", "baseline", "ratio", "target", "met"]
 def table(figures: list[Figure]) -> str:
     body = rows(figures)
     widths = [max(len(r[i]) for r in [HEADER, *body]) for i in range(len(HEADER))]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(HEADER, widths))]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(HEADER, widths, strict=True))]
     lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths)) for r in body]
+    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in body]
     return "\n".join(lines)
 
 
@@ -130,4 +130,4 @@ def write(results: Path, figures: list[Figure], info: dict) -> tuple[Path, Path]
 
 
 def now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")

@@ -48,7 +48,7 @@ def _common() -> argparse.ArgumentParser:
 
 class _LazyChoices:
     """A registry's names as argparse choices, read only when the argument is parsed or the
-    help shown: the registries import every record model (import KINDs) or sqlite-utils and
+    help shown: the registries import every record model (import KINDs) or
     xlsxwriter (export kinds), which opening the app does not need (the app's cold start is
     measured, bench/README.md)."""
 
@@ -148,6 +148,19 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     serve.add_argument("--public-url", help="the address people's browsers use, when a "
                                             "reverse proxy serves it (e.g. https://audit.example.nhs.uk)")
+
+    spc = sub.add_parser(
+        "spc", parents=[common], help="a measure's weekly SPC chart as data",
+        description="The weekly series of a measure with each week's value, the segment's mean "
+                    "and limits, the rules marking it, its reading (improvement, concern, "
+                    "common cause, none), the chart's icon and assurance (SPEC 6).")
+    spc.add_argument("measure", metavar="MEASURE", help="a measure code, e.g. ooh_nc_moves")
+    spc.add_argument("--scope", default="all",
+                     help="all (default), site:CODE, ward:CODE or theme:CODE")
+    spc.add_argument("--weeks", type=int, default=None,
+                     help="how many weeks back from the last full week (default: about two "
+                          "years, from the week the data begins)")
+    spc.add_argument("--format", choices=["json", "csv"], default="json")
     return parser
 
 
@@ -189,9 +202,12 @@ def _fail(message: str, code: int = INVALID) -> int:
     return code
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, *, clock: Callable[[], datetime] | None = None) -> int:
+    """Run a command. ``clock`` gives the time of asking (London time by default): what a
+    period in progress counts, and which weeks have ended."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.now = (clock or _london_now)()
     db_path = getattr(args, "db", None) or default_db()
     from casereview.identity import current_user
 
@@ -203,8 +219,8 @@ def main(argv: list[str] | None = None) -> int:
         if command not in NO_SIGN_IN:
             user = _sign_in(args, db_path, user)
         handler = {"demo": _demo, "import": _import, "summary": _summary, "export": _export,
-                   "backup": _backup, "check": _check, "users": _users,
-                   "serve": _serve}[command]
+                   "backup": _backup, "check": _check, "spc": _spc,
+                   "users": _users, "serve": _serve}[command]
         return handler(args, db_path, user)
     except SignInFailed as exc:
         return _fail(str(exc))
@@ -447,15 +463,16 @@ def _summary(args, db_path: Path, user: str) -> int:
         period = parse_period(kind, args.week or args.month or args.quarter)
     except PeriodError as exc:
         return _fail(str(exc), USAGE)
-    if period.start > _today():
+    today = args.now.date()
+    if period.start > today:
         return _fail(f"--{kind} {period.label} has not begun: it starts on "
                      f"{period.start:%a %d %b %Y}", USAGE)
     if args.format == "xlsx" and not args.out:
         return _fail("--format xlsx needs --out FILE", USAGE)
     db = _open(db_path)
-    summary = summarise(db, period)
+    summary = summarise(db, period, generated_at=args.now)
     text = write_summary(db, summary, args.format, args.out, publish=args.publish,
-                         today=_today())
+                         today=today)
     if args.out:
         print(f"summary for {period.label} written to {args.out}", file=sys.stderr)
     elif text is not None:
@@ -494,10 +511,24 @@ def _export(args, db_path: Path, user: str) -> int:
     return OK
 
 
-def _today():
+def _london_now() -> datetime:
     from casereview.domain.values import LONDON
 
-    return datetime.now(LONDON).date()
+    return datetime.now(LONDON)
+
+
+def _spc(args, db_path: Path, user: str) -> int:
+    from casereview.io.spc_export import SpcRequestInvalid, spc_text
+
+    if not db_path.exists():
+        return _fail(f"{db_path} does not exist")
+    db = _open(db_path)
+    try:
+        text = spc_text(db, args.measure, args.scope, args.weeks, args.format, args.now)
+    except SpcRequestInvalid as exc:
+        return _fail(str(exc), USAGE)
+    sys.stdout.write(text)
+    return OK
 
 
 def _backup(args, db_path: Path, user: str) -> int:

@@ -11,6 +11,7 @@ from textual.widgets import DataTable, Static
 
 from casereview.metrics.engine import summarise
 from casereview.metrics.periods import parse_week
+from casereview.metrics.scorecard import build_scorecard
 from casereview.storage.db import connect, get_setting
 from casereview.tui.app import create_app
 from casereview.tui.screens.chart import ChartScreen
@@ -57,12 +58,15 @@ async def test_the_demo_reduction_in_moves_shows_as_a_special_cause_improvement(
         assert cells[0] == "Non-clinical moves out of hours"
         expected = summarise(connect(demo_path), parse_week("2026-W47"))
         assert cells[1] == str(expected.get("ooh_nc_moves").value)
-        assert cells[5] == "Improvement"
+        card = build_scorecard(connect(demo_path), parse_week("2026-W47"))
+        mean = card.line("ooh_nc_moves").chart.mean
+        assert cells[5] == f"Improvement · {mean:.1f}"  # the mean it was judged against
         signal = _view(app).table.get_row("ooh_nc_moves")[5]
         assert "#5b9bd5" in str(signal.style)  # Making Data Count blue
         assert len(cells[4]) == 13  # a sparkline of the last 13 weeks
         detail = str(app.screen.query_one("#sc-detail", Static).content)
-        assert "Special cause improvement: a run of 7 or more weeks below the mean" in detail
+        assert ("Special cause improvement: a run of 7 or more weeks below the mean "
+                f"(mean {mean:.1f})") in detail
 
 
 async def test_switch_between_all_sites_and_each_site(demo_path):

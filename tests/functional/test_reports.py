@@ -9,9 +9,9 @@ import openpyxl
 import pytest
 from textual.widgets import Checkbox, Input, ProgressBar, Static
 
+from casereview.metrics.periods import parse_quarter
 from casereview.tui.app import create_app
 from casereview.tui.screens.reports import ReportsScreen, report_name
-from casereview.metrics.periods import parse_quarter
 from tests.conftest import NOW
 
 

@@ -19,15 +19,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from safety_support import move_raw  # noqa: E402
+from safety_support import move_raw
 
-from casereview.domain.move import Move  # noqa: E402
-from casereview.domain.validation import validate  # noqa: E402
-from casereview.domain.values import LONDON  # noqa: E402
-from casereview.storage.context import load_context  # noqa: E402
-from casereview.storage import records  # noqa: E402
-from casereview.storage.db import connect  # noqa: E402
-from casereview.storage.moves import save_move  # noqa: E402
+from casereview.domain.move import Move
+from casereview.domain.validation import validate
+from casereview.domain.values import LONDON
+from casereview.storage import records
+from casereview.storage.context import load_context
+from casereview.storage.db import connect
+from casereview.storage.moves import save_move
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=LONDON)
 

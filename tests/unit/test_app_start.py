@@ -23,7 +23,7 @@ from casereview.tui.navigation import destinations
 destinations()
 from casereview.storage.db import connect
 connect(sys.argv[1]).conn.close()
-print(sorted(m for m in ("pydantic", "sqlite_utils", "casereview.domain.move",
+print(sorted(m for m in ("pydantic", "casereview.domain.move",
                          "casereview.io.kinds", "casereview.tui.screens.night_log",
                          "casereview.storage.moves",
                          "nhs_number")
@@ -38,13 +38,12 @@ def test_the_home_screen_path_does_not_import_the_record_models(tmp_path):
     assert done.stdout.strip() == "[]"
 
 
-def test_the_database_answers_as_sqlite_utils_does(ref_db):
-    """connect() hands out the sqlite3 connection; sqlite-utils' API is there on first use,
-    over the same connection, and the connection is set up as sqlite-utils sets it."""
+def test_the_database_knows_its_schema(ref_db):
+    """connect() hands out the sqlite3 connection, set up with recursive triggers, and
+    answers what the schema holds."""
     assert ref_db.conn.execute("PRAGMA recursive_triggers").fetchone()[0] == 1
-    assert ref_db["ward"].count == 6
     assert "move" in ref_db.table_names()
-    assert ref_db.utils().conn is ref_db.conn
+    assert ref_db.columns("ward")[:2] == ["ward_code", "ward_name"]
 
 
 def test_every_destination_resolves_to_a_screen_with_its_keys():

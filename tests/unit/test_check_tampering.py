@@ -15,7 +15,6 @@ from casereview.storage.check import check_database
 from casereview.storage.db import backup_to, connect
 from casereview.storage.moves import save_move
 
-
 LATER = "2031-01-06T10:00:00+00:00"
 
 

@@ -79,8 +79,10 @@ def test_publish_suppresses_small_counts(tmp_path, capsys):
     rows = {(r["measure"], r["scope"]): r for r in json.loads(capsys.readouterr().out)["measures"]}
     assert rows[("ooh_nc_moves", "all")]["value"] == "*"
     assert rows[("ooh_nc_moves", "ward:W2")]["value"] == 0
+    # Night audit returns count nights, not people: never suppressed (SPEC 7.2).
     completeness = rows[("night_audit_completeness_pct", "site:SJ")]
-    assert completeness["denominator"] == "*" and completeness["value"] == "*"
+    assert (completeness["numerator"], completeness["denominator"]) == (0, 7)
+    assert completeness["value"] == 0.0
 
 
 def test_invalid_import_exit_1_names_file_line_field(tmp_path, capsys):

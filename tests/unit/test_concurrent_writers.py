@@ -27,7 +27,7 @@ def test_five_processes_saving_and_updating_250_moves_each_lose_nothing(ref_db, 
     ]
     go.touch()  # every worker starts writing at the same moment
     outcomes = [w.communicate(timeout=600) for w in workers]
-    for worker, (out, err) in zip(workers, outcomes):
+    for worker, (out, err) in zip(workers, outcomes, strict=True):
         assert worker.returncode == 0, err
         assert "locked" not in err and "busy" not in err
         assert out.strip() == str(MOVES_EACH)

@@ -17,7 +17,8 @@ def test_demo(tmp_path):
     yesterday = NOW.date() - timedelta(days=1)
     assert date.fromisoformat(last) >= yesterday - timedelta(days=2)
     assert date.fromisoformat(first) <= yesterday - timedelta(weeks=25)
-    refs = [r[0] for r in conn.execute("SELECT patient_ref FROM move WHERE patient_ref IS NOT NULL")]
+    refs = [r[0] for r in
+            conn.execute("SELECT patient_ref FROM move WHERE patient_ref IS NOT NULL")]
     assert refs and all(r.startswith("999") and len(r) == 10 for r in refs)
     # The reduction: the first 8 weeks average clearly more moves than the last 8.
     weeks = [week_of(yesterday - timedelta(weeks=i)) for i in range(26)]

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from casereview.domain.reference import Ward
 from casereview.io import importer, pipeline
 from casereview.io.csvfile import FileInvalid
 from casereview.io.importer import ImportFailed, import_file
@@ -18,7 +19,6 @@ from casereview.storage.check import check_database
 from casereview.storage.context import load_context
 from casereview.storage.db import connect
 from casereview.storage.reference import save_site, save_ward
-from casereview.domain.reference import Ward
 from tests.conftest import NOW
 
 HEADER = "moved_at,site_code,from_ward,to_ward,reason,patient_ref,age,notes\n"

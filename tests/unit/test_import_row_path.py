@@ -2,7 +2,7 @@
 nhs-number library, the clock changes are found whichever year, cached parsers still refuse
 bad text every time, and a streamed import stays all-or-nothing across chunks."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -17,7 +17,6 @@ from casereview.io.csvfile import FileInvalid
 from casereview.io.importer import ImportFailed, import_file
 from casereview.io.kinds import KINDS
 from casereview.storage.changelog import history, verify_chain
-from casereview.storage.db import now_utc, transaction
 from tests.conftest import NOW
 
 HEADER = "moved_at,site_code,from_ward,to_ward,reason,patient_ref\n"

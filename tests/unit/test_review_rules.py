@@ -15,6 +15,7 @@ from casereview.domain.review import (
 from casereview.domain.validation import RecordInvalid, validate
 from tests.review_samples import NHS, complete_raw
 
+
 def problems(raw: dict, ctx) -> dict[str, str]:
     with pytest.raises(RecordInvalid) as caught:
         validate(Review, raw, ctx)

@@ -22,8 +22,10 @@ def week_card(demo_db):
 def test_the_demo_reduction_in_night_moves_is_a_special_cause_improvement(week_card):
     line = week_card.line("ooh_nc_moves")
     assert line.variation == IMPROVEMENT
+    # The words name the mean the signal was judged against (SPEC 6), the chart's.
+    assert line.judged_mean == line.chart.mean
     assert line.signal == ("Special cause improvement: a run of 7 or more weeks below "
-                           "the mean")
+                           f"the mean (mean {line.chart.mean:.1f})")
     # The step change: the chart's mean sits above every week since the policy began.
     assert line.chart.mean > max(v for _, v in line.weekly[-8:])
 
@@ -78,9 +80,8 @@ def test_the_dashboards_scorecard_builds_only_the_scopes_it_shows_and_the_same_r
     of its time and memory on a large system), and those rows are the full report's."""
     from casereview.metrics.engine import summarise_many
     from casereview.metrics.rows import only_scopes, reports_scope
-    from casereview.storage.reference import load_reference
-
     from casereview.metrics.scorecard import DASHBOARD_SCOPES
+    from casereview.storage.reference import load_reference
 
     card = build_scorecard(demo_db, parse_week("2026-W46"), scope_kinds=DASHBOARD_SCOPES)
     scopes = {row.scope for s in card.weekly.summaries for row in s.rows}
@@ -92,7 +93,7 @@ def test_the_dashboards_scorecard_builds_only_the_scopes_it_shows_and_the_same_r
     periods = periods_ending(parse_week("2026-W46"), 8)
     full = summarise_many(demo_db, periods, reference=reference)
     scoped = summarise_many(demo_db, periods, reference=only_scopes(reference, "all", "site"))
-    for whole, part in zip(full, scoped):
+    for whole, part in zip(full, scoped, strict=True):
         assert part.rows == [r for r in whole.rows
                              if r.scope == "all" or r.scope.startswith("site:")]
     assert any(r.scope.startswith("ward:") for r in full[-1].rows)

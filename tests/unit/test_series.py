@@ -14,7 +14,13 @@ from casereview.metrics.definitions import MEASURES
 from casereview.metrics.engine import Summary, summarise, summarise_many
 from casereview.metrics.periods import Period, month_of, parse_month, parse_quarter, parse_week
 from casereview.metrics.series import (
-    TargetInvalid, anchor_week, history, load_targets, periods_ending, set_target, target_for,
+    TargetInvalid,
+    anchor_week,
+    history,
+    load_targets,
+    periods_ending,
+    set_target,
+    target_for,
     weekly_series,
 )
 from casereview.storage.changelog import history as change_history
@@ -88,7 +94,7 @@ def test_a_months_count_is_the_sum_of_its_days_records(ref_db, random_moves):
     by_day = summarise_many(ref_db, [day_period(d) for d in days])
     month = summarise(ref_db, october)
     assert month.get("ooh_nc_moves").value == sum(random_moves.get(d, 0) for d in days)
-    for d, summary in zip(days, by_day):
+    for d, summary in zip(days, by_day, strict=True):
         assert summary.get("ooh_nc_moves").value == random_moves.get(d, 0), d
     assert_additive(month, by_day)
 
@@ -125,7 +131,7 @@ def test_many_periods_at_once_equal_one_at_a_time(demo_db):
     weeks = periods_ending(parse_week("2026-W47"), 30)
     stamp = datetime(2026, 11, 23, 9, 0)
     together = summarise_many(demo_db, weeks, generated_at=stamp)
-    for week, summary in zip(weeks, together):
+    for week, summary in zip(weeks, together, strict=True):
         alone = summarise(demo_db, week, generated_at=stamp)
         assert summary.as_dict() == alone.as_dict(), week.label
 

@@ -10,9 +10,26 @@ import pytest
 
 from casereview.metrics.definitions import DOWN, UP
 from casereview.metrics.spc import (
-    COMMON, CONCERN, FAIL, HIGH, HIT_AND_MISS, IMPROVEMENT, LOW, NEITHER, OUTSIDE_LIMITS, PASS,
-    SHIFT, TREND, TWO_OF_THREE, analyse, assurance, describe, icon_for, shift_marks,
-    trend_marks, two_of_three_marks,
+    COMMON,
+    CONCERN,
+    FAIL,
+    HIGH,
+    HIT_AND_MISS,
+    IMPROVEMENT,
+    LOW,
+    NEITHER,
+    OUTSIDE_LIMITS,
+    PASS,
+    SHIFT,
+    TREND,
+    TWO_OF_THREE,
+    analyse,
+    assurance,
+    describe,
+    icon_for,
+    shift_marks,
+    trend_marks,
+    two_of_three_marks,
 )
 
 # A stable baseline of 20 weeks. Sum 230, so mean = 11.5. Moving ranges: 2,1,2,1,1,1,2,1,2

@@ -13,8 +13,15 @@ from casereview.metrics.scorecard import build_scorecard, measure_chart
 from casereview.storage.check import check_database
 from casereview.storage.db import connect
 from casereview.storage.spc import (
-    ChartSettingInvalid, active_rebases, add_note, chart_settings, delete_note, notes_for,
-    rebase, rebase_history, undo_rebase,
+    ChartSettingInvalid,
+    active_rebases,
+    add_note,
+    chart_settings,
+    delete_note,
+    notes_for,
+    rebase,
+    rebase_history,
+    undo_rebase,
 )
 
 
@@ -109,5 +116,7 @@ def test_a_chart_from_the_store_uses_its_rebases_and_notes(demo_db_path, tmp_pat
     line = build_scorecard(db, week).line("ooh_nc_moves")
     assert line.chart.segments == chart.segments
     assert line.judged_mean == chart.segments[1].mean
+    assert line.signal == (f"Common cause variation (mean {chart.segments[1].mean:.1f} "
+                           f"since 2026-W36)")
     ward = measure_chart(db, "ooh_nc_moves", "ward:NGH-AMU", week)
     assert ward.n_data > 0

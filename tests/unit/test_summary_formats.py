@@ -14,6 +14,7 @@ import casereview
 from casereview.io.summary_files import write_summary
 from casereview.metrics.engine import summarise
 from casereview.metrics.periods import parse_month, parse_week
+from casereview.metrics.scorecard import build_scorecard
 from casereview.metrics.series import periods_ending, set_target
 from casereview.storage.reference import save_site
 
@@ -66,7 +67,9 @@ def test_scorecard_cells_match_the_engine(workbook):
     assert row[5] == values[-1] - values[-2]
     assert row[6] == pytest.approx(sum(values) / 13)
     assert row[7] == "Improvement"
-    assert row[8] == "Special cause improvement: a run of 7 or more weeks below the mean"
+    mean = build_scorecard(db, W47).line("ooh_nc_moves").chart.mean
+    assert row[8] == ("Special cause improvement: a run of 7 or more weeks below the mean "
+                      f"(mean {mean:.1f})")
     assert row[11] == values[-1] and row[12] is None
     # every site has its block
     assert ("Northgate General Hospital", "ooh_nc_moves") in rows
@@ -137,7 +140,8 @@ def test_markdown_board_paper(demo_copy):
     assert text.startswith("# Scorecard: week 2026-W47 (16 Nov 2026 to 22 Nov 2026)\n")
     assert "| Measure | This week | Previous week | 13-week mean | SPC signal |" in text
     moves = summarise(demo_copy, W47).get("ooh_nc_moves").value
-    line = next(l for l in text.splitlines() if l.startswith("| Non-clinical moves out of hours"))
+    line = next(ln for ln in text.splitlines()
+                if ln.startswith("| Non-clinical moves out of hours"))
     assert line.split(" | ")[1] == str(moves)
     assert "Improvement: a run of 7 or more weeks below the mean" in line
     assert "Westbrook \\| Community" in text  # a pipe in a name does not break the table
@@ -147,8 +151,9 @@ def test_markdown_board_paper(demo_copy):
 def test_markdown_month_in_progress(demo_copy):
     summary = summarise(demo_copy, parse_month("2026-11"))
     text = write_summary(demo_copy, summary, "md", None, today=date(2026, 11, 23))
-    assert "| Measure | This month | Previous month |" in text
-    assert "read at week 2026-W47" in text and "has not ended yet" in text
+    assert "| Measure | This month to date | Previous month |" in text
+    assert "# Scorecard: month 2026-11 to date" in text
+    assert "read at week 2026-W47" in text and "its figures are to date" in text
 
 
 def _cli(*args, cwd: Path):

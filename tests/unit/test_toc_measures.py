@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from tests.unit.toc_samples import store
 
 from casereview.domain.toc import Policy, StepRule
 from casereview.metrics.engine import summarise
 from casereview.metrics.periods import parse_month, parse_week
 from casereview.storage.records import soft_delete
 from casereview.storage.toc import add_policy
+from tests.unit.toc_samples import store
 
 # Default policy; admitted 1 Oct, fit 10 Oct unless said: letter1 due 3 Oct, letter2 12 Oct,
 # escalation 17 Oct, letter3 24 Oct.

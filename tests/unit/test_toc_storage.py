@@ -7,8 +7,6 @@ import json
 from datetime import date
 
 import pytest
-from tests.conftest import walk
-from tests.unit.toc_samples import make, store
 
 from casereview.domain.toc import DEFAULT_POLICY, Adherence, Policy, StepRule
 from casereview.storage.changelog import history
@@ -23,6 +21,8 @@ from casereview.storage.toc import (
     save_toc,
     toc_list,
 )
+from tests.conftest import walk
+from tests.unit.toc_samples import make, store
 
 STRICT = Policy((StepRule("letter1", "admission_date", 0),
                  StepRule("letter2", "medically_fit_date", 1)))
@@ -141,8 +141,8 @@ def listed(ref_db, ctx):
     return ids
 
 
-def _listed(db, where=TocFilter()) -> list[dict]:
-    return walk(toc_list(where), db.conn)[0]
+def _listed(db, where: TocFilter | None = None) -> list[dict]:
+    return walk(toc_list(where or TocFilter()), db.conn)[0]
 
 
 def test_pages_follow_on_without_overlap(ref_db, listed):

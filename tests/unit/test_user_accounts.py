@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -23,7 +23,7 @@ from casereview.storage.users import (
 )
 
 PW = "correct-horse-battery"
-T0 = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 
 def _log(db, *actions):
@@ -144,11 +144,11 @@ def test_five_failures_in_a_row_lock_for_fifteen_minutes(ref_db, admin):
 
 
 def test_a_success_resets_the_count(ref_db, admin):
-    for i in range(4):
+    for _i in range(4):
         with pytest.raises(SignInRefused):
             sign_in(ref_db, "ann", "wrong-password", now=T0)
     sign_in(ref_db, "ann", PW, now=T0)
-    for i in range(4):
+    for _i in range(4):
         with pytest.raises(SignInRefused, match="wrong$"):
             sign_in(ref_db, "ann", "wrong-password", now=T0)
 

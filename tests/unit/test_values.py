@@ -43,7 +43,8 @@ def test_dates_iso_and_uk(typed):
     assert parse_date(typed) == date(2026, 11, 16)
 
 
-@pytest.mark.parametrize("bad", ["2026-13-01", "31/02/2026", "16-11-2026", "yesterday", "2026/11/16"])
+@pytest.mark.parametrize(
+    "bad", ["2026-13-01", "31/02/2026", "16-11-2026", "yesterday", "2026/11/16"])
 def test_bad_dates(bad):
     with pytest.raises(ValueError):
         parse_date(bad)

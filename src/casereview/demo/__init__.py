@@ -9,10 +9,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-import sqlite_utils
-
 from casereview.domain.values import LONDON
-from casereview.storage.db import connect
+from casereview.storage.db import Database, connect
 
 DEMO_USER = "demo"
 
@@ -21,7 +19,7 @@ DEMO_USER = "demo"
 class DemoPlan:
     """What every programme's generator gets: the store, the span of days and a seeded RNG."""
 
-    db: sqlite_utils.Database
+    db: Database
     first_day: date
     last_day: date  # the last night that has begun and ended: yesterday
     now: datetime
@@ -49,7 +47,7 @@ def _generators() -> list[tuple[str, Generator]]:
 
 
 def build_demo(path: Path, *, weeks: int = 26, now: datetime | None = None, seed: int = 2026,
-               report: Callable[[str], None] | None = None) -> sqlite_utils.Database:
+               report: Callable[[str], None] | None = None) -> Database:
     """Create a demo database at ``path`` (which must not exist yet)."""
     path = Path(path)
     if path.exists():

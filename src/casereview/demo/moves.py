@@ -18,7 +18,8 @@ BEFORE = {"NGH": 3.2, "WCH": 1.1}
 AFTER = {"NGH": 1.4, "WCH": 0.5}
 CHANGE_AT = 0.55  # fraction of the span at which the new policy started
 
-NON_CLINICAL = ["CAPACITY"] * 6 + ["ESCALATION"] * 3 + ["OUTLIER"] * 2 + ["WARD_CLOSURE", "OTHER_NC"]
+NON_CLINICAL = (["CAPACITY"] * 6 + ["ESCALATION"] * 3 + ["OUTLIER"] * 2
+                + ["WARD_CLOSURE", "OTHER_NC"])
 CLINICAL = ["CLINICAL"] * 3 + ["INFECTION"] * 2 + ["END_OF_LIFE"]
 AUTHORISERS = ["S. Okafor (site manager)", "J. Patel (site manager)", "M. Kowalski (bed manager)",
                "R. Hughes (site manager)", "A. Begum (clinical site lead)"]

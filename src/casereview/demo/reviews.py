@@ -5,7 +5,7 @@ signed off, the newest still drafts."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from casereview.demo import DEMO_USER, DemoPlan
 from casereview.demo.patients import older_age, synthetic_nhs_number
@@ -203,7 +203,7 @@ def _one(plan: DemoPlan, day: date, non_ideal: bool) -> tuple[dict, tuple[str, s
                                 time(rng.randint(9, 16), rng.choice([0, 15, 30, 45])),
                                 tzinfo=plan.now.tzinfo)
         signed = (rng.choice(SIGNERS),
-                  min(when, plan.now).astimezone(timezone.utc).isoformat(timespec="seconds"))
+                  min(when, plan.now).astimezone(UTC).isoformat(timespec="seconds"))
     return raw, signed
 
 
@@ -212,7 +212,7 @@ def generate(plan: DemoPlan) -> None:
     reviews: list[Review] = []
     sign_offs: list[tuple[str, str] | None] = []
     days = _review_days(plan)
-    for day, non_ideal in zip(days, _non_ideal_flags(plan, days)):
+    for day, non_ideal in zip(days, _non_ideal_flags(plan, days), strict=True):
         raw, signed = _one(plan, day, non_ideal)
         reviews.append(validate(Review, raw, context))
         sign_offs.append(signed)

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 
-class Role(str, Enum):
+class Role(StrEnum):
     VIEWER = "viewer"
     AUDITOR = "auditor"
     LEAD = "lead"
@@ -35,7 +35,7 @@ class Role(str, Enum):
             raise ValueError(f"role {text!r} is not known: use one of {names}") from None
 
 
-class Permission(str, Enum):
+class Permission(StrEnum):
     """Everything a role may be refused. The value is what a refusal says it needs."""
 
     VIEW = "see dashboards, charts, reports and pseudonymised lists"

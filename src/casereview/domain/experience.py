@@ -7,7 +7,6 @@ default) about their experience. One sample is one patient's (or their carer's) 
 from __future__ import annotations
 
 import re
-from datetime import date
 
 from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator, model_validator
 
@@ -97,7 +97,7 @@ class Move(BaseModel):
         return {
             "moved_at": format_timestamp(moved_at),
             # isoformat, not strftime: this runs once per imported row.
-            "moved_at_utc": moved_at.astimezone(timezone.utc).isoformat(timespec="minutes")[:16]
+            "moved_at_utc": moved_at.astimezone(UTC).isoformat(timespec="minutes")[:16]
             + "Z",
             "audit_night": self.audit_night.isoformat() if self.audit_night else None,
             "out_of_hours": int(self.out_of_hours),

@@ -237,8 +237,8 @@ class Review(BaseModel):
         known = ctx_of(info).reference.agencies
         unknown = [c for c in codes if c not in known]
         if unknown:
-            raise ValueError(f"{', '.join(repr(c) for c in unknown)} "
-                             f"{'is not a known agency' if len(unknown) == 1 else 'are not known agencies'}")
+            verb = "is not a known agency" if len(unknown) == 1 else "are not known agencies"
+            raise ValueError(f"{', '.join(repr(c) for c in unknown)} {verb}")
         if _finishing(info) and len(codes) < MIN_AGENCIES:
             raise ValueError(f"at least {MIN_AGENCIES} agencies are needed to complete a "
                              f"review (it is a multi-agency review); {len(codes)} given")
@@ -299,8 +299,8 @@ class Review(BaseModel):
         known = ctx_of(info).reference.review_themes
         unknown = [c for c in codes if c not in known]
         if unknown:
-            raise ValueError(f"{', '.join(repr(c) for c in unknown)} "
-                             f"{'is not a known theme' if len(unknown) == 1 else 'are not known themes'}")
+            verb = "is not a known theme" if len(unknown) == 1 else "are not known themes"
+            raise ValueError(f"{', '.join(repr(c) for c in unknown)} {verb}")
         return codes
 
     @field_validator("learning", mode="before")

@@ -344,9 +344,3 @@ def _not_after_audit(day: date, info: ValidationInfo) -> None:
     if audited is not None and day > audited:
         raise ValueError(f"{format_uk_date(day)} is after the audit date "
                          f"({format_uk_date(audited)})")
-
-
-def fit_to_discharge_days(medically_fit: date | None, discharge: date | None) -> int | None:
-    if medically_fit is None or discharge is None:
-        return None
-    return (discharge - medically_fit).days

@@ -26,7 +26,8 @@ _LOCAL_REF = re.compile(r"^[A-Za-z0-9]{1,20}$")
 _INT = re.compile(r"[+-]?\d+")
 _NHS_SEPARATORS = re.compile(r"[\s-]")
 _TIMESTAMP = re.compile(
-    r"^(?P<date>\S+?)[T ](?P<time>\d{1,2}:\d{2})(?::\d{2}(?:\.\d+)?)?(?P<offset>Z|[+-]\d{2}:?\d{2})?$"
+    r"^(?P<date>\S+?)[T ](?P<time>\d{1,2}:\d{2})(?::\d{2}(?:\.\d+)?)?"
+    r"(?P<offset>Z|[+-]\d{2}:?\d{2})?$"
 )
 
 TRUE_WORDS = {"yes", "y", "true", "1"}

@@ -1,11 +1,25 @@
-"""Small-number suppression for published summaries (SPEC 7.2): every count from 1 to 7 in
-value, numerator or denominator becomes "*", and so does a rate or mean built on one; 0 stays."""
+"""Small-number suppression for published summaries (SPEC 7.2): every count of people or of
+records about people from 1 to 7 in value, numerator or denominator becomes "*", and so does a
+rate or mean built on one; 0 stays. Counts of other things are never suppressed: night audit
+returns and site-nights count nights, (ward, week) pairs count weeks, actions count the plan's
+actions (``NOT_PEOPLE``)."""
 
 from __future__ import annotations
 
 from casereview.metrics.definitions import MEASURES
 
 SUPPRESSED = "*"
+
+# The parts of a row that do not count people or records about people, by measure: never
+# suppressed. A count measure listed with "value" is never suppressed at all.
+NOT_PEOPLE: dict[str, frozenset[str]] = {
+    "night_audit_completeness_pct": frozenset({"numerator", "denominator"}),
+    "ooh_nc_moves_per_night": frozenset({"denominator"}),       # audit returns: nights
+    "experience_target_met_pct": frozenset({"numerator", "denominator"}),  # ward-weeks
+    **{name: frozenset({"value", "numerator"})
+       for name in ("actions_open", "actions_overdue", "actions_closed")},
+    "actions_rag": frozenset({"value", "numerator", "denominator"}),
+}
 
 
 def _small(n) -> bool:
@@ -15,14 +29,15 @@ def _small(n) -> bool:
 def suppress_row(row: dict) -> dict:
     out = dict(row)
     is_count = MEASURES[row["measure"]].is_count
-    num_hidden = _small(row.get("numerator"))
-    den_hidden = _small(row.get("denominator"))
+    kept = NOT_PEOPLE.get(row["measure"], frozenset())
+    num_hidden = "numerator" not in kept and _small(row.get("numerator"))
+    den_hidden = "denominator" not in kept and _small(row.get("denominator"))
     if num_hidden:
         out["numerator"] = SUPPRESSED
     if den_hidden:
         out["denominator"] = SUPPRESSED
     if is_count:
-        if _small(row.get("value")):
+        if "value" not in kept and _small(row.get("value")):
             out["value"] = SUPPRESSED
     elif (num_hidden or den_hidden) and row.get("value") is not None:
         out["value"] = SUPPRESSED

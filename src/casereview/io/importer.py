@@ -1,6 +1,7 @@
 """Importing a file of one KIND (CSV or workbook, io/tabular.py): all-or-nothing by default,
-or valid rows only with the invalid ones written to FILE.rejects.csv. Every row goes through the record's model; the
-valid rows are written with executemany in one transaction, chunk by chunk."""
+or valid rows only with the invalid ones written to FILE.rejects.csv. Every row goes through the
+record's model; the valid rows are written with executemany in one transaction, chunk by chunk.
+"""
 
 from __future__ import annotations
 
@@ -10,15 +11,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import sqlite_utils
-
 from casereview.domain.validation import Context, RecordInvalid
 from casereview.io.csvfile import FileInvalid, FileProblem
 from casereview.io.duplicates import DuplicateFinder, SameRecord
 from casereview.io.tabular import read_table
 from casereview.storage.access import Permission, authorise
 from casereview.storage.changelog import Change, log_change
-from casereview.storage.db import now_utc, transaction
+from casereview.storage.db import Database, now_utc, transaction
 from casereview.storage.files import private_output
 from casereview.storage.history import format_logged_at
 from casereview.storage.imports import ImportedFile, imported_before, last_id, record_import
@@ -98,7 +97,7 @@ class AlreadyImported(FileInvalid):
     """The file's bytes were imported into this database before (SPEC 7.1)."""
 
 
-def import_file(db: sqlite_utils.Database, kind: ImportKind, path: Path, context: Context,
+def import_file(db: Database, kind: ImportKind, path: Path, context: Context,
                 user: str, *, skip_invalid: bool = False,
                 progress: Progress | None = None, parallel: bool = False,
                 sheet: str | None = None, again: bool = False,
@@ -342,5 +341,5 @@ def write_rejects(target: Path, header: list[str], rejects: list[tuple[list[str]
             writer.writerow([*values, error])
 
 
-__all__ = ["AlreadyImported", "FileInvalid", "ImportFailed", "ImportKind", "ImportResult", "RowRejected",
-           "import_file"]
+__all__ = ["AlreadyImported", "FileInvalid", "ImportFailed", "ImportKind", "ImportResult",
+           "RowRejected", "import_file"]

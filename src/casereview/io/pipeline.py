@@ -10,10 +10,10 @@ notes say how much this one did.)
 
 The child only reads the file, validates rows and makes the JSON the change log will keep of
 them (``importer.checked_batches``, the same function an in-process import runs), so the
-rows, the problems, their messages and their order are the same either way; everything that touches the database (checks against the
-store, the writes, the transaction) stays here. A problem reading the file (e.g. a byte that
-is not UTF-8 half-way through) is raised here as it would be in-process; if the child dies,
-the import fails and its transaction is rolled back.
+rows, the problems, their messages and their order are the same either way; everything that
+touches the database (checks against the store, the writes, the transaction) stays here. A
+problem reading the file (e.g. a byte that is not UTF-8 half-way through) is raised here as it
+would be in-process; if the child dies, the import fails and its transaction is rolled back.
 
 Only the command line asks for it (``import_file(parallel=True)``): a child is started with
 ``spawn``, which imports the caller's main module again, and a script embedding casereview

@@ -15,10 +15,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 
-import sqlite_utils
-
 from casereview.domain.values import parse_patient_ref
-from casereview.storage.db import get_setting
+from casereview.storage.db import Database, get_setting
 
 KEY_LENGTH = 16
 
@@ -27,7 +25,7 @@ class SecretMissing(RuntimeError):
     pass
 
 
-def database_key(db: sqlite_utils.Database) -> bytes:
+def database_key(db: Database) -> bytes:
     secret = get_setting(db, "secret")
     try:
         key = bytes.fromhex(secret or "")

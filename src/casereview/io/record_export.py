@@ -25,14 +25,13 @@ from datetime import date
 from pathlib import Path
 from typing import TextIO
 
-import sqlite_utils
 import xlsxwriter
 
 from casereview.io.cells import neutralise
 from casereview.io.pseudonym import database_key, patient_key
 from casereview.storage.access import Access, Permission, access_of, authorise, site_clause
 from casereview.storage.changelog import Change, log_change
-from casereview.storage.db import now_utc, transaction
+from casereview.storage.db import Database, now_utc, transaction
 
 HIDDEN = ("deleted_at", "deleted_by")
 FORMATS = ("csv", "xlsx")
@@ -97,7 +96,7 @@ def _select(conn: sqlite3.Connection, kind: ExportKind, start: date | None,
     return conn.execute(sql + f" ORDER BY {kind.order_sql}", params)
 
 
-def _records(db: sqlite_utils.Database, kind: ExportKind, start: date | None, end: date | None,
+def _records(db: Database, kind: ExportKind, start: date | None, end: date | None,
              identifiable: bool, access: Access) -> tuple[list[str], Iterator[list]]:
     """The heading and a stream of rows, patient_ref pseudonymised unless identifiable."""
     cursor = _select(db.conn, kind, start, end, access)
@@ -179,7 +178,7 @@ def _write_xlsx(path: Path, kind: ExportKind, heading: list[str], rows: Iterator
     return n
 
 
-def export_records(db: sqlite_utils.Database, kind_name: str, user: str, *,
+def export_records(db: Database, kind_name: str, user: str, *,
                    start: date | None = None, end: date | None = None,
                    identifiable: bool = False, fmt: str = "csv", out: Path | None = None,
                    stream: TextIO | None = None, progress: Progress | None = None,
@@ -229,7 +228,7 @@ def export_records(db: sqlite_utils.Database, kind_name: str, user: str, *,
     return ExportResult(kind.name, n, out, identifiable)
 
 
-def _log(db: sqlite_utils.Database, user: str, kind: ExportKind, n: int, start: date | None,
+def _log(db: Database, user: str, kind: ExportKind, n: int, start: date | None,
          end: date | None, fmt: str, where: str) -> None:
     at = now_utc()
     with transaction(db) as conn:
@@ -238,12 +237,3 @@ def _log(db: sqlite_utils.Database, user: str, kind: ExportKind, n: int, start: 
             {"kind": kind.name, "identifiable": True, "rows": n, "format": fmt, "file": where,
              "from": start.isoformat() if start else None,
              "to": end.isoformat() if end else None}))
-
-
-def default_export_name(kind: str, start: date | None, end: date | None, fmt: str,
-                        identifiable: bool) -> str:
-    """e.g. moves-2026-11-01-to-2026-11-22.csv; '-identifiable' marks a file with references."""
-    span = ""
-    if start or end:
-        span = f"-{start.isoformat() if start else 'start'}-to-{end.isoformat() if end else 'end'}"
-    return f"{kind}{span}{'-identifiable' if identifiable else ''}.{fmt}"

@@ -9,12 +9,11 @@ import json
 from datetime import date
 from pathlib import Path
 
-import sqlite_utils
-
 from casereview.io.cells import neutralise
 from casereview.io.disclosure import suppress_rows
 from casereview.metrics.engine import Summary
 from casereview.metrics.scorecard import Scorecard
+from casereview.storage.db import Database
 
 CSV_COLUMNS = ["period", "measure", "scope", "value", "numerator", "denominator"]
 
@@ -43,7 +42,7 @@ def summary_csv(summary: Summary, *, publish: bool = False) -> str:
 FORMATS = ("json", "csv", "xlsx", "md")
 
 
-def write_summary(db: sqlite_utils.Database, summary: Summary, fmt: str, out: Path | None,
+def write_summary(db: Database, summary: Summary, fmt: str, out: Path | None,
                   *, publish: bool = False, today: date | None = None,
                   card: Scorecard | None = None) -> str | None:
     """Write to ``out`` (or return the text for stdout; xlsx needs ``out``). ``today`` stops

@@ -10,8 +10,16 @@ from casereview.domain.values import LONDON, format_uk_date
 from casereview.io.scorecard_rows import FileRow, file_row
 from casereview.metrics.definitions import MEASURES, PROGRAMME_TITLES
 from casereview.metrics.display import (
-    ASSURANCE_SHORT, NO_VALUE, TARGET_RULE, VARIATION_SHORT, format_target, format_value,
-    period_words, scope_title, target_heading,
+    ASSURANCE_SHORT,
+    NO_VALUE,
+    TARGET_RULE,
+    VARIATION_SHORT,
+    format_target,
+    format_value,
+    period_words,
+    scope_title,
+    target_heading,
+    this_heading,
 )
 from casereview.metrics.scorecard import Line, Scorecard
 from casereview.metrics.spc import BASELINE_POINTS, MIN_POINTS, RULE_WORDS, SIGNAL_WORDS
@@ -31,12 +39,14 @@ def _table(headings: list[str], align: str, rows: list[list[str]]) -> list[str]:
 
 
 def signal_words(line: Line) -> str:
+    """The reading in short, with the mean it was judged against (SPEC 6)."""
     point = line.point
     if point is None or point.variation is None:
         return line.signal  # too few points, or no value this week
-    if not point.flagged:
-        return VARIATION_SHORT[point.variation]
-    return f"{VARIATION_SHORT[point.variation]}: {SIGNAL_WORDS[(point.rules[0], point.side)]}"
+    words = VARIATION_SHORT[point.variation]
+    if point.flagged:
+        words += f": {SIGNAL_WORDS[(point.rules[0], point.side)]}"
+    return f"{words} ({line.judged_words})"
 
 
 def _row_cells(line: Line, r: FileRow) -> list[str]:
@@ -56,29 +66,33 @@ def _short(line: Line, r: FileRow) -> str:
 def summary_markdown(card: Scorecard, *, publish: bool = False) -> str:
     period, word = card.period, period_words(card.period)
     generated = datetime.fromisoformat(card.generated_at).astimezone(LONDON)
-    lines = [f"# Scorecard: {word} {period.label} ({format_uk_date(period.start)} to "
+    to_date = " to date" if card.in_progress else ""
+    lines = [f"# Scorecard: {word} {period.label}{to_date} ({format_uk_date(period.start)} to "
              f"{format_uk_date(period.end)})", "",
              f"Generated {format_uk_date(generated.date())} {generated:%H:%M} by casereview. "
              f"SPC signals are read at week {card.anchor.label}; the 13-week mean is the mean "
              f"of the weekly values of the 13 weeks to that week."]
     if card.in_progress:
-        lines.append(f"The {word} has not ended yet: its counts will grow.")
+        lines.append(f"The {word} is in progress: its figures are to date "
+                     f"({format_uk_date(generated.date())}) and its counts will grow. Nights "
+                     f"audited counts only the nights that have ended.")
     if publish:
         lines.append("Published: counts from 1 to 7, and rates or means built on them, are "
                      "shown as \\*.")
     present = {r.measure for r in card.summary.rows}
     sites = card.reference.sites
     for programme, title in PROGRAMME_TITLES.items():
-        chosen = [l for l in card.lines("all", programme) if l.measure.name in present]
+        chosen = [line for line in card.lines("all", programme) if line.measure.name in present]
         if not chosen:
             continue
         lines += ["", f"## {title}", ""]
-        lines += _table(["Measure", f"This {word}", f"Previous {word}", "13-week mean",
+        lines += _table(["Measure", this_heading(period, card.in_progress),
+                         f"Previous {word}", "13-week mean",
                          "SPC signal", "Assurance", target_heading(period)], "lrrrllr",
-                        [_row_cells(l, file_row(l, publish=publish)) for l in chosen])
+                        [_row_cells(line, file_row(line, publish=publish)) for line in chosen])
         by_site = [m for m in card.measures_for("site", programme) if m.name in present]
         if by_site and sites:
-            lines += ["", f"By site, this {word}:", ""]
+            lines += ["", f"By site, {this_heading(period, card.in_progress).lower()}:", ""]
             rows = []
             for m in by_site:
                 rows.append([m.title] + [
@@ -93,7 +107,11 @@ def summary_markdown(card: Scorecard, *, publish: bool = False) -> str:
               f"Count): the mean of the first {BASELINE_POINTS} weeks with data, with limits "
               f"at the mean +/- 2.66 x the mean moving range. No signal is given before "
               f"{MIN_POINTS} weeks have data.",
-              "- Special cause: " + "; ".join(RULE_WORDS.values()) + ".",
+              "- Special cause: " + "; ".join(RULE_WORDS.values()) + ". A week marked by "
+              "several is read by the first of these.",
+              "- A chart may be rebased after a change the team understands: from that week "
+              "its mean and limits are those of the new process. The mean beside each signal "
+              "is the one it was judged against.",
               "- Improvement and concern follow each measure's improvement direction; common "
               "cause is the usual week-to-week variation.",
               "- Assurance: where the target lies against the limits (consistently passes, "
@@ -120,4 +138,5 @@ def _themes(card: Scorecard, programme: str, publish: bool) -> list[str]:
     rows = [cells for _, cells in sorted(found, key=lambda f: f[0].lower())]
     word = period_words(card.period)
     return ["", f"Themes, this {word}:", ""] + _table(
-        ["Theme", f"Reviews this {word}", f"Previous {word}", f"Reviews completed this {word}"], "lrrr", rows)
+        ["Theme", f"Reviews this {word}", f"Previous {word}", f"Reviews completed this {word}"],
+        "lrrr", rows)

@@ -18,13 +18,29 @@ from casereview.io.cells import neutralise
 from casereview.io.scorecard_rows import FileRow, file_row
 from casereview.metrics.definitions import MEASURES, PROGRAMME_TITLES
 from casereview.metrics.display import (
-    ASSURANCE_SHORT, DIRECTION_WORDS, KIND_WORDS, NUMBER_FORMATS, TARGET_RULE, VARIATION_SHORT,
-    period_words, scope_title, target_heading,
+    ASSURANCE_SHORT,
+    DIRECTION_WORDS,
+    KIND_WORDS,
+    NUMBER_FORMATS,
+    TARGET_RULE,
+    VARIATION_SHORT,
+    period_words,
+    scope_title,
+    target_heading,
+    this_heading,
 )
 from casereview.metrics.scorecard import Scorecard
 from casereview.metrics.spc import (
-    BASELINE_POINTS, CONCERN, FAIL, HIT_AND_MISS, IMPROVEMENT, MIN_POINTS, NEITHER, PASS,
-    RULE_WORDS, COMMON,
+    BASELINE_POINTS,
+    COMMON,
+    CONCERN,
+    FAIL,
+    HIT_AND_MISS,
+    IMPROVEMENT,
+    MIN_POINTS,
+    NEITHER,
+    PASS,
+    RULE_WORDS,
 )
 
 SHEET_NAMES = {"moves": "Ward moves", "reviews": "Case reviews", "toc": "Transfer of Care",
@@ -86,10 +102,12 @@ def _headings(ws: Worksheet, f: _Formats, columns: list[tuple[str, float]]) -> N
 
 def _about(ws: Worksheet, f: _Formats, card: Scorecard, title: str, publish: bool) -> None:
     period = card.period
-    _text(ws, 0, 0, f"{title}: {period.label} ({format_uk_date(period.start)} to "
+    to_date = " to date" if card.in_progress else ""
+    _text(ws, 0, 0, f"{title}: {period.label}{to_date} ({format_uk_date(period.start)} to "
                     f"{format_uk_date(period.end)})", f.title)
     generated = datetime.fromisoformat(card.generated_at).astimezone(LONDON)
-    progress = " The period has not ended yet." if card.in_progress else ""
+    progress = (" The period is in progress: its figures are to date." if card.in_progress
+                else "")
     _text(ws, 1, 0, f"Generated {format_uk_date(generated.date())} {generated:%H:%M}. "
                     f"SPC signals read at week {card.anchor.label} over the weekly series "
                     f"since each programme began (at most {len(card.weekly.summaries)} weeks)."
@@ -120,7 +138,8 @@ def _line_cells(ws: Worksheet, f: _Formats, row: int, col: int, r: FileRow) -> N
 
 def _line_headings(card: Scorecard) -> list[tuple[str, float]]:
     word = period_words(card.period)
-    return [(f"This {word}", 12), (f"Previous {word}", 12), ("Change", 10),
+    return [(this_heading(card.period, card.in_progress), 12), (f"Previous {word}", 12),
+            ("Change", 10),
             ("13-week mean (weekly)", 13), ("SPC signal", 15), ("SPC signal in words", 60),
             ("Assurance (target)", 20), (target_heading(card.period), 12)]
 
@@ -204,6 +223,11 @@ def _definitions_sheet(wb: xlsxwriter.Workbook, f: _Formats, card: Scorecard) ->
         f"first {BASELINE_POINTS} weeks with data, the limits are the mean +/- 2.66 x the mean "
         f"moving range. No signal is shown before {MIN_POINTS} weeks have data.",
         *(f"Special cause: {words}." for words in RULE_WORDS.values()),
+        "A week marked by several rules is read by the first of those above (outside the "
+        "limits, trend, two of three, shift).",
+        "A chart may be rebased after a change the team understands: from that week its mean "
+        "and limits are those of the new process. The signal in words names the mean it was "
+        "judged against.",
         "Improvement or concern follows the measure's improvement direction; common cause "
         "means the week is within the usual variation.",
         "Assurance compares the target with the limits: outside them on the passing side, the "

@@ -46,7 +46,9 @@ MEASURES: dict[str, Measure] = {m.name: m for m in [
     Measure("ooh_nc_moves_per_night", MOVES, AS, "mean", DOWN, "Non-clinical night moves per "
             "audited night", "ooh_nc_moves / night audit returns in the period."),
     Measure("night_audit_completeness_pct", MOVES, AS, "pct", UP, "Nights audited (%)",
-            "Night audit returns / (sites x days in the period) x 100."),
+            "Night audit returns / (sites x nights of the period that have ended) x 100; a "
+            "night ends at 07:00 the next morning, so a period in progress counts its past "
+            "nights only."),
     Measure("ooh_nc_moves_older_or_dementia", MOVES, ASW, "count", DOWN,
             "Night moves of people 65+ or with dementia",
             "ooh_nc_moves where age >= 65 or dementia = yes."),
@@ -106,7 +108,3 @@ MEASURES: dict[str, Measure] = {m.name: m for m in [
     Measure("moved_at_night_reported_pct", EXPERIENCE, ASW, "pct", DOWN,
             "Patients reporting a night move (%)", "YES / (YES + NO) x 100."),
 ]}
-
-
-def measures_of(programme: str) -> list[Measure]:
-    return [m for m in MEASURES.values() if m.programme == programme]

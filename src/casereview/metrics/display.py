@@ -6,7 +6,13 @@ from __future__ import annotations
 from casereview.metrics.definitions import DOWN, MEASURES, UP
 from casereview.metrics.periods import Period
 from casereview.metrics.spc import (
-    ASSURANCE_WORDS, COMMON, CONCERN, FAIL, HIT_AND_MISS, IMPROVEMENT, NEITHER, PASS,
+    COMMON,
+    CONCERN,
+    FAIL,
+    HIT_AND_MISS,
+    IMPROVEMENT,
+    NEITHER,
+    PASS,
 )
 
 NO_VALUE = "–"
@@ -88,13 +94,15 @@ def describe_target(measure: str, target: float | None, period_target: float | N
             f"({format_target(measure, target)} a week x {period.days} days / 7)")
 
 
+def this_heading(period: Period, in_progress: bool) -> str:
+    """The heading of the period's value: 'This month', or 'This month to date' while the
+    month is in progress (its counts will grow)."""
+    return f"This {period_words(period)}" + (" to date" if in_progress else "")
+
+
 def period_words(period: Period) -> str:
     """'week', 'month' or 'quarter' (a custom span is a 'period')."""
     return period.kind if period.kind in ("week", "month", "quarter") else "period"
-
-
-def assurance_words(assurance: str | None) -> str:
-    return "" if assurance is None else ASSURANCE_WORDS[assurance]
 
 
 def scope_title(scope: str, sites: dict[str, str], wards: dict | None = None) -> str:

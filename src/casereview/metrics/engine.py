@@ -6,23 +6,29 @@ A programme registers one compute function ``compute(conn, period, reference) ->
 SPC chart) by giving the function a ``for_periods(conn, periods, reference) -> [[Row], ...]``
 attribute built from the same code (see metrics/moves.py); without one, the engine calls
 ``compute`` once per period. Either way a measure is computed by one piece of code only.
+
+A programme whose measures depend on the time of asking (night audit completeness counts only
+nights that have ended, SPEC 6) sets ``compute.uses_now = True``: its functions then take a
+keyword ``now`` (a timezone-aware datetime), the summary's ``generated_at``, which comes from
+the caller's clock (the app's injectable clock, the command's).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, date, datetime
+from functools import partial
 
-import sqlite_utils
-
+from casereview.domain.access import Access
 from casereview.domain.reference import Reference
+from casereview.domain.values import LONDON
 from casereview.metrics import experience, moves, reviews, toc
 from casereview.metrics.definitions import MEASURES
 from casereview.metrics.periods import Period
 from casereview.metrics.rows import Row
-from casereview.domain.access import Access
 from casereview.storage.access import access_of, site_views
+from casereview.storage.db import Database
 from casereview.storage.reference import granted_reference, load_reference
 
 Compute = Callable[[object, Period, Reference], list[Row]]
@@ -44,20 +50,34 @@ class Summary:
             self._index = {(r.measure, r.scope): r for r in self.rows}
         return self._index.get((measure, scope))
 
+    @property
+    def to_date(self) -> date | None:
+        """For a period in progress when the summary was made, the day it was made (London):
+        its figures are to date. None for a period that had ended."""
+        made = datetime.fromisoformat(self.generated_at).astimezone(LONDON).date()
+        return made if made <= self.period.end else None
+
     def as_dict(self) -> dict:
+        period = self.period.as_dict()
+        if self.to_date is not None:
+            period["to_date"] = self.to_date.isoformat()
         return {
-            "period": self.period.as_dict(),
+            "period": period,
             "generated_at": self.generated_at,
             "measures": [r.as_dict() for r in self.rows],
         }
 
 
-def for_periods(compute: Compute) -> ComputeMany:
-    """The many-period form of a programme's compute function."""
+def for_periods(compute: Compute, now: datetime | None = None) -> ComputeMany:
+    """The many-period form of a programme's compute function (given ``now`` if it uses it)."""
     many = getattr(compute, "for_periods", None)
+    if getattr(compute, "uses_now", False):
+        one, many = partial(compute, now=now), many and partial(many, now=now)
+    else:
+        one = compute
     if many is not None:
         return many
-    return lambda conn, periods, reference: [compute(conn, p, reference) for p in periods]
+    return lambda conn, periods, reference: [one(conn, p, reference) for p in periods]
 
 
 def programme_of(compute: Compute) -> str:
@@ -76,7 +96,7 @@ def computes_for(programmes: set[str] | None) -> list[Compute]:
     return chosen if programmes <= known else list(PROGRAMMES)
 
 
-def summarise_many(db: sqlite_utils.Database, periods: Sequence[Period], *,
+def summarise_many(db: Database, periods: Sequence[Period], *,
                    reference: Reference | None = None, generated_at: datetime | None = None,
                    programmes: set[str] | None = None,
                    access: Access | None = None) -> list[Summary]:
@@ -87,21 +107,23 @@ def summarise_many(db: sqlite_utils.Database, periods: Sequence[Period], *,
     sites only: 'all' means all of its sites, and no other site's scope is made."""
     access = access_of(db, access)
     reference = granted_reference(reference or load_reference(db, access), access)
-    stamp = (generated_at or datetime.now(timezone.utc)).isoformat(timespec="seconds")
+    now = generated_at or datetime.now(UTC)
+    stamp = now.isoformat(timespec="seconds")
     rows: list[list[Row]] = [[] for _ in periods]
     with site_views(db, access) as conn:
         for compute in computes_for(programmes):
-            for i, computed in enumerate(for_periods(compute)(conn, list(periods), reference)):
+            many = for_periods(compute, now)
+            for i, computed in enumerate(many(conn, list(periods), reference)):
                 rows[i] += computed
     order = {name: i for i, name in enumerate(MEASURES)}
     summaries = []
-    for period, period_rows in zip(periods, rows):
+    for period, period_rows in zip(periods, rows, strict=True):
         period_rows.sort(key=lambda r: order[r.measure])  # stable: scope order kept
         summaries.append(Summary(period, stamp, period_rows))
     return summaries
 
 
-def summarise(db: sqlite_utils.Database, period: Period, *, reference: Reference | None = None,
+def summarise(db: Database, period: Period, *, reference: Reference | None = None,
               generated_at: datetime | None = None, access: Access | None = None) -> Summary:
     return summarise_many(db, [period], reference=reference, generated_at=generated_at,
                           access=access)[0]

@@ -10,9 +10,10 @@ from __future__ import annotations
 import sqlite3
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 
 from casereview.domain.reference import Reference
+from casereview.domain.values import LONDON
 from casereview.metrics.periods import Period
 from casereview.metrics.rows import Row, count, mean, pct, reports_scope, scopes_for
 
@@ -54,6 +55,7 @@ class _Totals:
     def __init__(self) -> None:
         self.counts: dict[str, dict] = {c: defaultdict(int) for c in _COUNT_MEASURES.values()}
         self.returns: dict = defaultdict(int)
+        self.ended_returns: dict = defaultdict(int)  # returns for nights that have ended
 
 
 def _periods_by_night(periods: Sequence[Period]) -> dict[str, list[int]]:
@@ -65,10 +67,31 @@ def _periods_by_night(periods: Sequence[Period]) -> dict[str, list[int]]:
     return slots
 
 
+# A night (its audit_night date) ends at the end of the out-of-hours window, 07:00 the next
+# morning, London time.
+NIGHT_ENDS = time(7, 0)
+
+
+def last_ended_night(now: datetime | None) -> date | None:
+    """The latest night that has ended at ``now`` (None: every night counts as ended)."""
+    if now is None:
+        return None
+    local = now.astimezone(LONDON)
+    return local.date() - timedelta(days=1 if local.time() >= NIGHT_ENDS else 2)
+
+
+def ended_nights(period: Period, last_ended: date | None) -> int:
+    """How many of the period's nights have ended."""
+    if last_ended is None or last_ended >= period.end:
+        return period.days
+    return max(0, (last_ended - period.start).days + 1)
+
+
 def compute_periods(conn: sqlite3.Connection, periods: Sequence[Period],
-                    reference: Reference) -> list[list[Row]]:
+                    reference: Reference, *, now: datetime | None = None) -> list[list[Row]]:
     if not periods:
         return []
+    last_ended = last_ended_night(now)
     bounds = (min(p.start for p in periods).isoformat(), max(p.end for p in periods).isoformat())
     slots = _periods_by_night(periods)
     totals = [_Totals() for _ in periods]
@@ -82,13 +105,18 @@ def compute_periods(conn: sqlite3.Connection, periods: Sequence[Period],
                 if by_ward:
                     by_key[("ward", r["from_ward"])] += n
     for night, site_code, n in conn.execute(_RETURNS, bounds):
+        ended = last_ended is None or night <= last_ended.isoformat()
         for i in slots.get(night, ()):
             totals[i].returns[None] += n
             totals[i].returns[site_code] += n
-    return [_rows(period, t, reference) for period, t in zip(periods, totals)]
+            if ended:
+                totals[i].ended_returns[None] += n
+                totals[i].ended_returns[site_code] += n
+    return [_rows(period, t, reference, ended_nights(period, last_ended))
+            for period, t in zip(periods, totals, strict=True)]
 
 
-def _rows(period: Period, t: _Totals, reference: Reference) -> list[Row]:
+def _rows(period: Period, t: _Totals, reference: Reference, nights: int) -> list[Row]:
     rows: list[Row] = []
     for measure, column in _COUNT_MEASURES.items():
         for scope, code in scopes_for(measure, reference):
@@ -97,15 +125,21 @@ def _rows(period: Period, t: _Totals, reference: Reference) -> list[Row]:
     for scope, code in scopes_for("ooh_nc_moves_per_night", reference):
         rows.append(mean("ooh_nc_moves_per_night", scope, t.counts["moves"][code],
                          t.returns[code]))
+    # Completeness counts only the nights that have ended (SPEC 6): a period in progress is
+    # measured over its past nights.
     for scope, code in scopes_for("night_audit_completeness_pct", reference):
-        site_days = period.days * (len(reference.sites) if code is None else 1)
-        rows.append(pct("night_audit_completeness_pct", scope, t.returns[code], site_days))
+        site_nights = nights * (len(reference.sites) if code is None else 1)
+        rows.append(pct("night_audit_completeness_pct", scope, t.ended_returns[code],
+                        site_nights))
     return rows
 
 
-def compute(conn: sqlite3.Connection, period: Period, reference: Reference) -> list[Row]:
-    return compute_periods(conn, [period], reference)[0]
+def compute(conn: sqlite3.Connection, period: Period, reference: Reference, *,
+            now: datetime | None = None) -> list[Row]:
+    return compute_periods(conn, [period], reference, now=now)[0]
 
 
-# The engine uses this to answer many periods in one pass (see engine.for_periods).
+# The engine uses this to answer many periods in one pass (see engine.for_periods), and gives
+# both the time of asking.
 compute.for_periods = compute_periods  # type: ignore[attr-defined]
+compute.uses_now = True  # type: ignore[attr-defined]

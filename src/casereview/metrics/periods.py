@@ -102,13 +102,3 @@ def parse_quarter(text: str) -> Period:
 
 def parse_period(kind: str, text: str) -> Period:
     return {"week": parse_week, "month": parse_month, "quarter": parse_quarter}[kind](text)
-
-
-def weeks_between(first: date, last: date) -> list[Period]:
-    """Consecutive ISO weeks from the one holding ``first`` to the one holding ``last``."""
-    weeks = []
-    week = week_of(first)
-    while week.start <= last:
-        weeks.append(week)
-        week = week_of(week.start + timedelta(days=7))
-    return weeks

@@ -8,18 +8,28 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-import sqlite_utils
-
 from casereview.domain.reference import Reference
 from casereview.metrics.definitions import MEASURES, Measure
+from casereview.metrics.display import format_value
 from casereview.metrics.engine import Summary, summarise_many
 from casereview.metrics.periods import Period, week_of
 from casereview.metrics.rows import Row, only_scopes
 from casereview.metrics.series import (
-    CHART_WEEKS, RECENT_WEEKS, History, Point, anchor_week, chart_weeks, history, load_targets,
-    mean_of, period_target, target_for, weekly_series,
+    CHART_WEEKS,
+    RECENT_WEEKS,
+    History,
+    Point,
+    anchor_week,
+    chart_weeks,
+    history,
+    load_targets,
+    mean_of,
+    period_target,
+    target_for,
+    weekly_series,
 )
 from casereview.metrics.spc import Chart, ChartPoint, Segment, analyse, describe
+from casereview.storage.db import Database
 from casereview.storage.reference import load_reference
 from casereview.storage.spc import chart_settings
 
@@ -78,8 +88,20 @@ class Line:
         return None if point is None else point.variation
 
     @property
+    def judged_words(self) -> str:
+        """The mean the signal was judged against, for people: 'mean 20.6', or after a rebase
+        'mean 7.1 since 2026-W36'. Empty when there is no reading."""
+        point, segment = self.point, self.segment
+        if point is None or point.variation is None or segment is None:
+            return ""
+        since = f" since {segment.start}" if segment.reason is not None else ""
+        return f"mean {format_value(self.measure.name, segment.mean, as_mean=True)}{since}"
+
+    @property
     def signal(self) -> str:
-        return describe(self.chart, self.week)
+        """The reading at the anchor week in words, with the mean it was judged against."""
+        words = describe(self.chart, self.week)
+        return f"{words} ({self.judged_words})" if self.judged_words else words
 
     @property
     def assurance(self) -> str | None:
@@ -147,7 +169,7 @@ class Scorecard:
 DASHBOARD_SCOPES = ("all", "site")
 
 
-def build_scorecard(db: sqlite_utils.Database, period: Period, *, weeks: int = CHART_WEEKS,
+def build_scorecard(db: Database, period: Period, *, weeks: int = CHART_WEEKS,
                     reference: Reference | None = None, generated_at: datetime | None = None,
                     today: date | None = None, summary: Summary | None = None,
                     scope_kinds: tuple[str, ...] | None = None) -> Scorecard:
@@ -196,11 +218,12 @@ def chart_of(weekly: list[Point], measure: str, scope: str, target: float | None
                    notes=notes.get((measure, scope), ()), bounds=bounds_of(m))
 
 
-def measure_chart(db: sqlite_utils.Database, measure: str, scope: str, last_week: Period,
-                  weeks: int = CHART_WEEKS) -> Chart:
+def measure_chart(db: Database, measure: str, scope: str, last_week: Period,
+                  weeks: int = CHART_WEEKS, *, now: datetime | None = None) -> Chart:
     """One measure's chart for one scope (any scope: all, a site, a ward), to ``last_week``,
     computing only its own programme: for the chart screen and ``casereview spc``."""
-    weekly = weekly_series(db, measure, scope, last_week, chart_weeks(db, last_week, weeks))
+    weekly = weekly_series(db, measure, scope, last_week, chart_weeks(db, last_week, weeks),
+                           now=now)
     rebases, notes = chart_settings(db)
     return chart_of(weekly, measure, scope, target_for(load_targets(db), measure, scope),
                     rebases, notes)

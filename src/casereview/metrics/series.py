@@ -9,13 +9,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-import sqlite_utils
-
 from casereview.domain.reference import Reference
 from casereview.metrics.definitions import MEASURES
 from casereview.metrics.engine import Summary, summarise_many
 from casereview.metrics.periods import Period, week_of
 from casereview.metrics.rows import Number, Row
+from casereview.storage.db import Database
 
 # How far back a weekly chart looks: about two years. The SPC baseline is the first 20 weeks
 # with data inside this window, so a programme older than that has its limits taken from the
@@ -86,7 +85,7 @@ _RECORD_DATES = [("move", "audit_night"), ("night_audit", "audit_night"),
                  ("review", "review_date"), ("toc", "audit_date"), ("experience", "sample_date")]
 
 
-def first_record_day(db: sqlite_utils.Database) -> date | None:
+def first_record_day(db: Database) -> date | None:
     """The earliest date any live record belongs to; None for an empty database."""
     days = []
     for table, column in _RECORD_DATES:
@@ -97,7 +96,7 @@ def first_record_day(db: sqlite_utils.Database) -> date | None:
     return min(days) if days else None
 
 
-def chart_weeks(db: sqlite_utils.Database, last_week: Period, most: int = CHART_WEEKS) -> int:
+def chart_weeks(db: Database, last_week: Period, most: int = CHART_WEEKS) -> int:
     """How many weeks a chart ending at ``last_week`` needs: back to the week the data begins,
     at most ``most`` (weeks before any record would only be trimmed again), at least 2."""
     first = first_record_day(db)
@@ -106,7 +105,7 @@ def chart_weeks(db: sqlite_utils.Database, last_week: Period, most: int = CHART_
     return max(2, min(most, (last_week.start - week_of(first).start).days // 7 + 1))
 
 
-def history(db: sqlite_utils.Database, last: Period, n: int, *,
+def history(db: Database, last: Period, n: int, *,
             reference: Reference | None = None, programmes: set[str] | None = None,
             generated_at: datetime | None = None) -> History:
     """The ``n`` periods of ``last``'s kind ending with it (weeks, months, quarters)."""
@@ -114,10 +113,11 @@ def history(db: sqlite_utils.Database, last: Period, n: int, *,
                                   programmes=programmes, generated_at=generated_at))
 
 
-def weekly_series(db: sqlite_utils.Database, measure: str, scope: str, last_week: Period,
-                  weeks: int = CHART_WEEKS) -> list[Point]:
+def weekly_series(db: Database, measure: str, scope: str, last_week: Period,
+                  weeks: int = CHART_WEEKS, *, now: datetime | None = None) -> list[Point]:
     """One measure's weekly series for one scope, computing only its own programme."""
-    hist = history(db, last_week, weeks, programmes={MEASURES[measure].programme})
+    hist = history(db, last_week, weeks, programmes={MEASURES[measure].programme},
+                   generated_at=now)
     return hist.series(measure, scope)
 
 
@@ -161,7 +161,7 @@ def parse_target(text: str | None) -> float | None:
     return value
 
 
-def load_targets(db: sqlite_utils.Database) -> dict[tuple[str, str], float]:
+def load_targets(db: Database) -> dict[tuple[str, str], float]:
     """(measure, scope) -> target; scope 'all' for a whole-measure target."""
     out: dict[tuple[str, str], float] = {}
     for key, value in db.conn.execute(
@@ -195,7 +195,7 @@ def period_target(measure: str, target: float | None, period: Period) -> float |
     return target * period.days / 7
 
 
-def set_target(db: sqlite_utils.Database, measure: str, scope: str | None, text: str,
+def set_target(db: Database, measure: str, scope: str | None, text: str,
                user: str) -> float | None:
     """Save (or, with blank text, clear) a target; the change is logged like any setting."""
     from casereview.storage.access import Permission

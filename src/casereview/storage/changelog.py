@@ -119,7 +119,7 @@ def batch_record(after: str, first_id: int, record_id: int) -> dict | None:
     position = record_id - first_id
     if not 0 <= position < len(rows):
         return None
-    return {"id": record_id, **dict(zip(columns, rows[position]))}
+    return {"id": record_id, **dict(zip(columns, rows[position], strict=True))}
 
 
 def has_batches(conn: sqlite3.Connection) -> bool:

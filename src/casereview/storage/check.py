@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 
-import sqlite_utils
-
 from casereview.storage.changelog import has_batches, verify_chain
-from casereview.storage.db import schema_version, user_version
+from casereview.storage.db import Database, schema_version, user_version
 
 LIMIT = 20  # problems listed per kind; the rest are counted
 
@@ -61,7 +59,7 @@ def unlogged_changes(conn: sqlite3.Connection) -> list[str]:
     return problems
 
 
-def check_database(db: sqlite_utils.Database) -> list[str]:
+def check_database(db: Database) -> list[str]:
     """Problems found, as sentences; an empty list means the database is sound."""
     conn = db.conn
     problems = []

@@ -11,10 +11,10 @@ from casereview.storage.db import get_setting
 from casereview.storage.reference import load_reference
 
 if TYPE_CHECKING:  # annotations only: storage.db.Database stands in for it
-    import sqlite_utils
+    from casereview.storage.db import Database
 
 
-def load_context(db: sqlite_utils.Database, now: datetime | None = None) -> Context:
+def load_context(db: Database, now: datetime | None = None) -> Context:
     return Context(
         reference=load_reference(db),
         now=(now or datetime.now(LONDON)).astimezone(LONDON),

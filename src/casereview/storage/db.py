@@ -14,10 +14,9 @@ import sqlite3
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from casereview.storage.errors import (
     DatabaseBusy,
@@ -26,9 +25,6 @@ from casereview.storage.errors import (
     translate,
 )
 from casereview.storage.files import private_path
-
-if TYPE_CHECKING:
-    import sqlite_utils
 
 __all__ = ["DatabaseError", "backup_to", "connect", "get_setting", "migrate_database",
            "migration_scripts", "now_utc", "schema_version", "transaction"]
@@ -50,31 +46,21 @@ class Database:
     """An open casereview database, as every layer receives it: ``db.conn`` is the sqlite3
     connection all the code uses.
 
-    It stands in for sqlite-utils' Database (the type the layers are annotated with): any
-    other attribute or ``db[table]`` is answered by a sqlite_utils.Database wrapping the same
-    connection, made on first use. Importing sqlite-utils (click, pluggy, dateutil's parser)
-    is a third of the app's start-up, and the app's own code needs only the connection, so
-    the first screen is painted without it (bench/README.md, cold start).
+    The code needs the connection and, now and then, what the schema holds; sqlite-utils'
+    Database (which this once stood in for) would cost a third of the app's start-up in
+    imports for that (README, "How it is built").
     """
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
-        self._utils: sqlite_utils.Database | None = None
 
-    def utils(self) -> sqlite_utils.Database:
-        if self._utils is None:
-            import sqlite_utils
+    def table_names(self) -> list[str]:
+        return [r[0] for r in self.conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
 
-            self._utils = sqlite_utils.Database(self.conn)
-        return self._utils
-
-    def __getattr__(self, name: str):
-        if name.startswith("_"):
-            raise AttributeError(name)
-        return getattr(self.utils(), name)
-
-    def __getitem__(self, table: str):
-        return self.utils()[table]
+    def columns(self, table: str) -> list[str]:
+        """The table's columns in the schema's order."""
+        return [r[1] for r in self.conn.execute(f"PRAGMA table_info({table})")]
 
     def __repr__(self) -> str:
         return f"<Database {self.conn!r}>"
@@ -117,7 +103,7 @@ def statements(script: str) -> list[str]:
 
 
 def now_utc() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def database_path(conn: sqlite3.Connection) -> str | None:
@@ -134,7 +120,7 @@ def _fail(exc: BaseException, conn: sqlite3.Connection | None, path=None) -> Bas
     return translate(exc, where) or exc
 
 
-def connect(path: str | os.PathLike[str], *, migrate: bool = True) -> sqlite_utils.Database:
+def connect(path: str | os.PathLike[str], *, migrate: bool = True) -> Database:
     """Open (creating if needed) a casereview database and bring its schema up to date.
 
     Connections are made per thread; ``check_same_thread`` is off only so that a connection
@@ -169,7 +155,7 @@ def connect(path: str | os.PathLike[str], *, migrate: bool = True) -> sqlite_uti
         # A read-only folder keeps the journal mode it has; reads still work.
         conn.execute("PRAGMA journal_mode = WAL").fetchone()
         conn.execute("PRAGMA synchronous = NORMAL")
-        # As sqlite-utils' Database sets it (this connection was always opened through one).
+        # Triggers that fire triggers (as the schema has always run).
         conn.execute("PRAGMA recursive_triggers = ON")
         # Reading the schema now turns a file that is not a database into a clear message.
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
@@ -232,7 +218,7 @@ def rollback_quietly(conn: sqlite3.Connection) -> None:
 
 
 @contextmanager
-def transaction(db: sqlite_utils.Database) -> Iterator[sqlite3.Connection]:
+def transaction(db: Database) -> Iterator[sqlite3.Connection]:
     """A short write transaction taken with BEGIN IMMEDIATE, so that two writers queue on the
     busy timeout instead of failing half-way; retried if the lock outlasts the timeout.
     Everything inside is committed together or not at all. A full disk, a read-only file or a
@@ -254,7 +240,7 @@ def transaction(db: sqlite_utils.Database) -> Iterator[sqlite3.Connection]:
         raise _fail(exc, conn) from exc
 
 
-def migrate_database(db: sqlite_utils.Database, path: Path | None = None) -> None:
+def migrate_database(db: Database, path: Path | None = None) -> None:
     """Bring the schema up to this build's version in ONE transaction: every pending script,
     the default reference data of a new database and the version number commit together, so
     a crash part-way leaves the database as it was. An existing database is first copied to a
@@ -285,7 +271,7 @@ def migrate_database(db: sqlite_utils.Database, path: Path | None = None) -> Non
         raise _fail(exc, conn, path) from exc
 
 
-def _upgrade(db: sqlite_utils.Database, path: Path | None, current: int) -> None:
+def _upgrade(db: Database, path: Path | None, current: int) -> None:
     conn = db.conn
     if current == 0:
         tables = conn.execute(
@@ -341,7 +327,7 @@ def _copy(source: sqlite3.Connection, target: Path) -> None:
             dest.close()
 
 
-def backup_to(db: sqlite_utils.Database, target: str | os.PathLike[str]) -> Path:
+def backup_to(db: Database, target: str | os.PathLike[str]) -> Path:
     """An online, consistent copy (SQLite's backup API), readable by its owner only, written
     under a temporary name and renamed into place when complete. A copy holds every site's
     records, so with accounts it is an admin's to take."""
@@ -362,7 +348,7 @@ def backup_to(db: sqlite_utils.Database, target: str | os.PathLike[str]) -> Path
     return target
 
 
-def get_setting(db: sqlite_utils.Database, key: str, default: str | None = None) -> str | None:
+def get_setting(db: Database, key: str, default: str | None = None) -> str | None:
     row = db.conn.execute("SELECT value FROM setting WHERE key = ?", (key,)).fetchone()
     return row[0] if row else default
 

@@ -8,8 +8,6 @@ import sqlite3
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-import sqlite_utils
-
 from casereview.domain.experience import (
     DEFAULT_WEEKLY_TARGET,
     QUESTIONS,
@@ -19,8 +17,8 @@ from casereview.domain.experience import (
 )
 from casereview.domain.reference import Reference, Ward
 from casereview.storage.access import Access, Permission, access_of, authorise
+from casereview.storage.db import Database, now_utc, transaction
 from casereview.storage.paging import Keyset
-from casereview.storage.db import now_utc, transaction
 from casereview.storage.records import insert_in, update_in
 from casereview.storage.reference import set_setting
 
@@ -29,7 +27,7 @@ from casereview.storage.reference import set_setting
 MONDAY_OF = "date({column}, 'weekday 0', '-6 days')"
 
 
-def save_experience(db: sqlite_utils.Database, sample: Experience, user: str,
+def save_experience(db: Database, sample: Experience, user: str,
                     record_id: int | None = None, *, access: Access | None = None) -> int:
     """Insert a new sample, or replace the fields of an existing one."""
     row = sample.to_row()
@@ -60,7 +58,7 @@ def weekly_target(conn: sqlite3.Connection) -> int:
         return DEFAULT_WEEKLY_TARGET
 
 
-def set_weekly_target(db: sqlite_utils.Database, value: object, user: str, *,
+def set_weekly_target(db: Database, value: object, user: str, *,
                       access: Access | None = None) -> int:
     target = parse_weekly_target(value)
     set_setting(db, WEEKLY_TARGET_SETTING, str(target), user, access=access,

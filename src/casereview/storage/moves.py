@@ -15,9 +15,8 @@ from casereview.storage.paging import Keyset
 from casereview.storage.records import insert_in, update_in
 
 if TYPE_CHECKING:  # the home screen reads nights without loading the record models
-    import sqlite_utils
-
     from casereview.domain.move import Move, NightAudit
+    from casereview.storage.db import Database
 
 
 class NightAlreadyClosed(ValueError):
@@ -31,7 +30,7 @@ def _night_closed(conn: sqlite3.Connection, site_code: str, night: str) -> bool:
     ).fetchone() is not None
 
 
-def save_move(db: sqlite_utils.Database, move: Move, user: str,
+def save_move(db: Database, move: Move, user: str,
               record_id: int | None = None, *, access: Access | None = None) -> int:
     """Insert a new move, or replace the fields of an existing one. A move added to a night
     that already has its return is allowed, and the change log says so. The session must
@@ -61,7 +60,7 @@ def _site_of(conn: sqlite3.Connection, table: str, record_id: int | None) -> lis
     return [row[0]] if row else []
 
 
-def close_night(db: sqlite_utils.Database, audit: NightAudit, user: str, *,
+def close_night(db: Database, audit: NightAudit, user: str, *,
                 access: Access | None = None) -> int:
     row = audit.to_row()
     at = now_utc()
@@ -88,7 +87,7 @@ class NightStatus:
         return self.audit_id is not None
 
 
-def night_status(db: sqlite_utils.Database, site_code: str, night: date, *,
+def night_status(db: Database, site_code: str, night: date, *,
                  access: Access | None = None) -> NightStatus:
     conn = db.conn
     access_of(conn, access).require(Permission.VIEW, site_code)
@@ -105,7 +104,7 @@ def night_status(db: sqlite_utils.Database, site_code: str, night: date, *,
                        audit["completed_at"] if audit else None)
 
 
-def moves_for_night(db: sqlite_utils.Database, site_code: str, night: date, *,
+def moves_for_night(db: Database, site_code: str, night: date, *,
                     access: Access | None = None) -> list[dict]:
     """The night's moves in time order (a night holds tens at most, so no paging)."""
     access = access_of(db, access)
@@ -117,7 +116,7 @@ def moves_for_night(db: sqlite_utils.Database, site_code: str, night: date, *,
     return [check_row(access, "move", dict(r)) for r in rows]
 
 
-def set_night_window(db: sqlite_utils.Database, start: str, end: str, user: str, *,
+def set_night_window(db: Database, start: str, end: str, user: str, *,
                      access: Access | None = None) -> int:
     """Change the out-of-hours window (a setting) and recompute every move's stored
     out_of_hours and audit_night from its local time, in one transaction. Returns how many

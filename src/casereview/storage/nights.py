@@ -8,10 +8,10 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    import sqlite_utils
+    from casereview.storage.db import Database
 
 
-def unaudited_nights(db: sqlite_utils.Database, since: date, until: date,
+def unaudited_nights(db: Database, since: date, until: date,
                      access=None) -> list[tuple[str, str]]:
     """(site, night) pairs between two dates with no return, newest first, at the sites the
     session (``access``, else the connection's) is granted."""

@@ -4,7 +4,7 @@ the same short transaction. Every record type goes through here."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from operator import itemgetter
 from typing import TYPE_CHECKING
 
@@ -21,7 +21,7 @@ from casereview.storage.changelog import Change, log_batch, log_change
 from casereview.storage.db import now_utc, transaction
 
 if TYPE_CHECKING:  # annotations only: storage.db.Database stands in for it
-    import sqlite_utils
+    from casereview.storage.db import Database
 
 
 class RecordNotFound(LookupError):
@@ -57,14 +57,6 @@ def insert_in(conn: sqlite3.Connection, table: str, values: dict, user: str, at:
     log_change(conn, user, at, Change("insert", table, str(record_id), None,
                                       dict(values, id=record_id)))
     return record_id
-
-
-def insert(db: sqlite_utils.Database, table: str, values: dict, user: str, *,
-           access: Access | None = None) -> int:
-    at = now_utc()
-    with transaction(db) as conn:
-        authorise_change(conn, access, table, values)
-        return insert_in(conn, table, values, user, at)
 
 
 def insert_rows(conn: sqlite3.Connection, table: str, columns: Sequence[str],
@@ -111,7 +103,7 @@ def insert_many(conn: sqlite3.Connection, table: str, rows: Sequence[dict], user
                        action=action)
 
 
-def update(db: sqlite_utils.Database, table: str, record_id: int, values: dict, user: str, *,
+def update(db: Database, table: str, record_id: int, values: dict, user: str, *,
            action: str = "update", reason: str | None = None,
            access: Access | None = None) -> dict:
     """Change the given columns; returns the row after the change."""
@@ -147,7 +139,7 @@ def authorise_change(conn: sqlite3.Connection, access: Access | None, table: str
     authorise(conn, access, permission, row.get("site_code") if table in SITE_TABLES else None)
 
 
-def soft_delete(db: sqlite_utils.Database, table: str, record_id: int, user: str,
+def soft_delete(db: Database, table: str, record_id: int, user: str,
                 reason: str | None = None, *, access: Access | None = None) -> None:
     at = now_utc()
     with transaction(db) as conn:
@@ -161,7 +153,7 @@ def soft_delete(db: sqlite_utils.Database, table: str, record_id: int, user: str
                                           None, reason))
 
 
-def restore(db: sqlite_utils.Database, table: str, record_id: int, user: str, *,
+def restore(db: Database, table: str, record_id: int, user: str, *,
             access: Access | None = None) -> None:
     at = now_utc()
     with transaction(db) as conn:
@@ -181,12 +173,9 @@ def restore(db: sqlite_utils.Database, table: str, record_id: int, user: str, *,
                                           _content(before)))
 
 
-def get(db: sqlite_utils.Database, table: str, record_id: int, *,
+def get(db: Database, table: str, record_id: int, *,
         access: Access | None = None) -> dict:
     """One record by id, as the session may see it (refused for a site not granted, patient
     reference masked for a viewer)."""
     return check_row(access_of(db, access), table, _row_dict(db.conn, table, record_id))
 
-
-def ids_of(rows: Iterable[sqlite3.Row]) -> list[int]:
-    return [r["id"] for r in rows]

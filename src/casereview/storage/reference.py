@@ -13,7 +13,7 @@ from casereview.storage.changelog import Change, log_change
 from casereview.storage.db import new_secret, now_utc, transaction
 
 if TYPE_CHECKING:  # annotations only: storage.db.Database stands in for it
-    import sqlite_utils
+    from casereview.storage.db import Database
 
 
 SYSTEM_USER = "casereview"
@@ -90,17 +90,12 @@ def seed_defaults_in(conn: sqlite3.Connection, at: str) -> None:
                                              {"defaults": "seeded"}))
 
 
-def seed_defaults(db: sqlite_utils.Database) -> None:
-    with transaction(db) as conn:
-        seed_defaults_in(conn, now_utc())
-
-
 # Settings whose value is never written to the change log (the change itself is).
 SECRET_SETTINGS = {"secret"}
 REDACTED = "(hidden)"
 
 
-def set_setting(db: sqlite_utils.Database, key: str, value: str, user: str, *,
+def set_setting(db: Database, key: str, value: str, user: str, *,
                 access: Access | None = None,
                 permission: Permission = Permission.ADMIN) -> None:
     """A setting is an administrator's, unless the caller says it is a target (a lead's)."""
@@ -129,7 +124,7 @@ def write_setting(conn, key: str, value: str, user: str, at: str) -> None:
                                       {"value": REDACTED if hidden else value}))
 
 
-def load_reference(db: sqlite_utils.Database, access: Access | None = None) -> Reference:
+def load_reference(db: Database, access: Access | None = None) -> Reference:
     """The reference data as the session may see it: a site grant keeps only its sites and
     their wards (pick lists, validation and every measure's scopes follow)."""
     conn = db.conn
@@ -160,7 +155,7 @@ def granted_reference(reference: Reference, access: Access) -> Reference:
                           if access.sees_site(w.site_code)})
 
 
-def _upsert(db: sqlite_utils.Database, table: str, key: str, values: dict, user: str,
+def _upsert(db: Database, table: str, key: str, values: dict, user: str,
             access: Access | None = None) -> None:
     at = now_utc()
     with transaction(db) as conn:
@@ -181,30 +176,30 @@ def _upsert(db: sqlite_utils.Database, table: str, key: str, values: dict, user:
                                               values[key], before, values))
 
 
-def save_site(db: sqlite_utils.Database, site_code: str, site_name: str, user: str) -> None:
+def save_site(db: Database, site_code: str, site_name: str, user: str) -> None:
     _upsert(db, "site", "site_code", {"site_code": site_code, "site_name": site_name}, user)
 
 
-def save_ward(db: sqlite_utils.Database, ward: Ward, user: str) -> None:
+def save_ward(db: Database, ward: Ward, user: str) -> None:
     _upsert(db, "ward", "ward_code", {
         "ward_code": ward.ward_code, "ward_name": ward.ward_name,
         "site_code": ward.site_code, "older_adults": int(ward.older_adults),
     }, user)
 
 
-def save_reason(db: sqlite_utils.Database, code: str, label: str, clinical: bool,
+def save_reason(db: Database, code: str, label: str, clinical: bool,
                 user: str) -> None:
     _upsert(db, "move_reason", "reason_code",
             {"reason_code": code, "label": label, "clinical": int(clinical)}, user)
 
 
-def save_agency(db: sqlite_utils.Database, code: str, name: str, agency_type: str,
+def save_agency(db: Database, code: str, name: str, agency_type: str,
                 user: str) -> None:
     _upsert(db, "agency", "agency_code",
             {"agency_code": code, "agency_name": name, "agency_type": agency_type}, user)
 
 
-def save_theme(db: sqlite_utils.Database, table: str, code: str, label: str, user: str) -> None:
+def save_theme(db: Database, table: str, code: str, label: str, user: str) -> None:
     if table not in ("review_theme", "experience_theme"):
         raise ValueError(f"unknown theme list {table}")
     _upsert(db, table, "theme_code", {"theme_code": code, "label": label}, user)

@@ -15,12 +15,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-import sqlite_utils
-
 from casereview.domain.review import COMPLETE, DRAFT, SIGNED_OFF, Review
 from casereview.storage.access import Access, Permission, access_of, authorise, check_row
 from casereview.storage.changelog import Change, log_changes
-from casereview.storage.db import now_utc, transaction
+from casereview.storage.db import Database, now_utc, transaction
 from casereview.storage.paging import Keyset
 from casereview.storage.records import (
     RecordNotFound,
@@ -63,7 +61,7 @@ def _write_links(conn: sqlite3.Connection, pairs: Sequence[tuple[int, Review]],
                      [(rid, code) for rid, review in pairs for code in review.themes])
 
 
-def save_review(db: sqlite_utils.Database, review: Review, user: str,
+def save_review(db: Database, review: Review, user: str,
                 record_id: int | None = None, *, access: Access | None = None) -> int:
     """Insert a new review or replace the fields of one not yet signed off. The review's own
     status (draft or complete) is stored with it; signing off goes through ``sign_off``.
@@ -88,7 +86,7 @@ def save_review(db: sqlite_utils.Database, review: Review, user: str,
     return record_id
 
 
-def sign_off(db: sqlite_utils.Database, record_id: int, user: str, *,
+def sign_off(db: Database, record_id: int, user: str, *,
              access: Access | None = None) -> dict:
     """Record who signed the review off and when; from then on it is read-only."""
     at = now_utc()
@@ -105,7 +103,7 @@ def sign_off(db: sqlite_utils.Database, record_id: int, user: str, *,
         }, user, at, action="sign_off")
 
 
-def amend(db: sqlite_utils.Database, record_id: int, review: Review, user: str,
+def amend(db: Database, record_id: int, review: Review, user: str,
           reason: str | None, *, access: Access | None = None) -> dict:
     """Change a signed-off review. The reason goes in the change log with action 'amend'; the
     original sign-off (who and when) stays on the review."""
@@ -159,7 +157,7 @@ def insert_reviews(conn: sqlite3.Connection, reviews: Sequence[Review], user: st
     return written
 
 
-def delete_review(db: sqlite_utils.Database, record_id: int, user: str,
+def delete_review(db: Database, record_id: int, user: str,
                   reason: str | None = None, *, access: Access | None = None) -> None:
     """Soft delete a review not yet signed off (a signed-off review is the record of what the
     agencies agreed; it is amended, never removed). Deleting a complete one is a lead's."""
@@ -169,7 +167,7 @@ def delete_review(db: sqlite_utils.Database, record_id: int, user: str,
     soft_delete(db, "review", record_id, user, reason, access=access)
 
 
-def get_review(db: sqlite_utils.Database, record_id: int, *,
+def get_review(db: Database, record_id: int, *,
                access: Access | None = None) -> dict:
     row = db.conn.execute("SELECT * FROM review WHERE id = ? AND deleted_at IS NULL",
                           (record_id,)).fetchone()

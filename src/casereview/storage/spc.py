@@ -10,12 +10,10 @@ from __future__ import annotations
 import re
 from datetime import date
 
-import sqlite_utils
-
 from casereview.domain.spc import REBASE, UNDO_REBASE, Note, Rebase
 from casereview.storage.access import Permission, authorise
 from casereview.storage.changelog import Change, log_change
-from casereview.storage.db import now_utc, transaction
+from casereview.storage.db import Database, now_utc, transaction
 
 WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 NOTE_LENGTH = 200
@@ -68,19 +66,19 @@ def _rebase_entry(db, measure: str, scope: str, week: str, action: str, reason: 
             reason))
 
 
-def rebase(db: sqlite_utils.Database, measure: str, scope: str, week: str, reason: str,
+def rebase(db: Database, measure: str, scope: str, week: str, reason: str,
            user: str) -> None:
     """Recalculate the chart's limits from ``week`` on (a new segment), for ``reason``."""
     _rebase_entry(db, measure, scope, week, REBASE, reason, user)
 
 
-def undo_rebase(db: sqlite_utils.Database, measure: str, scope: str, week: str, reason: str,
+def undo_rebase(db: Database, measure: str, scope: str, week: str, reason: str,
                 user: str) -> None:
     """Take back the rebase at ``week`` with a later entry (the first stays on record)."""
     _rebase_entry(db, measure, scope, week, UNDO_REBASE, reason, user)
 
 
-def active_rebases(db: sqlite_utils.Database, measure: str, scope: str) -> list[Rebase]:
+def active_rebases(db: Database, measure: str, scope: str) -> list[Rebase]:
     """The rebases in force for a chart, oldest week first: for each week its latest entry,
     if that entry is a rebase."""
     return _in_force(db.conn.execute(
@@ -101,7 +99,7 @@ def _in_force(rows) -> dict[tuple[str, str], list[Rebase]]:
     return rebases
 
 
-def rebase_history(db: sqlite_utils.Database, measure: str, scope: str
+def rebase_history(db: Database, measure: str, scope: str
                    ) -> list[tuple[str, str, str, str, str]]:
     """Every entry for a chart, oldest first: (at, user, action, week, reason)."""
     return [tuple(r) for r in db.conn.execute(
@@ -109,7 +107,7 @@ def rebase_history(db: sqlite_utils.Database, measure: str, scope: str
         "WHERE measure = ? AND scope = ? ORDER BY id", (measure, scope))]
 
 
-def add_note(db: sqlite_utils.Database, measure: str, scope: str, week: str, text: str,
+def add_note(db: Database, measure: str, scope: str, week: str, text: str,
              user: str) -> Note:
     week, text = _week(week), _required("note", text, "some text")
     at = now_utc()
@@ -126,7 +124,7 @@ def add_note(db: sqlite_utils.Database, measure: str, scope: str, week: str, tex
     return note
 
 
-def delete_note(db: sqlite_utils.Database, note_id: int, user: str) -> None:
+def delete_note(db: Database, note_id: int, user: str) -> None:
     at = now_utc()
     with transaction(db) as conn:
         authorise(conn, None, Permission.MANAGE_ACTIONS)
@@ -141,7 +139,7 @@ def delete_note(db: sqlite_utils.Database, note_id: int, user: str) -> None:
                                           None))
 
 
-def notes_for(db: sqlite_utils.Database, measure: str, scope: str) -> list[Note]:
+def notes_for(db: Database, measure: str, scope: str) -> list[Note]:
     """The live notes on a chart, by week then as added."""
     return [Note(*row) for row in db.conn.execute(
         "SELECT id, measure, scope, week, text, created_at, created_by FROM spc_note "
@@ -152,7 +150,7 @@ def notes_for(db: sqlite_utils.Database, measure: str, scope: str) -> list[Note]
 ByChart = dict[tuple[str, str], list]  # (measure, scope) -> [Rebase] or [Note]
 
 
-def chart_settings(db: sqlite_utils.Database) -> tuple[ByChart, ByChart]:
+def chart_settings(db: Database) -> tuple[ByChart, ByChart]:
     """Every chart's rebases in force and live notes, by (measure, scope): for a scorecard,
     which draws many charts, in two queries."""
     rebases = _in_force(db.conn.execute(

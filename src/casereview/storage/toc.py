@@ -14,8 +14,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-import sqlite_utils
-
 from casereview.domain.toc import (
     DATE_FIELDS,
     DEFAULT_POLICY,
@@ -28,9 +26,9 @@ from casereview.domain.toc import (
 )
 from casereview.storage.access import Access, Permission, authorise
 from casereview.storage.changelog import Change, log_change, log_changes
-from casereview.storage.db import now_utc, transaction
-from casereview.storage.records import get, insert_in, insert_many, update_in
+from casereview.storage.db import Database, now_utc, transaction
 from casereview.storage.paging import Keyset
+from casereview.storage.records import get, insert_in, insert_many, update_in
 
 DERIVED_COLUMNS = ("policy_id", *(f"{s}_{part}" for s in STEPS for part in ("due", "status")),
                    "required_steps", "on_time_steps", "adherence")
@@ -79,7 +77,7 @@ def load_timeline(conn: sqlite3.Connection) -> PolicyTimeline:
     return PolicyTimeline(policy_versions(conn))
 
 
-def policy_in_force(db: sqlite_utils.Database, day: date) -> PolicyVersion:
+def policy_in_force(db: Database, day: date) -> PolicyVersion:
     return load_timeline(db.conn).in_force(day)
 
 
@@ -95,7 +93,7 @@ class PolicyAdded:
     reevaluated: int  # audits whose evaluation changed
 
 
-def add_policy(db: sqlite_utils.Database, policy: Policy, effective_from: date, user: str,
+def add_policy(db: Database, policy: Policy, effective_from: date, user: str,
                reason: str, *, access: Access | None = None) -> PolicyAdded:
     """Add a dated version of the timeline and re-evaluate the audits it governs."""
     if not reason or not reason.strip():
@@ -147,7 +145,7 @@ def _dates_of(row: dict) -> dict[str, date | None]:
 
 # --- audits ----------------------------------------------------------------------------------
 
-def save_toc(db: sqlite_utils.Database, toc: Toc, user: str,
+def save_toc(db: Database, toc: Toc, user: str,
              record_id: int | None = None, *, access: Access | None = None) -> int:
     """Insert a new audit, or replace the fields of an existing one, with its evaluation."""
     at = now_utc()
@@ -209,6 +207,6 @@ def toc_list(where: TocFilter = TocFilter(), *, access: Access | None = None) ->
     return Keyset("toc", "audit_date", LIST_COLUMNS, clause, tuple(params), access)
 
 
-def get_toc(db: sqlite_utils.Database, record_id: int, *,
+def get_toc(db: Database, record_id: int, *,
             access: Access | None = None) -> dict:
     return get(db, "toc", record_id, access=access)

@@ -17,7 +17,7 @@ import secrets
 import sqlite3
 import unicodedata
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from casereview.domain.access import Access, AccessDenied, Permission, Role
 from casereview.storage.access import access_of, authorise, split_sites
@@ -172,7 +172,7 @@ def get_account(db, username: str) -> Account | None:
 
 
 def _now(now: datetime | None) -> datetime:
-    return (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
+    return (now or datetime.now(UTC)).astimezone(UTC)
 
 
 def _stamp(moment: datetime) -> str:

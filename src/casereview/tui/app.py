@@ -17,7 +17,7 @@ from casereview.storage.context import load_context
 from casereview.storage.db import connect
 
 if TYPE_CHECKING:  # annotations only: storage.db.Database stands in for it
-    import sqlite_utils
+    from casereview.storage.db import Database
 
 Clock = Callable[[], datetime]
 
@@ -45,19 +45,19 @@ class CaseReviewApp(App):
         self.db_path = Path(db_path)
         self.user = user
         self.clock = clock
-        self._db: sqlite_utils.Database | None = None
+        self._db: Database | None = None
         # The site last shown in the night log: the log opens on it again (a ward team logs
         # one site's nights).
         self.night_log_site: str | None = None
 
     @property
-    def db(self) -> sqlite_utils.Database:
+    def db(self) -> Database:
         """The main thread's connection, opened on first use (never at import time)."""
         if self._db is None:
             self._db = connect(self.db_path)
         return self._db
 
-    def worker_db(self) -> sqlite_utils.Database:
+    def worker_db(self) -> Database:
         """A connection for a worker thread; the caller closes it."""
         return connect(self.db_path, migrate=False)
 

@@ -29,13 +29,13 @@ from casereview.domain.experience import (
 from casereview.domain.validation import RecordInvalid, validate
 from casereview.domain.values import format_nhs_number, format_uk_date, parse_date
 from casereview.metrics.periods import week_of
+from casereview.storage.errors import DatabaseError
 from casereview.storage.experience import (
     SampleFilter,
     sample_list,
     save_experience,
     weekly_target,
 )
-from casereview.storage.errors import DatabaseError
 from casereview.storage.records import soft_delete
 from casereview.tui.widgets.answer_keys import AnswerKeys, Choice
 from casereview.tui.widgets.code_input import CodeInput

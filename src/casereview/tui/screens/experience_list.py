@@ -18,8 +18,8 @@ from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Sta
 from casereview.domain.experience import QUESTIONS
 from casereview.domain.values import format_uk_date, parse_date
 from casereview.metrics.periods import PeriodError, parse_week, week_of
-from casereview.storage.experience import SampleFilter, sample_list
 from casereview.storage.errors import DatabaseError
+from casereview.storage.experience import SampleFilter, sample_list
 from casereview.storage.records import soft_delete
 from casereview.tui.screens.experience_entry import (
     QUESTION_LABELS,

@@ -112,7 +112,9 @@ def screen_keys() -> str:
 class HelpScreen(ModalScreen):
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
-    HelpScreen VerticalScroll { width: 90; height: 90%; border: thick $primary; background: $surface; padding: 0 1; }
+    HelpScreen VerticalScroll {
+        width: 90; height: 90%; border: thick $primary; background: $surface; padding: 0 1;
+    }
     """
     BINDINGS = [Binding("escape,f1,q", "app.pop_screen", "Close")]
 

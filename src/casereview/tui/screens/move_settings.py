@@ -14,8 +14,8 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 from casereview.domain.reference import parse_reference_code
 from casereview.domain.validation import NightWindow
 from casereview.domain.values import parse_bool
-from casereview.storage.moves import set_night_window
 from casereview.storage.errors import DatabaseError
+from casereview.storage.moves import set_night_window
 from casereview.storage.reference import save_reason
 
 

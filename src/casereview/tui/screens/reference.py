@@ -12,10 +12,10 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 
 from casereview.domain.reference import Ward
-from casereview.domain.ward_entry import WardEntry
 from casereview.domain.validation import RecordInvalid, validate
-from casereview.storage.reference import save_site, save_ward
+from casereview.domain.ward_entry import WardEntry
 from casereview.storage.errors import DatabaseError
+from casereview.storage.reference import save_site, save_ward
 from casereview.tui.widgets.code_input import CodeInput
 
 

@@ -326,8 +326,8 @@ class ReviewFormScreen(Screen):
             if self.status == SIGNED_OFF and self.stored:
                 text += f" by {self.stored['signed_off_by']} on {_when(self.stored)}"
                 text += ("  [b yellow]amending[/b yellow]: give a reason, then Ctrl+S"
-                         if self.amending else "  [dim]read-only (PgDn/PgUp scroll); F5 amends with "
-                         "a reason[/dim]")
+                         if self.amending else "  [dim]read-only (PgDn/PgUp scroll); "
+                         "F5 amends with a reason[/dim]")
             elif self.status == COMPLETE:
                 text += "  [dim]F4 signs it off[/dim]"
             else:
@@ -422,7 +422,8 @@ class ReviewFormScreen(Screen):
             return
         review = self.build(COMPLETE)
         if review is not None:
-            self.store(review, "Completed: it now counts in the measures (F4 to sign it off). Saved")
+            self.store(review,
+                       "Completed: it now counts in the measures (F4 to sign it off). Saved")
 
     def action_sign_off(self) -> None:
         if self.status == SIGNED_OFF:
@@ -444,8 +445,8 @@ class ReviewFormScreen(Screen):
                 return
             self.reload()
             self.refresh_state()
-            self.show_message(f"Signed off by {escape(self.app.user)}. The review is now read-only; "
-                              "F5 amends it with a reason.", "ok")
+            self.show_message(f"Signed off by {escape(self.app.user)}. "
+                              "The review is now read-only; F5 amends it with a reason.", "ok")
 
         self.app.push_screen(Confirm(
             "Sign off this review? It becomes read-only: any later change is an amendment "

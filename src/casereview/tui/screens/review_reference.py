@@ -43,7 +43,8 @@ class ReviewReferenceScreen(Screen):
         with VerticalScroll(id="lists"):
             with Vertical(classes="list"):
                 yield Static("[b]Agencies[/b]  add or rename (Enter saves; Enter on a row "
-                             "loads it; codes in use are kept, so there is no delete)", classes="title")
+                             "loads it; codes in use are kept, so there is no delete)",
+                             classes="title")
                 with Horizontal(classes="form"):
                     yield Input(placeholder="code, e.g. HOSPICE", id="agency_code")
                     yield Input(placeholder="name", id="agency_name")

@@ -259,7 +259,8 @@ class TocFormScreen(UnsavedGuard, Screen):
         first = None
         for name, message in problems.items():
             if name in STEP_FIELDS:
-                self.query_one(f"#{name[:-5]}-status", Static).update(f"[red]{escape(message)}[/red]")
+                status = self.query_one(f"#{name[:-5]}-status", Static)
+                status.update(f"[red]{escape(message)}[/red]")
             elif name in ALL_FIELDS:
                 self.query_one(f"#{name}-problem", Static).update(escape(message))
             else:

@@ -40,7 +40,8 @@ COLUMNS = (("Audit date", 11), ("Ward", 8), ("Patient", 12),
 def toc_cells(row: dict) -> tuple[Text, ...]:
     """A stored audit as the list shows it: UK dates, each step's status in its colour."""
     return (
-        Text(format_uk_date(date.fromisoformat(row["audit_date"]))), Text(row["ward_code"]), Text(format_nhs_number(row["patient_ref"])),
+        Text(format_uk_date(date.fromisoformat(row["audit_date"]))), Text(row["ward_code"]),
+        Text(format_nhs_number(row["patient_ref"])),
         *(status_cell(row[f"{step}_status"], bool(row[f"{step}_date"])) for step in STEPS),
         adherence_cell(row["adherence"]), Text(OUTCOMES.get(row["outcome"], row["outcome"])),
     )

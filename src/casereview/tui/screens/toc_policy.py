@@ -24,7 +24,6 @@ from casereview.storage.toc import (
 )
 from casereview.tui.widgets.dialogs import Confirm
 
-
 SHORT = {"letter1": "Letter 1", "choice_discussion": "Choice", "letter2": "Letter 2",
          "escalation": "Escalation", "letter3": "Letter 3"}
 

@@ -14,7 +14,9 @@ class Confirm(ModalScreen[bool]):
 
     DEFAULT_CSS = """
     Confirm { align: center middle; }
-    Confirm > Vertical { width: 70; height: auto; border: thick $warning; background: $surface; padding: 1 2; }
+    Confirm > Vertical {
+        width: 70; height: auto; border: thick $warning; background: $surface; padding: 1 2;
+    }
     """
     BINDINGS = [
         Binding("enter,y", "answer(True)", "Yes"),
@@ -39,7 +41,9 @@ class AskText(ModalScreen[str | None]):
 
     DEFAULT_CSS = """
     AskText { align: center middle; }
-    AskText > Vertical { width: 80; height: auto; border: thick $primary; background: $surface; padding: 1 2; }
+    AskText > Vertical {
+        width: 80; height: auto; border: thick $primary; background: $surface; padding: 1 2;
+    }
     AskText #ask-error { color: $error; height: auto; }
     """
     BINDINGS = [Binding("escape", "cancel", "Cancel")]

@@ -25,7 +25,7 @@ from textual.widgets import DataTable
 from casereview.storage.paging import Key, Keyset, Page
 
 if TYPE_CHECKING:  # annotations only: storage.db.Database stands in for it
-    import sqlite_utils
+    from casereview.storage.db import Database
 
 GAP = "  "  # between the columns of a one-line row
 Cells = Callable[[dict], Sequence[object]]
@@ -66,7 +66,7 @@ class PagedTable(DataTable):
             """The table, so that ``@on(PagedTable.PageShown, "#id")`` can pick one."""
             return self.table
 
-    def __init__(self, open_db: Callable[[], sqlite_utils.Database], cells: Cells, *,
+    def __init__(self, open_db: Callable[[], Database], cells: Cells, *,
                  page_size: int = 100, **kwargs) -> None:
         kwargs.setdefault("cursor_type", "row")
         kwargs.setdefault("zebra_stripes", True)
@@ -98,7 +98,7 @@ class PagedTable(DataTable):
 
     def _line(self, cells: Sequence) -> tuple[Text]:
         line = Text(no_wrap=True, end="")
-        for i, (cell, width) in enumerate(zip(cells, self.widths)):
+        for i, (cell, width) in enumerate(zip(cells, self.widths, strict=False)):
             text = cell.copy() if isinstance(cell, Text) else Text(str(cell))
             text.truncate(width, overflow="ellipsis", pad=True)
             if i:
@@ -284,7 +284,8 @@ class PagedTable(DataTable):
         if request.how == "last":
             self.position = None if self.total is None else max(self.total - len(page.rows), 0)
         elif request.how == "before":
-            self.position = None if self.position is None else max(self.position - len(page.rows), 0)
+            if self.position is not None:
+                self.position = max(self.position - len(page.rows), 0)
             if page.at_start:
                 self.position = 0
         else:

@@ -15,8 +15,15 @@ from textual.widgets import DataTable, Static
 from casereview.domain.values import format_uk_date
 from casereview.metrics.definitions import PROGRAMME_TITLES
 from casereview.metrics.display import (
-    ASSURANCE_SHORT, VARIATION_SHORT, describe_target, format_target, format_value,
-    period_words, scales_target, scope_title, target_heading,
+    ASSURANCE_SHORT,
+    VARIATION_SHORT,
+    describe_target,
+    format_target,
+    format_value,
+    period_words,
+    scales_target,
+    scope_title,
+    target_heading,
 )
 from casereview.tui.widgets.sparkline import sparkline_text
 
@@ -30,9 +37,16 @@ PROGRAMME_KEY = "programme:"
 
 
 def signal_cell(line: Line) -> Text:
+    """The reading and the mean it was judged against (SPEC 6): 'Improvement · 20.6'."""
     if line.variation is None:
-        return Text("too few weeks" if not line.chart.enough else "no value", style="dim")
-    return Text(VARIATION_SHORT[line.variation], style=VARIATION_STYLES[line.variation])
+        segment = line.segment
+        enough = segment is not None and segment.enough
+        return Text("no value" if enough else "too few weeks", style="dim")
+    text = Text(VARIATION_SHORT[line.variation], style=VARIATION_STYLES[line.variation])
+    mean = line.judged_mean
+    if mean is not None:
+        text.append(f" · {format_value(line.measure.name, mean, as_mean=True)}", style="dim")
+    return text
 
 
 def target_cell(line: Line) -> Text:
@@ -78,19 +92,23 @@ class ScorecardView(Vertical):
         self.card, self.scope = card, scope
         table = self.table
         keep = self.selected_measure()
-        word = {"quarter": "qtr"}.get(period_words(card.period), period_words(card.period))
+        word = {"quarter": "qtr", "month": "mth"}.get(period_words(card.period),
+                                                     period_words(card.period))
         table.loading = False
         table.clear(columns=True)
-        table.add_column("Measure", width=42, key="measure")
-        for heading, key in ((f"This {word}", "value"), (f"Prev {word}", "previous"),
-                             ("13-wk mean", "mean")):
-            table.add_column(Text(heading, justify="right"), width=10, key=key)
+        # 128 columns in all: the measure's title gives way to the signal's mean (the detail
+        # line below the table shows the whole title).
+        table.add_column("Measure", width=38, key="measure")
+        this = "To date" if card.in_progress else f"This {word}"
+        for heading, key, width in ((this, "value", 9), (f"Prev {word}", "previous", 9),
+                                    ("13-wk mean", "mean", 10)):
+            table.add_column(Text(heading, justify="right"), width=width, key=key)
         table.add_column(f"Last {_recent_weeks()} wks", width=_recent_weeks(), key="spark")
-        table.add_column("SPC signal", width=13, key="signal")
+        table.add_column("SPC signal · mean", width=20, key="signal")
         table.add_column(target_heading(card.period, short=True), width=16, key="target")
         present = {r.measure for r in card.summary.rows}
         for programme, title in PROGRAMME_TITLES.items():
-            lines = [l for l in card.lines(scope, programme) if l.measure.name in present]
+            lines = [line for line in card.lines(scope, programme) if line.measure.name in present]
             if not lines:
                 continue
             table.add_row(Text(title, style="bold underline"), key=PROGRAMME_KEY + programme)
@@ -106,7 +124,7 @@ class ScorecardView(Vertical):
     def _title(self, card: Scorecard, scope: str) -> str:
         period = card.period
         where = scope_title(scope, card.reference.sites)
-        note = "  [i](in progress)[/i]" if card.in_progress else ""
+        note = "  [i](in progress: to date)[/i]" if card.in_progress else ""
         return (f"Scorecard: {period_words(period)} {period.label} "
                 f"({format_uk_date(period.start)} to {format_uk_date(period.end)})  ·  "
                 f"{where}{note}")
