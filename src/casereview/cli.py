@@ -84,6 +84,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Audits of older people's journeys through hospital, community and social "
                     "care. With no command, opens the terminal application.")
     parser.add_argument("--version", action="version", version=f"casereview {__version__}")
+    # A browser session of `casereview serve`: the sign-in screen starts blank (the server's
+    # login name is nobody's username).
+    parser.add_argument("--web-session", action="store_true", help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     demo = sub.add_parser("demo", parents=[common], help="create a database of synthetic data")
@@ -215,7 +218,8 @@ def main(argv: list[str] | None = None, *, clock: Callable[[], datetime] | None 
     command = args.command
     try:
         if command is None:
-            return _run_app(db_path, user)
+            return _run_app(db_path, user, "" if args.web_session
+                            else getattr(args, "user", None) or user)
         if command not in NO_SIGN_IN:
             user = _sign_in(args, db_path, user)
         handler = {"demo": _demo, "import": _import, "summary": _summary, "export": _export,
@@ -397,20 +401,25 @@ def _print_accounts(accounts) -> None:
 
 
 def _serve(args, db_path: Path, user: str) -> int:
-    from casereview.web import serve
+    from casereview.web import ServeRefused, serve
 
     if not 0 < args.port < 65536:
         return _fail("--port must be between 1 and 65535", USAGE)
     _open(db_path).conn.close()  # create or upgrade it once, before any session starts
-    serve(db_path, host=args.host, port=args.port, public_url=args.public_url)
+    try:
+        serve(db_path, host=args.host, port=args.port, public_url=args.public_url)
+    except ServeRefused as exc:
+        return _fail(str(exc))
     return OK
 
 
-def _run_app(db_path: Path, user: str) -> int:
+def _run_app(db_path: Path, user: str, sign_in_name: str = "") -> int:
+    """The terminal application; with accounts in the database it opens on the sign-in
+    screen (the name given with --user, or the login name, typed in)."""
     from casereview.tui.app import create_app
 
     _open(db_path).conn.close()
-    create_app(db_path, user).run()
+    create_app(db_path, user, sign_in_name=sign_in_name).run()
     return OK
 
 

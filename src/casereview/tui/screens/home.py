@@ -87,13 +87,13 @@ class HomeScreen(Screen):
             with Vertical(id="menu-box"):
                 yield Static("Where to go: press the key, or Tab here, the arrows and Enter",
                              classes="title")
-                yield MenuGrid(destinations(), id="menu")
+                yield MenuGrid(destinations(self.app.access), id="menu")
             yield Static("", id="todo")
         yield Footer()
 
     def on_mount(self) -> None:
         self.title = "Dashboard"
-        for dest in destinations():
+        for dest in destinations(self.app.access):
             self._bindings.bind(dest.key, f"go('{dest.key}')", dest.title, show=False)
         self.refresh_bindings()
         self.period = default_period(self.app.now().date())
@@ -223,7 +223,7 @@ class HomeScreen(Screen):
         self.query_one("#todo", Static).update(text)
 
     def action_go(self, key: str) -> None:
-        for dest in destinations():
+        for dest in destinations(self.app.access):
             if dest.key == key:
                 self.app.open_destination(dest.factory)
 

@@ -90,6 +90,14 @@ class SignInScreen(Screen):
         if not worker.is_cancelled:
             self.app.call_from_thread(self.app.signed_in, access)
 
+    def reset(self, username: str, message: str) -> None:
+        """Back to this screen after signing out (or being signed out)."""
+        self.busy = False
+        self.query_one("#username", Input).value = username
+        self.query_one("#password", Input).value = ""
+        self.show(message)
+        self.query_one("#password" if username else "#username", Input).focus()
+
     def refused(self, message: str) -> None:
         self.busy = False
         self.show(message[:1].upper() + message[1:])
