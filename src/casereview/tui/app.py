@@ -160,7 +160,7 @@ class CaseReviewApp(App):
 
             self.notify(f"{self.access.user} ({self.access.role.value}) may not "
                         f"{needed_for(target, name).value}.", title="Not allowed",
-                        severity="warning")
+                        severity="warning", timeout=10)
             return True
         return await super().run_action(action, default_namespace, namespaces)
 
