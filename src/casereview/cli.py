@@ -25,7 +25,7 @@ RECORD_NOUNS = {"moves": ("move", "moves"), "nights": ("night audit return", "ni
                 "reviews": ("review", "reviews"),
                 "toc": ("Transfer of Care audit", "Transfer of Care audits"),
                 "experience": ("experience sample", "experience samples"),
-                "wards": ("ward", "wards")}
+                "wards": ("ward", "wards"), "actions": ("action", "actions")}
 
 
 def records(count: int, kind: str) -> str:
@@ -430,8 +430,17 @@ def _demo(args, db_path: Path, user: str) -> int:
         return _fail("--weeks must be between 1 and 520", USAGE)
     if db_path.exists():
         return _fail(f"{db_path} already exists; remove it or choose another --db")
-    build_demo(db_path, weeks=args.weeks,
-               report=lambda msg: print(f"  {msg}", file=sys.stderr))
+    from casereview.progress import terminal_progress
+
+    with terminal_progress("building the demo database", unit="steps") as bar:
+        steps = iter(range(1, 100))
+
+        def report(message: str) -> None:
+            print(f"  {message}", file=sys.stderr)
+            if bar:
+                bar(next(steps), None)
+
+        build_demo(db_path, weeks=args.weeks, report=report)
     print(f"demo database written to {db_path}", file=sys.stderr)
     return OK
 
@@ -440,15 +449,18 @@ def _import(args, db_path: Path, user: str) -> int:
     from casereview.io.csvfile import FileInvalid
     from casereview.io.importer import ImportFailed, import_file
     from casereview.io.kinds import KINDS
+    from casereview.progress import terminal_progress
     from casereview.storage.context import load_context
 
     db = _open(db_path)
     context = load_context(db)
     try:
-        result = import_file(db, KINDS[args.kind], args.file, context, user,
-                             skip_invalid=args.skip_invalid, parallel=True, sheet=args.sheet,
-                             again=args.again, allow_duplicates=args.allow_duplicates,
-                             announce=lambda note: print(note, file=sys.stderr))
+        with terminal_progress(f"importing {args.file.name}") as bar:
+            result = import_file(db, KINDS[args.kind], args.file, context, user,
+                                 skip_invalid=args.skip_invalid, parallel=True,
+                                 sheet=args.sheet, again=args.again,
+                                 allow_duplicates=args.allow_duplicates, progress=bar,
+                                 announce=lambda note: print(note, file=sys.stderr))
     except FileInvalid as exc:
         return _fail(f"nothing imported.\n{exc}")
     except ImportFailed as exc:
@@ -478,10 +490,13 @@ def _summary(args, db_path: Path, user: str) -> int:
                      f"{period.start:%a %d %b %Y}", USAGE)
     if args.format == "xlsx" and not args.out:
         return _fail("--format xlsx needs --out FILE", USAGE)
+    from casereview.progress import terminal_progress
+
     db = _open(db_path)
-    summary = summarise(db, period, generated_at=args.now)
-    text = write_summary(db, summary, args.format, args.out, publish=args.publish,
-                         today=today)
+    with terminal_progress(f"summary for {period.label}", unit=None):
+        summary = summarise(db, period, generated_at=args.now)
+        text = write_summary(db, summary, args.format, args.out, publish=args.publish,
+                             today=today)
     if args.out:
         print(f"summary for {period.label} written to {args.out}", file=sys.stderr)
     elif text is not None:
@@ -504,11 +519,17 @@ def _export(args, db_path: Path, user: str) -> int:
         return _fail("--format xlsx needs --out FILE", USAGE)
     if not db_path.exists():
         return _fail(f"{db_path} does not exist")
+    from casereview.progress import is_terminal, terminal_progress
+
     db = _open(db_path)
+    # Not over an export written to this same terminal.
+    shown = args.out is not None or not is_terminal(sys.stdout)
     try:
-        result = export_records(db, args.kind, user, start=dates["--from"], end=dates["--to"],
-                                identifiable=args.identifiable, fmt=args.format, out=args.out,
-                                stream=sys.stdout)
+        with terminal_progress(f"exporting {args.kind}") if shown else _nothing() as bar:
+            result = export_records(
+                db, args.kind, user, start=dates["--from"], end=dates["--to"],
+                identifiable=args.identifiable, fmt=args.format, out=args.out,
+                stream=sys.stdout, progress=(lambda n: bar(n, None)) if bar else None)
     except ExportError as exc:
         return _fail(str(exc), USAGE)
     except SecretMissing as exc:
@@ -518,6 +539,12 @@ def _export(args, db_path: Path, user: str) -> int:
         print(f"{records(result.rows, args.kind)} written to {result.path}{note}",
               file=sys.stderr)
     return OK
+
+
+def _nothing():
+    import contextlib
+
+    return contextlib.nullcontext(None)
 
 
 def _london_now() -> datetime:

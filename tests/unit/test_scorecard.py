@@ -43,7 +43,12 @@ def test_value_previous_and_13_week_mean(demo_db, week_card):
 
 def test_lines_cover_the_measures_of_a_scope(week_card):
     names = [line.measure.name for line in week_card.lines("all")]
-    assert names == [m.name for m in MEASURES.values() if "all" in m.scopes]
+    # All sites also carries the open actions by rating (scopes rag:RED, rag:AMBER, rag:GREEN).
+    assert names == [m.name for m in MEASURES.values() if "all" in m.scopes] + [
+        "actions_rag"] * 3
+    assert [line.scope for line in week_card.lines("all", "actions")] == [
+        "all", "all", "all", "rag:RED", "rag:AMBER", "rag:GREEN"]
+    assert all(line.measure.name != "actions_rag" for line in week_card.lines("site:NGH"))
     site = [line.measure.name for line in week_card.lines("site:WCH", "moves")]
     assert site == [m.name for m in MEASURES.values()
                     if "site" in m.scopes and m.programme == "moves"]
@@ -85,7 +90,8 @@ def test_the_dashboards_scorecard_builds_only_the_scopes_it_shows_and_the_same_r
 
     card = build_scorecard(demo_db, parse_week("2026-W46"), scope_kinds=DASHBOARD_SCOPES)
     scopes = {row.scope for s in card.weekly.summaries for row in s.rows}
-    assert scopes == {"all", *(f"site:{c}" for c in card.reference.sites)}
+    assert scopes == {"all", *(f"site:{c}" for c in card.reference.sites),
+                      "rag:RED", "rag:AMBER", "rag:GREEN"}
     # The summary files' scorecard has every scope.
     whole = build_scorecard(demo_db, parse_week("2026-W46"))
     assert any(r.scope.startswith("ward:") for r in whole.weekly.summaries[-1].rows)

@@ -148,6 +148,15 @@ def test_markdown_board_paper(demo_copy):
     assert "## Reading this scorecard" in text
 
 
+def test_workbook_month_in_progress_is_to_date(demo_copy, tmp_path):
+    summary = summarise(demo_copy, parse_month("2026-11"))
+    path = tmp_path / "nov.xlsx"
+    write_summary(demo_copy, summary, "xlsx", path, today=date(2026, 11, 23))
+    ws = openpyxl.load_workbook(path)["Scorecard"]
+    assert ws["A1"].value.startswith("Scorecard: 2026-11 to date")
+    assert ws["D5"].value == "This month to date"
+
+
 def test_markdown_month_in_progress(demo_copy):
     summary = summarise(demo_copy, parse_month("2026-11"))
     text = write_summary(demo_copy, summary, "md", None, today=date(2026, 11, 23))

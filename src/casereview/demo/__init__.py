@@ -38,12 +38,13 @@ Generator = Callable[[DemoPlan], None]
 
 
 def _generators() -> list[tuple[str, Generator]]:
-    from casereview.demo import experience, moves, reference, reviews, toc
+    from casereview.demo import actions, experience, moves, reference, reviews, toc
 
     return [("reference data", reference.generate), ("ward moves", moves.generate),
             ("Transfer of Care audits", toc.generate),
             ("patient-experience samples", experience.generate),
-            ("case-note reviews", reviews.generate)]
+            ("case-note reviews", reviews.generate),
+            ("action plan and programme targets", actions.generate)]
 
 
 def build_demo(path: Path, *, weeks: int = 26, now: datetime | None = None, seed: int = 2026,

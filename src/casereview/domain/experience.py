@@ -7,6 +7,7 @@ default) about their experience. One sample is one patient's (or their carer's) 
 from __future__ import annotations
 
 import re
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
 
@@ -20,8 +21,9 @@ from casereview.domain.fields import (
     WardOnSite,
     YesNo,
 )
+from casereview.domain.record import REQUIRED, stored_row
 from casereview.domain.validation import ctx_of, optional, required
-from casereview.domain.values import parse_code_list, parse_int
+from casereview.domain.values import parse_int, resolve_code
 
 # The coded answers, in the order they are offered, with the words a person reads.
 FFT = {
@@ -58,6 +60,16 @@ QUESTIONS: dict[str, tuple[dict[str, str], str, bool]] = {
                        False),
 }
 
+# The single key that picks each answer on the entry form, which a file may give instead of
+# the code (SPEC 7.1): one definition for the form and the importer.
+ANSWER_KEYS: dict[str, dict[str, str]] = {
+    "fft": dict(zip("123450", FFT, strict=True)),
+    "dignity": dict(zip("asn", DIGNITY, strict=True)),
+    "involved": dict(zip("dsnx", INVOLVED, strict=True)),
+    "moved_at_night": dict(zip("ynd", MOVED_AT_NIGHT, strict=True)),
+    "discharge_info": dict(zip("yntx", DISCHARGE_INFO, strict=True)),
+}
+
 FFT_POSITIVE = ("VERY_GOOD", "GOOD")
 FFT_NEGATIVE = ("POOR", "VERY_POOR")
 
@@ -67,15 +79,49 @@ WEEKLY_TARGET_SETTING = "experience_weekly_target"
 _SEPARATORS = re.compile(r"[\s\-]+")
 
 
-def parse_answer(value: object, answers: dict[str, str]) -> str:
+def parse_answer(value: object, answers: dict[str, str],
+                 keys: dict[str, str] | None = None) -> str:
     """One coded answer. Codes are matched whatever their case, and with spaces or hyphens for
-    the underscores and without the apostrophe ("don't know" is DONT_KNOW); nothing else is
+    the underscores and without the apostrophe ("don't know" is DONT_KNOW); so is the form's
+    one key for the answer when ``keys`` (ANSWER_KEYS[question]) are given. Nothing else is
     guessed, so a file with a made-up answer fails loudly."""
     text = str(value).strip()
+    if keys and text.lower() in keys:
+        return keys[text.lower()]
     code = _SEPARATORS.sub("_", text.replace("'", "").replace("\u2019", "")).upper()
     if code not in answers:
-        raise ValueError(f"'{text}' is not one of {', '.join(answers)}")
+        also = (" (or the form's keys: " + ", ".join(f"{k} = {c}" for k, c in keys.items())
+                + ")") if keys else ""
+        raise ValueError(f"'{text}' is not one of {', '.join(answers)}{also}")
     return code
+
+
+def parse_themes(value: object, themes: dict[str, str]) -> list[str]:
+    """The themes of a sample: ';'-separated (a file) or a list (the form), each a theme's
+    code, its name, or as much of either as points at one theme alone (``resolve_code``, as
+    the form's theme box resolves what is typed), de-duplicated in the order given."""
+    items = [] if value is None else (value.split(";") if isinstance(value, str)
+                                      else list(value))
+    codes: dict[str, None] = {}
+    unknown, unclear = [], []
+    for item in items:
+        text = str(item).strip()
+        if not text:
+            continue
+        code, candidates = resolve_code(text, themes)
+        if code is not None:
+            codes.setdefault(code, None)
+        elif candidates:
+            unclear.append(f"'{text}' could be {' or '.join(candidates)}")
+        else:
+            unknown.append(text.upper())
+    if unknown:
+        listed = ", ".join(f"'{c}'" for c in unknown)
+        noun = "is not a known theme" if len(unknown) == 1 else "are not known themes"
+        raise ValueError(f"{listed} {noun} (themes: {', '.join(themes) or 'none set up'})")
+    if unclear:
+        raise ValueError("; ".join(unclear) + ": write more of it, or the theme's code")
+    return list(codes)
 
 
 def parse_weekly_target(value: object) -> int:
@@ -97,7 +143,7 @@ class Experience(BaseModel):
     age: Age = None
     dementia: YesNo = None
     proxy: YesNo = None
-    fft: str | None = None
+    fft: Annotated[str | None, REQUIRED] = None
     dignity: str | None = None
     involved: str | None = None
     moved_at_night: str | None = None
@@ -116,37 +162,13 @@ class Experience(BaseModel):
             value = optional(value)
             if value is None:
                 return None
-        return parse_answer(value, answers)
+        return parse_answer(value, answers, ANSWER_KEYS[info.field_name])
 
     @field_validator("themes", mode="before")
     @classmethod
     def _themes(cls, value, info: ValidationInfo):
-        codes = parse_code_list(optional(value))
-        known = ctx_of(info).reference.experience_themes
-        unknown = [c for c in codes if c not in known]
-        if unknown:
-            listed = ", ".join(f"'{c}'" for c in unknown)
-            noun = "is not a known theme" if len(unknown) == 1 else "are not known themes"
-            raise ValueError(f"{listed} {noun} (themes: {', '.join(known) or 'none set up'})")
-        return codes
+        return parse_themes(optional(value), ctx_of(info).reference.experience_themes)
 
     def to_row(self) -> dict:
-        """The stored columns."""
-        assert self.sample_date is not None
-        return {
-            "sample_date": self.sample_date.isoformat(),
-            "site_code": self.site_code,
-            "ward_code": self.ward_code,
-            "collected_by": self.collected_by,
-            "patient_ref": self.patient_ref,
-            "age": self.age,
-            "dementia": None if self.dementia is None else int(self.dementia),
-            "proxy": None if self.proxy is None else int(self.proxy),
-            "fft": self.fft,
-            "dignity": self.dignity,
-            "involved": self.involved,
-            "moved_at_night": self.moved_at_night,
-            "discharge_info": self.discharge_info,
-            "themes": ";".join(self.themes),
-            "comment": self.comment,
-        }
+        """The stored columns (domain/record.py)."""
+        return stored_row(self)

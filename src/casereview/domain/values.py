@@ -266,6 +266,33 @@ def normalise_code(value: object) -> str:
     return str(value).strip().upper()
 
 
+def resolve_code(text: str, choices: dict[str, str]) -> tuple[str | None, list[str]]:
+    """(the one code ``text`` points at, or None; the candidate codes), as a form's code box
+    and an import file both resolve a code typed in part.
+
+    Tried in order, stopping at the first rule that finds anything: the exact code, the exact
+    name, codes starting with the text, codes with a part (after '-' or '_') starting with
+    it, names containing it (all without regard to case).
+    """
+    needle = text.strip().upper()
+    if not needle:
+        return None, []
+    if needle in choices:
+        return needle, [needle]
+    rules = [
+        lambda code, name: name.strip().upper() == needle,
+        lambda code, name: code.startswith(needle),
+        lambda code, name: any(part.startswith(needle)
+                               for part in code.replace("_", "-").split("-")[1:]),
+        lambda code, name: needle in name.upper(),
+    ]
+    for rule in rules:
+        found = [code for code, name in choices.items() if rule(code, name)]
+        if found:
+            return (found[0] if len(found) == 1 else None), found
+    return None, []
+
+
 def parse_code_list(value: object) -> list[str]:
     """A ';'-separated list of codes (files) or an iterable of codes (forms), de-duplicated in
     the order given."""

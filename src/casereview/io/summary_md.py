@@ -16,6 +16,7 @@ from casereview.metrics.display import (
     VARIATION_SHORT,
     format_target,
     format_value,
+    line_title,
     period_words,
     scope_title,
     target_heading,
@@ -51,7 +52,8 @@ def signal_words(line: Line) -> str:
 
 def _row_cells(line: Line, r: FileRow) -> list[str]:
     name = line.measure.name
-    return [line.measure.title, format_value(name, r.value), format_value(name, r.previous),
+    return [line_title(name, line.scope), format_value(name, r.value),
+            format_value(name, r.previous),
             format_value(name, r.recent_mean, as_mean=True), signal_words(line),
             ASSURANCE_SHORT.get(r.assurance, ""), format_target(name, r.target)]
 

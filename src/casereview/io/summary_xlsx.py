@@ -24,6 +24,7 @@ from casereview.metrics.display import (
     NUMBER_FORMATS,
     TARGET_RULE,
     VARIATION_SHORT,
+    line_title,
     period_words,
     scope_title,
     target_heading,
@@ -44,7 +45,7 @@ from casereview.metrics.spc import (
 )
 
 SHEET_NAMES = {"moves": "Ward moves", "reviews": "Case reviews", "toc": "Transfer of Care",
-               "experience": "Patient experience"}
+               "experience": "Patient experience", "actions": "Action plan"}
 HEADER_ROW = 4  # rows 0-2 say what the sheet is; the column headings sit on row 4
 
 # Making Data Count colours: blue improvement / pass, orange concern / fail, grey otherwise.
@@ -160,7 +161,7 @@ def _scorecard_sheet(wb: xlsxwriter.Workbook, f: _Formats, card: Scorecard,
             r = file_row(line, publish=publish)
             _text(ws, row, 0, PROGRAMME_TITLES[line.measure.programme], f.text)
             _text(ws, row, 1, scope_title(scope, card.reference.sites), f.text)
-            _text(ws, row, 2, line.measure.title, f.bold)
+            _text(ws, row, 2, line_title(line.measure.name, line.scope), f.bold)
             _line_cells(ws, f, row, 3, r)
             _number(ws, row, 11, r.numerator, f.numbers["count"], f)
             _number(ws, row, 12, r.denominator, f.numbers["count"], f)
@@ -183,7 +184,7 @@ def _programme_sheet(wb: xlsxwriter.Workbook, f: _Formats, card: Scorecard, prog
             continue
         line = card.line(measure.name, summary_row.scope)
         r = file_row(line, publish=publish)
-        _text(ws, row, 0, measure.title, f.bold)
+        _text(ws, row, 0, line_title(measure.name, summary_row.scope), f.bold)
         _text(ws, row, 1, summary_row.scope, f.text)
         _text(ws, row, 2, _scope_name(card, summary_row.scope), f.text)
         _line_cells(ws, f, row, 3, r)

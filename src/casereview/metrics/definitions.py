@@ -21,18 +21,22 @@ class Measure:
     direction: str | None
     title: str
     definition: str
+    # Read at the period's end (a stock, like the open actions) rather than summed over the
+    # period: a quarter's value is its last month's, not the sum of its months'.
+    at_period_end: bool = False
 
     @property
     def is_count(self) -> bool:
         return self.kind == "count"
 
 
-MOVES, REVIEWS, TOC, EXPERIENCE = "moves", "reviews", "toc", "experience"
+MOVES, REVIEWS, TOC, EXPERIENCE, ACTIONS = "moves", "reviews", "toc", "experience", "actions"
 PROGRAMME_TITLES = {
     MOVES: "Out-of-hours ward moves",
     REVIEWS: "Multi-agency case-note reviews",
     TOC: "Transfer of Care letters and escalation",
     EXPERIENCE: "Patient experience",
+    ACTIONS: "Action plan",
 }
 
 ASW = ("all", "site", "ward")
@@ -107,4 +111,17 @@ MEASURES: dict[str, Measure] = {m.name: m for m in [
             "DEFINITELY / (DEFINITELY + SOME_EXTENT + NO) x 100."),
     Measure("moved_at_night_reported_pct", EXPERIENCE, ASW, "pct", DOWN,
             "Patients reporting a night move (%)", "YES / (YES + NO) x 100."),
+    Measure("actions_open", ACTIONS, A, "count", None, "Open actions",
+            "Actions open at the period's end: raised on or before it and not closed on or "
+            "before it (a period in progress is read at the day of asking).",
+            at_period_end=True),
+    Measure("actions_overdue", ACTIONS, A, "count", DOWN, "Overdue actions",
+            "Actions open at the period's end whose due date is before it.",
+            at_period_end=True),
+    Measure("actions_closed", ACTIONS, A, "count", UP, "Actions done",
+            "Actions done (status DONE) with their closing date in the period."),
+    Measure("actions_rag", ACTIONS, ("rag",), "count", None, "Open actions by rating",
+            "Open actions at the period's end with the rating (their latest rating on or "
+            "before it) / open actions at the period's end.",
+            at_period_end=True),
 ]}

@@ -105,6 +105,17 @@ def period_words(period: Period) -> str:
     return period.kind if period.kind in ("week", "month", "quarter") else "period"
 
 
+def line_title(measure: str, scope: str) -> str:
+    """A measure's title on a scorecard line; a line of a rating scope names its rating
+    ('Open actions rated amber')."""
+    kind, _, code = scope.partition(":")
+    if kind == "rag":
+        from casereview.domain.action import RAGS
+
+        return f"Open actions rated {RAGS.get(code, code.lower())}"
+    return MEASURES[measure].title
+
+
 def scope_title(scope: str, sites: dict[str, str], wards: dict | None = None) -> str:
     kind, _, code = scope.partition(":")
     if kind == "all":
@@ -113,4 +124,6 @@ def scope_title(scope: str, sites: dict[str, str], wards: dict | None = None) ->
         return sites.get(code, code)
     if kind == "ward" and wards and code in wards:
         return wards[code].ward_name
+    if kind == "rag":
+        return f"Rated {code.lower()}"
     return code

@@ -23,7 +23,7 @@ from functools import partial
 from casereview.domain.access import Access
 from casereview.domain.reference import Reference
 from casereview.domain.values import LONDON
-from casereview.metrics import experience, moves, reviews, toc
+from casereview.metrics import actions, experience, moves, reviews, toc
 from casereview.metrics.definitions import MEASURES
 from casereview.metrics.periods import Period
 from casereview.metrics.rows import Row
@@ -35,7 +35,8 @@ Compute = Callable[[object, Period, Reference], list[Row]]
 ComputeMany = Callable[[object, Sequence[Period], Reference], list[list[Row]]]
 
 # One compute function per programme, in report order.
-PROGRAMMES: list[Compute] = [moves.compute, reviews.compute, toc.compute, experience.compute]
+PROGRAMMES: list[Compute] = [moves.compute, reviews.compute, toc.compute, experience.compute,
+                             actions.compute]
 
 
 @dataclass

@@ -61,7 +61,7 @@ def only_scopes(reference: Reference, *kinds: str) -> ScopedReference:
 
 
 def reports_scope(reference: Reference, kind: str) -> bool:
-    """Whether rows of this scope kind (all, site, ward, theme) are wanted."""
+    """Whether rows of this scope kind (all, site, ward, theme, rag) are wanted."""
     return not isinstance(reference, ScopedReference) or kind in reference.scope_kinds
 
 
@@ -79,4 +79,8 @@ def scopes_for(measure: str, reference: Reference) -> list[tuple[str, str | None
         out += [(f"ward:{code}", code) for code in reference.wards]
     if "theme" in kinds:
         out += [(f"theme:{code}", code) for code in reference.review_themes]
+    if "rag" in kinds:
+        from casereview.domain.action import RAGS
+
+        out += [(f"rag:{code}", code) for code in RAGS]
     return out

@@ -13,7 +13,7 @@ from casereview.metrics.definitions import MEASURES, Measure
 from casereview.metrics.display import format_value
 from casereview.metrics.engine import Summary, summarise_many
 from casereview.metrics.periods import Period, week_of
-from casereview.metrics.rows import Row, only_scopes
+from casereview.metrics.rows import Row, only_scopes, scopes_for
 from casereview.metrics.series import (
     CHART_WEEKS,
     RECENT_WEEKS,
@@ -160,13 +160,21 @@ class Scorecard:
         return self._lines[key]
 
     def lines(self, scope: str = "all", programme: str | None = None) -> list[Line]:
-        return [self.line(m.name, scope) for m in self.measures_for(scope, programme)]
+        """The lines of a scope. All sites also carries the lines of measures reported by a
+        scope of their own rather than by site (the open actions by rating, rag:RED ...),
+        each after its measure's place."""
+        out = [self.line(m.name, scope) for m in self.measures_for(scope, programme)]
+        if scope == "all":
+            for m in MEASURES.values():
+                if "rag" in m.scopes and (programme is None or m.programme == programme):
+                    out += [self.line(m.name, s) for s, _ in scopes_for(m.name, self.reference)]
+        return out
 
 
 # The scopes the dashboard reads a scorecard for (Scorecard.scopes): its 104-week charts then
 # skip every ward's rows, most of its time and memory on a large system. The summary files
 # show every scope.
-DASHBOARD_SCOPES = ("all", "site")
+DASHBOARD_SCOPES = ("all", "site", "rag")
 
 
 def build_scorecard(db: Database, period: Period, *, weeks: int = CHART_WEEKS,

@@ -192,6 +192,8 @@ DESCRIBE = {
     "review": ("review_date", "patient_ref", "status"),
     "toc": ("audit_date", "ward_code", "patient_ref", "auditor"),
     "experience": ("sample_date", "ward_code", "fft", "collected_by"),
+    "action": ("raised_on", "title", "owner"),
+    "programme_target": ("programme", "scope", "start_date", "end_date", "target_count"),
 }
 _SKIP = {"id", "created_at", "created_by", "updated_at", "updated_by", "deleted_at",
          "deleted_by"}

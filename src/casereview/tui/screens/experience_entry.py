@@ -19,6 +19,7 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 
 from casereview.domain.experience import (
+    ANSWER_KEYS,
     DIGNITY,
     DISCHARGE_INFO,
     FFT,
@@ -43,17 +44,18 @@ from casereview.tui.widgets.code_list_input import CodeListInput
 from casereview.tui.widgets.dialogs import Confirm, UnsavedGuard
 
 
-def _choices(answers: dict[str, str], keys: str) -> list[Choice]:
-    return [Choice(key, code, answers[code]) for key, code in zip(keys, answers, strict=True)]
+def _choices(question: str, labels: dict[str, str]) -> list[Choice]:
+    return [Choice(key, code, labels[code]) for key, code in ANSWER_KEYS[question].items()]
 
 
-# The single key for each answer, in the order of the SPEC's code lists.
-ANSWER_KEYS: dict[str, list[Choice]] = {
-    "fft": _choices(dict(FFT, NEITHER="Neither"), "123450"),
-    "dignity": _choices(DIGNITY, "asn"),
-    "involved": _choices(INVOLVED, "dsnx"),
-    "moved_at_night": _choices(MOVED_AT_NIGHT, "ynd"),
-    "discharge_info": _choices(DISCHARGE_INFO, "yntx"),
+# The single key for each answer (domain.experience.ANSWER_KEYS, which files may use too), in
+# the order of the SPEC's code lists.
+ANSWER_CHOICES: dict[str, list[Choice]] = {
+    "fft": _choices("fft", dict(FFT, NEITHER="Neither")),
+    "dignity": _choices("dignity", DIGNITY),
+    "involved": _choices("involved", INVOLVED),
+    "moved_at_night": _choices("moved_at_night", MOVED_AT_NIGHT),
+    "discharge_info": _choices("discharge_info", DISCHARGE_INFO),
 }
 YES_NO = [Choice("y", "YES", "Yes"), Choice("n", "NO", "No")]
 
@@ -137,7 +139,7 @@ class ExperienceEntryScreen(UnsavedGuard, Screen):
         for name in CODED:
             with Horizontal(classes="question"):
                 yield Label(QUESTION_LABELS[name])
-                yield AnswerKeys(ANSWER_KEYS[name], id=name)
+                yield AnswerKeys(ANSWER_CHOICES[name], id=name)
             yield Static("", classes="problem", id=f"{name}-problem")
         with Grid(id="patient"):
             yield self._field("patient_ref", "Patient ref (optional)", Input(

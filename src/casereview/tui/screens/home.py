@@ -125,7 +125,8 @@ class HomeScreen(Screen):
         worker = get_current_worker()
         db = self.app.worker_db()
         try:
-            card = build_scorecard(db, period, today=self.app.now().date())
+            now = self.app.now()  # the app's clock: which nights have ended, what is to date
+            card = build_scorecard(db, period, today=now.date(), generated_at=now)
         finally:
             db.conn.close()
         if not worker.is_cancelled:
@@ -173,14 +174,14 @@ class HomeScreen(Screen):
         if line is not None and self.card is not None:
             from casereview.tui.screens.chart import ChartScreen
 
-            self.app.push_screen(ChartScreen(self.card, line.measure.name, self.scope))
+            self.app.push_screen(ChartScreen(self.card, line.measure.name, line.scope))
 
     def action_set_target(self) -> None:
         line = self.view.selected_line()
         if line is None or self.card is None:
             self.notify("Choose a measure in the scorecard first.", severity="warning")
             return
-        measure, scope = line.measure.name, self.scope
+        measure, scope = line.measure.name, line.scope
         where = scope_title(scope, self.card.reference.sites)
         current = "" if line.target is None else f"{line.target:g}"
 

@@ -145,8 +145,9 @@ class ReportsScreen(Screen):
         db = self.app.worker_db()
         paths: list[Path] = []
         try:
-            today = self.app.now().date()
-            summary = summarise(db, period)
+            now = self.app.now()  # the app's clock: which nights have ended, what is to date
+            today = now.date()
+            summary = summarise(db, period, generated_at=now)
             card = (build_scorecard(db, period, today=today, summary=summary)
                     if {"xlsx", "md"} & set(formats) else None)
             self.app.call_from_thread(self._step, None)

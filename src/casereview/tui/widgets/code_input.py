@@ -6,30 +6,7 @@ from __future__ import annotations
 from textual.suggester import Suggester
 from textual.widgets import Input
 
-
-def resolve_code(text: str, choices: dict[str, str]) -> tuple[str | None, list[str]]:
-    """(the one code ``text`` points at, or None; the candidate codes).
-
-    Tried in order, stopping at the first rule that finds anything: the exact code, codes
-    starting with the text, codes with a part (after '-' or '_') starting with it, names
-    containing it.
-    """
-    needle = text.strip().upper()
-    if not needle:
-        return None, []
-    if needle in choices:
-        return needle, [needle]
-    rules = [
-        lambda code, name: code.startswith(needle),
-        lambda code, name: any(part.startswith(needle)
-                               for part in code.replace("_", "-").split("-")[1:]),
-        lambda code, name: needle in name.upper(),
-    ]
-    for rule in rules:
-        found = [code for code, name in choices.items() if rule(code, name)]
-        if found:
-            return (found[0] if len(found) == 1 else None), found
-    return None, []
+from casereview.domain.values import resolve_code
 
 
 class CodeSuggester(Suggester):

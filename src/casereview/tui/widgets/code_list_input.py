@@ -9,7 +9,7 @@ import re
 from textual.suggester import Suggester
 from textual.widgets import Input
 
-from casereview.tui.widgets.code_input import resolve_code
+from casereview.domain.values import resolve_code
 
 _SPLIT = re.compile(r"[\s;,]+")
 _LAST_WORD = re.compile(r"[^\s;,]+$")

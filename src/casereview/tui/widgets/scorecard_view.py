@@ -20,6 +20,7 @@ from casereview.metrics.display import (
     describe_target,
     format_target,
     format_value,
+    line_title,
     period_words,
     scales_target,
     scope_title,
@@ -34,6 +35,7 @@ VARIATION_STYLES = {"improvement": "bold #5b9bd5", "concern": "bold #ed7d31",
                     "common": "#a5a5a5", "neither": "bold #ffc000"}
 ASSURANCE_STYLES = {"pass": "#5b9bd5", "fail": "#ed7d31", "hit_and_miss": "#a5a5a5"}
 PROGRAMME_KEY = "programme:"
+SCOPE_SEPARATOR = "|"
 
 
 def signal_cell(line: Line) -> Text:
@@ -113,7 +115,7 @@ class ScorecardView(Vertical):
                 continue
             table.add_row(Text(title, style="bold underline"), key=PROGRAMME_KEY + programme)
             for line in lines:
-                table.add_row(*self._cells(line), key=line.measure.name)
+                table.add_row(*self._cells(line), key=self._key(line))
         self.query_one("#sc-title", Static).update(self._title(card, scope))
         if keep and keep in table.rows:
             table.move_cursor(row=table.get_row_index(keep))
@@ -129,12 +131,19 @@ class ScorecardView(Vertical):
                 f"({format_uk_date(period.start)} to {format_uk_date(period.end)})  ·  "
                 f"{where}{note}")
 
+    def _key(self, line: Line) -> str:
+        """The row's key: the measure's name, with the line's scope when it is not the one
+        shown (the open actions by rating on the all-sites card)."""
+        if line.scope == self.scope:
+            return line.measure.name
+        return f"{line.measure.name}{SCOPE_SEPARATOR}{line.scope}"
+
     def _cells(self, line: Line) -> list:
         name = line.measure.name
         spark = [v for _, v in line.weekly[-_recent_weeks():]]
         style = VARIATION_STYLES.get(line.variation or "", "")
         return [
-            line.measure.title,
+            line_title(name, line.scope),
             Text(format_value(name, line.value), justify="right"),
             Text(format_value(name, line.previous_value), justify="right"),
             Text(format_value(name, line.recent_mean, as_mean=True), justify="right"),
@@ -151,10 +160,11 @@ class ScorecardView(Vertical):
         return None if key is None or key.startswith(PROGRAMME_KEY) else key
 
     def selected_line(self) -> Line | None:
-        measure = self.selected_measure()
-        if self.card is None or measure is None:
+        key = self.selected_measure()
+        if self.card is None or key is None:
             return None
-        return self.card.line(measure, self.scope)
+        measure, _, scope = key.partition(SCOPE_SEPARATOR)
+        return self.card.line(measure, scope or self.scope)
 
     def show_detail(self) -> None:
         line = self.selected_line()
@@ -162,7 +172,7 @@ class ScorecardView(Vertical):
         if line is None:
             detail.update("")
             return
-        text = f"[b]{line.measure.title}[/b]: {line.signal}."
+        text = f"[b]{line_title(line.measure.name, line.scope)}[/b]: {line.signal}."
         if line.target is not None and self.card is not None:
             name, period = line.measure.name, self.card.period
             text += " " + describe_target(name, line.target, line.period_target, period)
