@@ -339,3 +339,26 @@ def test_without_accounts_nothing_is_limited(ref_db, ctx):
     record = save_move(ref_db, validate(Move, move_raw("WCH"), ctx), "anyone")
     assert get(ref_db, "move", record)["patient_ref"] == NHS
     assert set(load_reference(ref_db).sites) == {"NGH", "WCH"}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_action_plan_and_programme_targets_are_a_leads(ref_db, ctx, world, role):
+    from casereview.domain.programme_target import ProgrammeTarget
+    from casereview.storage.actions import save_target
+    from tests.unit import action_samples
+
+    bind(ref_db, world[role])
+    target = validate(ProgrammeTarget, {"programme": "toc", "scope": "site:NGH",
+                                        "start_date": "2026-11-01", "end_date": "2027-03-31",
+                                        "target_count": "20"}, ctx)
+    before = _counts(ref_db)
+    if role in ("viewer", "auditor"):
+        with pytest.raises(AccessDenied, match="manage actions"):
+            action_samples.store(ref_db, ctx, role)
+        with pytest.raises(AccessDenied):
+            save_target(ref_db, target, role)
+        assert _counts(ref_db) == before
+    else:
+        action_id = action_samples.store(ref_db, ctx, role)
+        action_samples.note(ref_db, ctx, action_id, "2026-11-10")
+        assert save_target(ref_db, target, role) > 0

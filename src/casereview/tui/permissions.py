@@ -17,6 +17,7 @@ ACTION_PERMISSIONS: dict[tuple[str, str], Permission] = {
     ("HomeScreen", "set_target"): LEAD,
     ("ChartScreen", "rebase"): LEAD,
     ("ChartScreen", "note"): LEAD,
+    ("ChartScreen", "remove_note"): LEAD,
     ("NightLogScreen", "close_night"): ENTER,
     ("NightLogScreen", "delete_move"): ENTER,
     ("ReviewListScreen", "new"): ENTER,
