@@ -143,3 +143,10 @@ def moves_register(site_code: str | None = None) -> Keyset:
         return Keyset("move", "moved_at_utc", REGISTER_COLUMNS)
     return Keyset("move", "moved_at_utc", REGISTER_COLUMNS,
                   "deleted_at IS NULL AND site_code = ?", (site_code,))
+
+
+def get_move(db: Database, record_id: int) -> dict | None:
+    """A live move as stored, or None if it is not there (or deleted)."""
+    row = db.conn.execute("SELECT * FROM move WHERE id = ? AND deleted_at IS NULL",
+                          (record_id,)).fetchone()
+    return None if row is None else dict(row)
