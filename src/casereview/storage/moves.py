@@ -164,3 +164,11 @@ def moves_register(site_code: str | None = None, *, access: Access | None = None
         return Keyset("move", "moved_at_utc", REGISTER_COLUMNS, access=access)
     return Keyset("move", "moved_at_utc", REGISTER_COLUMNS,
                   "deleted_at IS NULL AND site_code = ?", (site_code,), access)
+
+
+def get_move(db: Database, record_id: int, *, access: Access | None = None) -> dict | None:
+    """A live move as stored, or None if it is not there (or deleted); refused at a site
+    the session has no grant for, patient reference masked for a viewer."""
+    row = db.conn.execute("SELECT * FROM move WHERE id = ? AND deleted_at IS NULL",
+                          (record_id,)).fetchone()
+    return None if row is None else check_row(access_of(db, access), "move", dict(row))
