@@ -172,3 +172,17 @@ def test_every_guarded_action_names_a_real_screen_and_action():
 
 
 _ = Move  # the record model the night log saves
+
+
+async def test_a_viewer_sees_a_review_read_only_with_the_reference_masked(accounts, db_path):
+    app = create_app(db_path, "vic", clock=lambda: NOW)
+    async with app.run_test(size=(130, 45)) as pilot:
+        await _sign_in(pilot, "vic")
+        await pilot.press("r")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause(0.5)
+        screen = app.screen
+        assert type(screen).__name__ == "ReviewFormScreen" and screen.read_only
+        assert "save" not in _footer_actions(app)
+        assert screen.query_one("#patient_ref", Input).value.startswith("*******")
