@@ -3,6 +3,7 @@ a site-limited auditor, the server on a free loopback port, and headless Chromiu
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -25,33 +26,48 @@ def free_port() -> int:
 
 
 def shared_database(path: Path) -> Path:
-    """Two sites (NGH: A1, A2; WCH: B1, B2), a complete review to sign off, an admin (ann)
-    and an auditor for NGH only (bob)."""
-    from casereview.domain.reference import Ward
+    """Made as a person would, from the command line: two sites (NGH: A1, A2; WCH: B1, B2)
+    imported, an admin (ann) and an auditor for NGH only (bob); and a complete review to
+    sign off."""
+    from casereview.cli import main
     from casereview.domain.review import Review
     from casereview.domain.validation import validate
     from casereview.storage.context import load_context
     from casereview.storage.db import connect
-    from casereview.storage.reference import save_site, save_ward
     from casereview.storage.reviews import save_review
-    from casereview.storage.users import add_account, sign_in
     from tests.review_samples import complete_raw
 
-    db = connect(path)
-    try:
-        save_site(db, "NGH", "Northgate General", "setup")
-        save_site(db, "WCH", "Westbrook Community", "setup")
-        for ward in (Ward("A1", "Ward A1", "NGH", True), Ward("A2", "Ward A2", "NGH", True),
-                     Ward("B1", "Ward B1", "WCH", True), Ward("B2", "Ward B2", "WCH", True)):
-            save_ward(db, ward, "setup")
-        save_review(db, validate(Review, complete_raw(), load_context(db)), "setup")
-        add_account(db, ADMIN, "admin", ADMIN_PW, by=None, display_name="Ann Admin")
-        admin = sign_in(db, ADMIN, ADMIN_PW)
-        add_account(db, AUDITOR, "auditor", AUDITOR_PW, by=admin, sites=["NGH"],
-                    display_name="Bob Auditor")
-    finally:
-        db.conn.close()
+    wards = path.with_name("wards.csv")
+    wards.write_text("site_code,site_name,ward_code,ward_name,older_adults\n"
+                     "NGH,Northgate General,A1,Ward A1,yes\nNGH,,A2,Ward A2,yes\n"
+                     "WCH,Westbrook Community,B1,Ward B1,yes\nWCH,,B2,Ward B2,yes\n",
+                     encoding="utf-8")
+    db = str(path)
+    assert main(["import", "wards", str(wards), "--db", db]) == 0
+    conn = connect(path)
+    save_review(conn, validate(Review, complete_raw(), load_context(conn)), "setup")
+    conn.conn.close()
+    with _environment(CASEREVIEW_NEW_PASSWORD=ADMIN_PW):
+        assert main(["users", "add", ADMIN, "--role", "admin", "--name", "Ann Admin",
+                     "--db", db]) == 0
+    with _environment(CASEREVIEW_PASSWORD=ADMIN_PW, CASEREVIEW_NEW_PASSWORD=AUDITOR_PW):
+        assert main(["users", "add", AUDITOR, "--role", "auditor", "--sites", "NGH",
+                     "--name", "Bob Auditor", "--db", db, "--user", ADMIN]) == 0
     return path
+
+
+@contextmanager
+def _environment(**values: str):
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
 
 
 def wait_for(condition, timeout: float = 60.0, every: float = 0.25, what: str = ""):
