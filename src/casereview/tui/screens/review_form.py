@@ -47,6 +47,7 @@ from casereview.storage.reviews import (
     save_review,
     sign_off,
 )
+from casereview.tui.screens.action_sources import ACTIONS_BINDING
 from casereview.tui.widgets.code_input import CodeInput
 from casereview.tui.widgets.dialogs import Confirm
 
@@ -164,6 +165,7 @@ class ReviewFormScreen(Screen):
         Binding("ctrl+down", "section(1)", "Next section"),
         Binding("ctrl+up", "section(-1)", "Prev section", show=False),
         Binding("escape", "back", "Back"),
+        ACTIONS_BINDING,
     ]
 
     def __init__(self, record_id: int | None = None) -> None:
@@ -532,6 +534,19 @@ class ReviewFormScreen(Screen):
                 widget.focus()
                 target.scroll_visible()
                 return
+
+    def action_actions(self) -> None:
+        """The review's actions; raising one starts from the review's learning."""
+        if self.record_id is None:
+            self.show_message("Save the review first; then F9 raises actions from it.",
+                              "warning")
+            return
+        from casereview.domain.action import Source
+        from casereview.tui.screens.action_sources import show_actions
+
+        learning = (self.stored or {}).get("learning") or ""
+        show_actions(self.app, Source("review", str(self.record_id)),
+                     {"description": learning})
 
     def action_back(self) -> None:
         if self.amending:
