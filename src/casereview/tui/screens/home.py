@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from casereview.metrics.scorecard import Scorecard
 
 KINDS = ("week", "month", "quarter")
+SHOWN_NIGHTS = 3
 PERIOD_OF = {"week": week_of, "month": month_of, "quarter": quarter_of}
 
 
@@ -59,10 +60,10 @@ class ScorecardReady(Message):
 
 class HomeScreen(Screen):
     DEFAULT_CSS = """
-    HomeScreen #bottom { height: 12; border-top: solid $primary-darken-2; }
+    HomeScreen #bottom { height: 14; border-top: solid $primary-darken-2; }
     HomeScreen #menu-box { width: 1fr; height: 100%; }
-    HomeScreen #plan { width: 58; height: 100%; padding: 0 1; }
-    HomeScreen #todo { width: 38; height: 100%; padding: 0 1; }
+    HomeScreen #side { width: 60; height: 100%; padding: 0 1; }
+    HomeScreen #plan, HomeScreen #todo { height: auto; }
     """
 
     BINDINGS = [
@@ -91,8 +92,9 @@ class HomeScreen(Screen):
                 yield Static("Where to go: press the key, or Tab here, the arrows and Enter",
                              classes="title")
                 yield MenuGrid(destinations(), id="menu")
-            yield Static("", id="plan")
-            yield Static("", id="todo")
+            with Vertical(id="side"):
+                yield Static("", id="plan")
+                yield Static("", id="todo")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -218,11 +220,12 @@ class HomeScreen(Screen):
         missing = unaudited_nights(self.app.db, today - timedelta(days=7),
                                    today - timedelta(days=1))
         if missing:
+            # The newest few, and how many in all: the panel shares its lines with the
+            # programme targets and the overdue actions.
             lines = [f"  {site}: night of {format_uk_date(date.fromisoformat(night))}"
-                     for site, night in missing[:8]]
-            more = f"\n  ... and {len(missing) - 8} more" if len(missing) > 8 else ""
-            text = ("[b]Nights with no return (last 7 days)[/b]\n" + "\n".join(lines)
-                    + more)
+                     for site, night in missing[:SHOWN_NIGHTS]]
+            text = (f"[b]Nights with no return (last 7 days): {len(missing)}[/b]\n"
+                    + "\n".join(lines))
         else:
             text = "[b]Every night of the last 7 has its audit return.[/b]"
         self.query_one("#todo", Static).update(text)

@@ -11,7 +11,7 @@ from casereview.domain.values import format_uk_date
 from casereview.metrics.programme_targets import targets_with_progress
 from casereview.storage.actions import count_overdue, overdue_actions
 
-SHOWN_OVERDUE = 5
+SHOWN_OVERDUE = 3
 # One line each on the panel: the due date, the title and the owner cut to fit.
 TITLE_WIDTH, OWNER_WIDTH = 29, 12
 
@@ -32,12 +32,10 @@ def plan_text(db, today: date) -> str:
     if not current:
         lines.append("  [dim]none running: o sets one[/dim]")
     overdue = count_overdue(db.conn, today)
-    lines.append(f"[b]Overdue actions: {overdue}[/b]" if overdue
+    lines.append(f"[b]Overdue actions: {overdue}[/b] (p: the action plan)" if overdue
                  else "[b]No action is overdue.[/b]")
     for row in overdue_actions(db.conn, today, SHOWN_OVERDUE):
         due = format_uk_date(date.fromisoformat(row["due_date"]))
         title, owner = _cut(row["title"], TITLE_WIDTH), _cut(row["owner"], OWNER_WIDTH)
         lines.append(f"  [red]{due}[/red] {escape(title)} [dim]{escape(owner)}[/dim]")
-    if overdue > SHOWN_OVERDUE:
-        lines.append(f"  ... and {overdue - SHOWN_OVERDUE} more: p, the action plan")
     return "\n".join(lines)
