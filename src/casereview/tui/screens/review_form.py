@@ -544,7 +544,7 @@ class ReviewFormScreen(Screen):
         from casereview.domain.action import Source
         from casereview.tui.screens.action_sources import show_actions
 
-        learning = (self.stored or {}).get("learning") or ""
+        learning = get_review(self.app.db, self.record_id)["learning"] or ""
         show_actions(self.app, Source("review", str(self.record_id)),
                      {"description": learning})
 
