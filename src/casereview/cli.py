@@ -77,6 +77,12 @@ def _export_kinds() -> list[str]:
     return list(EXPORT_KINDS)
 
 
+def _period_options(group) -> None:
+    group.add_argument("--week", help="ISO week, e.g. 2026-W47")
+    group.add_argument("--month", help="month, e.g. 2026-11")
+    group.add_argument("--quarter", help="NHS financial quarter, e.g. '2026/27 Q3'")
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = _common()
     parser = argparse.ArgumentParser(
@@ -104,14 +110,23 @@ def build_parser() -> argparse.ArgumentParser:
                           "of the file (recorded)")
 
     summary = sub.add_parser("summary", parents=[common], help="the measures for a period")
-    period = summary.add_mutually_exclusive_group(required=True)
-    period.add_argument("--week", help="ISO week, e.g. 2026-W47")
-    period.add_argument("--month", help="month, e.g. 2026-11")
-    period.add_argument("--quarter", help="NHS financial quarter, e.g. '2026/27 Q3'")
+    _period_options(summary.add_mutually_exclusive_group(required=True))
     summary.add_argument("--format", choices=["json", "csv", "xlsx", "md"], default="json")
     summary.add_argument("--out", type=Path, help="write to FILE instead of standard output")
     summary.add_argument("--publish", action="store_true",
                          help="suppress counts of 1-7 for publication (SPEC 7.2)")
+
+    pack = sub.add_parser(
+        "board-pack", parents=[common], help="the board paper for a period (PDF or HTML)",
+        description="The board paper (SPEC 9): a cover with what changed, the scorecard, an "
+                    "SPC chart per measure with its variation and assurance, and the review "
+                    "themes and learning of the period, on A4 landscape.")
+    pack_period = pack.add_mutually_exclusive_group(required=True)
+    _period_options(pack_period)
+    pack.add_argument("--out", type=Path, required=True, metavar="FILE.pdf|FILE.html",
+                      help="the file to write: .pdf or .html")
+    pack.add_argument("--publish", action="store_true",
+                      help="suppress counts of 1-7 (SPEC 7.2) and leave out free text")
 
     export = sub.add_parser(
         "export", parents=[common], help="record-level export, pseudonymised",
@@ -171,7 +186,8 @@ def main(argv: list[str] | None = None, *, clock: Callable[[], datetime] | None 
         if command is None:
             return _run_app(db_path, user)
         handler = {"demo": _demo, "import": _import, "summary": _summary, "export": _export,
-                   "backup": _backup, "check": _check, "spc": _spc}[command]
+                   "board-pack": _board_pack, "backup": _backup, "check": _check,
+                   "spc": _spc}[command]
         return handler(args, db_path, user)
     except KeyboardInterrupt:
         return _fail("interrupted; nothing further was written", INVALID)
@@ -223,8 +239,17 @@ def _demo(args, db_path: Path, user: str) -> int:
         return _fail("--weeks must be between 1 and 520", USAGE)
     if db_path.exists():
         return _fail(f"{db_path} already exists; remove it or choose another --db")
-    build_demo(db_path, weeks=args.weeks,
-               report=lambda msg: print(f"  {msg}", file=sys.stderr))
+    from casereview.progress import terminal_progress
+
+    with terminal_progress("building the demo database", unit="steps") as bar:
+        steps = iter(range(1, 100))
+
+        def report(message: str) -> None:
+            print(f"  {message}", file=sys.stderr)
+            if bar:
+                bar(next(steps), None)
+
+        build_demo(db_path, weeks=args.weeks, report=report)
     print(f"demo database written to {db_path}", file=sys.stderr)
     return OK
 
@@ -233,15 +258,18 @@ def _import(args, db_path: Path, user: str) -> int:
     from casereview.io.csvfile import FileInvalid
     from casereview.io.importer import ImportFailed, import_file
     from casereview.io.kinds import KINDS
+    from casereview.progress import terminal_progress
     from casereview.storage.context import load_context
 
     db = _open(db_path)
     context = load_context(db)
     try:
-        result = import_file(db, KINDS[args.kind], args.file, context, user,
-                             skip_invalid=args.skip_invalid, parallel=True, sheet=args.sheet,
-                             again=args.again, allow_duplicates=args.allow_duplicates,
-                             announce=lambda note: print(note, file=sys.stderr))
+        with terminal_progress(f"importing {args.file.name}") as bar:
+            result = import_file(db, KINDS[args.kind], args.file, context, user,
+                                 skip_invalid=args.skip_invalid, parallel=True,
+                                 sheet=args.sheet, again=args.again,
+                                 allow_duplicates=args.allow_duplicates, progress=bar,
+                                 announce=lambda note: print(note, file=sys.stderr))
     except FileInvalid as exc:
         return _fail(f"nothing imported.\n{exc}")
     except ImportFailed as exc:
@@ -255,30 +283,65 @@ def _import(args, db_path: Path, user: str) -> int:
     return OK
 
 
-def _summary(args, db_path: Path, user: str) -> int:
-    from casereview.io.summary_files import write_summary
-    from casereview.metrics.engine import summarise
+def _period(args):
+    """The period of --week, --month or --quarter, or the message saying what is wrong."""
     from casereview.metrics.periods import PeriodError, parse_period
 
     kind = "week" if args.week else "month" if args.month else "quarter"
     try:
         period = parse_period(kind, args.week or args.month or args.quarter)
     except PeriodError as exc:
-        return _fail(str(exc), USAGE)
+        return None, str(exc)
+    if period.start > args.now.date():
+        return None, (f"--{kind} {period.label} has not begun: it starts on "
+                      f"{period.start:%a %d %b %Y}")
+    return period, None
+
+
+def _summary(args, db_path: Path, user: str) -> int:
+    from casereview.io.summary_files import write_summary
+    from casereview.metrics.engine import summarise
+
+    period, problem = _period(args)
+    if problem:
+        return _fail(problem, USAGE)
     today = args.now.date()
-    if period.start > today:
-        return _fail(f"--{kind} {period.label} has not begun: it starts on "
-                     f"{period.start:%a %d %b %Y}", USAGE)
     if args.format == "xlsx" and not args.out:
         return _fail("--format xlsx needs --out FILE", USAGE)
+    from casereview.progress import terminal_progress
+
     db = _open(db_path)
-    summary = summarise(db, period, generated_at=args.now)
-    text = write_summary(db, summary, args.format, args.out, publish=args.publish,
-                         today=today)
+    with terminal_progress(f"summary for {period.label}", unit=None):
+        summary = summarise(db, period, generated_at=args.now)
+        text = write_summary(db, summary, args.format, args.out, publish=args.publish,
+                             today=today)
     if args.out:
         print(f"summary for {period.label} written to {args.out}", file=sys.stderr)
     elif text is not None:
         sys.stdout.write(text)
+    return OK
+
+
+def _board_pack(args, db_path: Path, user: str) -> int:
+    from casereview.io.board_pack import board_pack_format, write_board_pack
+
+    period, problem = _period(args)
+    if problem:
+        return _fail(problem, USAGE)
+    try:
+        board_pack_format(args.out)
+    except ValueError as exc:
+        return _fail(str(exc), USAGE)
+    if not db_path.exists():
+        return _fail(f"{db_path} does not exist")
+    db = _open(db_path)
+    try:
+        write_board_pack(db, period, args.out, publish=args.publish, today=args.now.date(),
+                         generated_at=args.now)
+    finally:
+        db.conn.close()
+    note = " (published: small numbers suppressed, no free text)" if args.publish else ""
+    print(f"board pack for {period.label} written to {args.out}{note}", file=sys.stderr)
     return OK
 
 
@@ -297,11 +360,17 @@ def _export(args, db_path: Path, user: str) -> int:
         return _fail("--format xlsx needs --out FILE", USAGE)
     if not db_path.exists():
         return _fail(f"{db_path} does not exist")
+    from casereview.progress import is_terminal, terminal_progress
+
     db = _open(db_path)
+    # Not over an export written to this same terminal.
+    shown = args.out is not None or not is_terminal(sys.stdout)
     try:
-        result = export_records(db, args.kind, user, start=dates["--from"], end=dates["--to"],
-                                identifiable=args.identifiable, fmt=args.format, out=args.out,
-                                stream=sys.stdout)
+        with terminal_progress(f"exporting {args.kind}") if shown else _nothing() as bar:
+            result = export_records(
+                db, args.kind, user, start=dates["--from"], end=dates["--to"],
+                identifiable=args.identifiable, fmt=args.format, out=args.out,
+                stream=sys.stdout, progress=(lambda n: bar(n, None)) if bar else None)
     except ExportError as exc:
         return _fail(str(exc), USAGE)
     except SecretMissing as exc:
@@ -311,6 +380,12 @@ def _export(args, db_path: Path, user: str) -> int:
         print(f"{records(result.rows, args.kind)} written to {result.path}{note}",
               file=sys.stderr)
     return OK
+
+
+def _nothing():
+    import contextlib
+
+    return contextlib.nullcontext(None)
 
 
 def _london_now() -> datetime:

@@ -3,11 +3,12 @@ record of the same kind, or to an earlier row of the same file, is an error nami
 record or line (unless the import is told --allow-duplicates).
 
 A kind says what makes two of its records the same (``SameRecord``): the stored columns that
-come from the file, and one indexed column to find candidates by. Each batch of rows costs
-one indexed query for the records holding the batch's probe values (a few rows, however large
-the table), and a dictionary of the batch's own rows; rows written earlier in the same import
-are in the table already, so they are found by the same query, and a small array of line
-numbers (4 bytes a row) names their line.
+come from the file, and one indexed column to find candidates by (a move's time). Each batch
+of rows costs one statement that looks the batch's probe values up through that index and
+returns only the records holding one of them (usually none), which are compared here; the
+batch's own rows are compared in a dictionary. So neither the table nor the file is ever held
+in Python. Rows written earlier in the same import are in the table already, so the same
+statement finds them, and a small array of line numbers (4 bytes a row) names their line.
 """
 
 from __future__ import annotations
@@ -56,11 +57,13 @@ class DuplicateFinder:
         stored: dict[tuple, int] = {}
         for found in live_candidates(conn, rule.table, rule.probe, rule.columns,
                                      [k[0] for k in keys]):
-            stored.setdefault(tuple(found[1:]), found[0])
+            key = tuple(found[2:])
+            if key not in stored or found[1] < stored[key]:
+                stored[key] = found[1]
         earlier: dict[tuple, int] = {}
         duplicates = {}
         for index, (key, line) in enumerate(zip(keys, lines, strict=True)):
-            record_id = stored.get(key)
+            record_id = stored.get(key) if stored else None
             if record_id is not None:
                 duplicates[index] = self._same_as(record_id)
             elif key in earlier:

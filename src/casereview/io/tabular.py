@@ -144,7 +144,7 @@ def _scan(path: Path) -> _Scan:
     utf8 = codecs.getincrementaldecoder("utf-8")()
     is_utf8, is_cp1252, lines = True, True, 0
     bad: tuple[int, int] | None = None  # (offset, byte) of the first byte that is not UTF-8
-    offset = 0
+    offset, last = 0, b""
     with handle:
         head = handle.read(_CHUNK)
         kind = _what_is(path, head)
@@ -164,6 +164,7 @@ def _scan(path: Path) -> _Scan:
                 if is_cp1252 and _NOT_CP1252.search(chunk):
                     is_cp1252 = False
             offset += len(chunk)
+            last = chunk[-1:]
             chunk = handle.read(_CHUNK)
         if kind == "csv" and is_utf8:
             try:
@@ -177,8 +178,8 @@ def _scan(path: Path) -> _Scan:
         raise FileInvalid(name, [FileProblem(line, None, (
             f"is neither UTF-8 nor Windows-1252 text (byte 0x{bad[1]:02X}); save the file as "
             "'CSV UTF-8' and import it again"))])
-    return _Scan(kind, digest.hexdigest(), is_utf8, head, lines + (1 if head[-1:] not in
-                                                                   (b"\n", b"") else 0))
+    # A last line without its line break is a line too.
+    return _Scan(kind, digest.hexdigest(), is_utf8, head, lines + (last not in (b"\n", b"")))
 
 
 def _byte_at(path: Path, offset: int) -> int:

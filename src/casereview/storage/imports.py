@@ -3,12 +3,10 @@ and the live records that may be the same as rows being imported."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-
-# Probe values per query: under SQLite's smallest limit of bound parameters (999).
-_PROBES_PER_QUERY = 900
 
 
 @dataclass(frozen=True)
@@ -42,14 +40,14 @@ def last_id(conn: sqlite3.Connection, table: str) -> int:
     return conn.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}").fetchone()[0]
 
 
-def live_candidates(conn: sqlite3.Connection, table: str, probe: str, columns: Sequence[str],
-                    probes: Sequence) -> Iterator[tuple]:
-    """(id, probe, *columns) of the live records of ``table`` whose ``probe`` column (an
-    indexed one) holds one of ``probes``: the only records that can be the same as rows
-    with those values, found by the index however large the table."""
-    wanted = list(dict.fromkeys(probes))
-    select = f"SELECT id, {probe}, {', '.join(columns)} FROM {table} WHERE "
-    for start in range(0, len(wanted), _PROBES_PER_QUERY):
-        part = wanted[start:start + _PROBES_PER_QUERY]
-        yield from conn.execute(
-            select + f"{probe} IN ({', '.join('?' * len(part))}) AND deleted_at IS NULL", part)
+def live_candidates(conn: sqlite3.Connection, table: str, probe: str,
+                    columns: Sequence[str], probes: Sequence) -> list[tuple]:
+    """(index in ``probes``, id, probe, *columns) of every live record of ``table`` whose
+    ``probe`` column (an indexed one) holds ``probes[index]``: the only records that can be
+    the same as the rows with those values. One statement for the lot (the values go in as
+    one JSON array), found through the index however large the table; only the candidates
+    come back."""
+    sql = (f"SELECT b.key, m.id, m.{probe}, {', '.join('m.' + c for c in columns)} "
+           f"FROM json_each(?) AS b JOIN {table} AS m ON m.{probe} = b.value "
+           "WHERE m.deleted_at IS NULL")
+    return conn.execute(sql, (json.dumps(list(probes)),)).fetchall()
