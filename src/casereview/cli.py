@@ -242,9 +242,8 @@ def _import(args, db_path: Path, user: str) -> int:
     from casereview.io.csvfile import FileInvalid
     from casereview.io.importer import ImportFailed, import_file
     from casereview.io.kinds import KINDS
-    from casereview.storage.context import load_context
-
     from casereview.progress import terminal_progress
+    from casereview.storage.context import load_context
 
     db = _open(db_path)
     context = load_context(db)
