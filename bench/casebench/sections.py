@@ -40,7 +40,7 @@ class Section:
     save: str | None = None        # "module:function(db, record, user)" saving one record
     save_rows: Rows | None = None  # raw rows for the save figure (default: ``rows``)
     # "module:Class": the record model ``save`` takes, where the import KIND builds something
-    # else (the moves KIND builds stored rows, domain/move_rows.py). Default: the KIND's build.
+    # else (the moves KIND builds stored rows, domain/record.py). Default: the KIND's build.
     model: str | None = None
     notes: list[str] = field(default_factory=list)
 

@@ -77,6 +77,12 @@ def _export_kinds() -> list[str]:
     return list(EXPORT_KINDS)
 
 
+def _period_options(group) -> None:
+    group.add_argument("--week", help="ISO week, e.g. 2026-W47")
+    group.add_argument("--month", help="month, e.g. 2026-11")
+    group.add_argument("--quarter", help="NHS financial quarter, e.g. '2026/27 Q3'")
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = _common()
     parser = argparse.ArgumentParser(
@@ -104,14 +110,23 @@ def build_parser() -> argparse.ArgumentParser:
                           "of the file (recorded)")
 
     summary = sub.add_parser("summary", parents=[common], help="the measures for a period")
-    period = summary.add_mutually_exclusive_group(required=True)
-    period.add_argument("--week", help="ISO week, e.g. 2026-W47")
-    period.add_argument("--month", help="month, e.g. 2026-11")
-    period.add_argument("--quarter", help="NHS financial quarter, e.g. '2026/27 Q3'")
+    _period_options(summary.add_mutually_exclusive_group(required=True))
     summary.add_argument("--format", choices=["json", "csv", "xlsx", "md"], default="json")
     summary.add_argument("--out", type=Path, help="write to FILE instead of standard output")
     summary.add_argument("--publish", action="store_true",
                          help="suppress counts of 1-7 for publication (SPEC 7.2)")
+
+    pack = sub.add_parser(
+        "board-pack", parents=[common], help="the board paper for a period (PDF or HTML)",
+        description="The board paper (SPEC 9): a cover with what changed, the scorecard, an "
+                    "SPC chart per measure with its variation and assurance, and the review "
+                    "themes and learning of the period, on A4 landscape.")
+    pack_period = pack.add_mutually_exclusive_group(required=True)
+    _period_options(pack_period)
+    pack.add_argument("--out", type=Path, required=True, metavar="FILE.pdf|FILE.html",
+                      help="the file to write: .pdf or .html")
+    pack.add_argument("--publish", action="store_true",
+                      help="suppress counts of 1-7 (SPEC 7.2) and leave out free text")
 
     export = sub.add_parser(
         "export", parents=[common], help="record-level export, pseudonymised",
@@ -171,7 +186,8 @@ def main(argv: list[str] | None = None, *, clock: Callable[[], datetime] | None 
         if command is None:
             return _run_app(db_path, user)
         handler = {"demo": _demo, "import": _import, "summary": _summary, "export": _export,
-                   "backup": _backup, "check": _check, "spc": _spc}[command]
+                   "board-pack": _board_pack, "backup": _backup, "check": _check,
+                   "spc": _spc}[command]
         return handler(args, db_path, user)
     except KeyboardInterrupt:
         return _fail("interrupted; nothing further was written", INVALID)
@@ -267,20 +283,29 @@ def _import(args, db_path: Path, user: str) -> int:
     return OK
 
 
-def _summary(args, db_path: Path, user: str) -> int:
-    from casereview.io.summary_files import write_summary
-    from casereview.metrics.engine import summarise
+def _period(args):
+    """The period of --week, --month or --quarter, or the message saying what is wrong."""
     from casereview.metrics.periods import PeriodError, parse_period
 
     kind = "week" if args.week else "month" if args.month else "quarter"
     try:
         period = parse_period(kind, args.week or args.month or args.quarter)
     except PeriodError as exc:
-        return _fail(str(exc), USAGE)
+        return None, str(exc)
+    if period.start > args.now.date():
+        return None, (f"--{kind} {period.label} has not begun: it starts on "
+                      f"{period.start:%a %d %b %Y}")
+    return period, None
+
+
+def _summary(args, db_path: Path, user: str) -> int:
+    from casereview.io.summary_files import write_summary
+    from casereview.metrics.engine import summarise
+
+    period, problem = _period(args)
+    if problem:
+        return _fail(problem, USAGE)
     today = args.now.date()
-    if period.start > today:
-        return _fail(f"--{kind} {period.label} has not begun: it starts on "
-                     f"{period.start:%a %d %b %Y}", USAGE)
     if args.format == "xlsx" and not args.out:
         return _fail("--format xlsx needs --out FILE", USAGE)
     from casereview.progress import terminal_progress
@@ -294,6 +319,29 @@ def _summary(args, db_path: Path, user: str) -> int:
         print(f"summary for {period.label} written to {args.out}", file=sys.stderr)
     elif text is not None:
         sys.stdout.write(text)
+    return OK
+
+
+def _board_pack(args, db_path: Path, user: str) -> int:
+    from casereview.io.board_pack import board_pack_format, write_board_pack
+
+    period, problem = _period(args)
+    if problem:
+        return _fail(problem, USAGE)
+    try:
+        board_pack_format(args.out)
+    except ValueError as exc:
+        return _fail(str(exc), USAGE)
+    if not db_path.exists():
+        return _fail(f"{db_path} does not exist")
+    db = _open(db_path)
+    try:
+        write_board_pack(db, period, args.out, publish=args.publish, today=args.now.date(),
+                         generated_at=args.now)
+    finally:
+        db.conn.close()
+    note = " (published: small numbers suppressed, no free text)" if args.publish else ""
+    print(f"board pack for {period.label} written to {args.out}{note}", file=sys.stderr)
     return OK
 
 

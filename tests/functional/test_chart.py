@@ -179,6 +179,18 @@ async def test_a_note_on_a_week_is_saved_and_shown(demo_path):
             "2026-W40")[5]
         assert NOTE in render_chart(chart, 100, 20).plain
 
+        await pilot.press("x")  # removes the week's latest note, after asking
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert len(notes_for(connect(demo_path), "ooh_nc_moves", "all")) == 1
+        await pilot.press("x")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert notes_for(connect(demo_path), "ooh_nc_moves", "all") == []
+        assert screen.query_one(XmrChart).chart.point("2026-W40").notes == ()
+
 
 async def test_a_ward_chart_can_be_rebased(demo_path):
     from casereview.metrics.scorecard import measure_chart

@@ -217,3 +217,21 @@ async def test_an_empty_database_shows_a_quiet_scorecard(ref_db, db_path):
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, ChartScreen)  # a chart with nothing to draw yet
+
+
+async def test_a_month_in_progress_is_to_date_and_counts_only_ended_nights(demo_path):
+    from casereview.metrics.periods import parse_month
+
+    # Mon 23 Nov 2026, 09:00: November is in progress; its nights to the 22nd have ended.
+    app = create_app(demo_path, "manager", clock=lambda: NOW)
+    async with app.run_test(size=(130, 40)) as pilot:
+        await _settled(pilot)
+        await pilot.press("f3")
+        await _settled(pilot)
+        assert "month 2026-11" in _title(app) and "to date" in _title(app)
+        table = _view(app).table
+        assert str(table.columns["value"].label) == "To date"
+        expected = summarise(connect(demo_path), parse_month("2026-11"), generated_at=NOW)
+        row = expected.get("night_audit_completeness_pct")
+        assert row.denominator == 2 * 22  # two sites x the 22 nights that have ended
+        assert _cells(app, "night_audit_completeness_pct")[1] == f"{row.value:.1f}%"

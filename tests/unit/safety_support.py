@@ -13,6 +13,11 @@ import casereview
 
 SRC = Path(casereview.__file__).parents[1]
 
+# A moves file's columns as SPEC 7.1 lists them: a file as people keep it (the Move model may
+# take more; optional columns can be left out), written by name, never by position.
+MOVE_COLUMNS = ("moved_at", "site_code", "from_ward", "to_ward", "reason", "patient_ref", "age",
+                "dementia", "authorised_by", "informed", "move_number", "notes")
+
 
 def move_raw(n: int = 0, **overrides: str) -> dict[str, str]:
     """A valid move for the ref_db reference data, before the conftest's NOW."""

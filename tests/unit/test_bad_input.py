@@ -15,13 +15,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
-from safety_support import move_raw, run_cli
+from safety_support import MOVE_COLUMNS, move_raw, run_cli
 
 import casereview.domain
 from casereview.domain.validation import RecordInvalid, validate
 from casereview.io.csvfile import MAX_FIELD, FileInvalid
 from casereview.io.importer import ImportFailed, import_file
-from casereview.io.kinds import KINDS, MOVE_COLUMNS
+from casereview.io.kinds import KINDS
 from casereview.storage.check import check_database
 
 

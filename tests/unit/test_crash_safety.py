@@ -12,9 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from safety_support import env, move_raw, run_cli
-
-from casereview.io.kinds import MOVE_COLUMNS
+from safety_support import MOVE_COLUMNS, env, move_raw, run_cli
 
 WORKER = str(Path(__file__).with_name("safety_worker.py"))
 ROWS = 20_000

@@ -8,13 +8,13 @@ import stat
 from pathlib import Path
 
 import pytest
-from safety_support import move_raw, run_cli
+from safety_support import MOVE_COLUMNS, move_raw, run_cli
 from schema_fixtures import build_at_version, earlier_versions
 
 from casereview.domain.move import Move
 from casereview.domain.validation import validate
 from casereview.io.importer import import_file
-from casereview.io.kinds import KINDS, MOVE_COLUMNS
+from casereview.io.kinds import KINDS
 from casereview.storage.db import backup_to, connect
 from casereview.storage.files import private_output
 from casereview.storage.moves import save_move

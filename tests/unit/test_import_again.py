@@ -12,10 +12,10 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from safety_support import MOVE_COLUMNS
 
 from casereview.cli import main
 from casereview.io import importer
-from casereview.io.kinds import MOVE_COLUMNS
 from casereview.storage.db import connect
 from casereview.storage.records import soft_delete
 

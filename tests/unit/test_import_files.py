@@ -13,9 +13,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 import xlsxwriter
+from safety_support import MOVE_COLUMNS
 
 from casereview.cli import main
-from casereview.io.kinds import KINDS, MOVE_COLUMNS
+from casereview.io.kinds import KINDS
 
 MOVE_ROW = ["2026-11-16 23:00", "NGH", "A1", "A2", "CAPACITY", "", "84", "yes", "S. Okafor",
             "yes", "1", "note"]

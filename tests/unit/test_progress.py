@@ -11,10 +11,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from safety_support import env, run_cli
+from safety_support import MOVE_COLUMNS, env, run_cli
 
 from casereview.io.importer import import_file
-from casereview.io.kinds import KINDS, MOVE_COLUMNS
+from casereview.io.kinds import KINDS
 from casereview.progress import terminal_progress
 
 ROW = "2026-11-{day:02d} 23:{minute:02d},NGH,A1,A2,CAPACITY,,84,yes,S. Okafor,yes,1,n{n}\n"

@@ -15,12 +15,11 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from safety_support import move_raw
+from safety_support import MOVE_COLUMNS, move_raw
 
 from casereview import cli
 from casereview.domain.move import Move
 from casereview.domain.validation import validate
-from casereview.io.kinds import MOVE_COLUMNS
 from casereview.storage import db as storage_db
 from casereview.storage import records
 from casereview.storage.errors import DatabaseReadOnly, DiskFull

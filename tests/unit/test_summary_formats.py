@@ -148,6 +148,15 @@ def test_markdown_board_paper(demo_copy):
     assert "## Reading this scorecard" in text
 
 
+def test_workbook_month_in_progress_is_to_date(demo_copy, tmp_path):
+    summary = summarise(demo_copy, parse_month("2026-11"))
+    path = tmp_path / "nov.xlsx"
+    write_summary(demo_copy, summary, "xlsx", path, today=date(2026, 11, 23))
+    ws = openpyxl.load_workbook(path)["Scorecard"]
+    assert ws["A1"].value.startswith("Scorecard: 2026-11 to date")
+    assert ws["D5"].value == "This month to date"
+
+
 def test_markdown_month_in_progress(demo_copy):
     summary = summarise(demo_copy, parse_month("2026-11"))
     text = write_summary(demo_copy, summary, "md", None, today=date(2026, 11, 23))
@@ -174,3 +183,28 @@ def test_cli_summary_formats(demo_db_path, tmp_path):
     done = _cli("summary", "--db", str(demo_db_path), "--week", "2026-W40", "--format", "xlsx",
                 cwd=tmp_path)
     assert done.returncode == 2 and "--out" in done.stderr
+
+
+def test_rebases_and_notes_are_listed_in_the_markdown_and_the_workbook(demo_copy, tmp_path):
+    from casereview.storage.spc import add_note, rebase
+
+    rebase(demo_copy, "ooh_nc_moves", "site:NGH", "2026-W36", "new bed policy", "ann")
+    add_note(demo_copy, "ooh_nc_moves", "all", "2026-W40", "ward closed for cleaning", "ann")
+    add_note(demo_copy, "ooh_nc_moves", "all", "2026-W49", "after the period", "ann")
+    summary = summarise(demo_copy, W47, generated_at=STAMP)
+    text = write_summary(demo_copy, summary, "md", None)
+    section = text[text.index("## Chart rebases and notes"):]
+    assert ("| Non-clinical moves out of hours | All sites | 2026-W40 | ward closed for "
+            "cleaning |") in section
+    assert ("| Non-clinical moves out of hours | Northgate General Hospital | 2026-W36 | "
+            "Rebased: new bed policy |") in section
+    assert "after the period" not in text
+    path = tmp_path / "w47.xlsx"
+    write_summary(demo_copy, summary, "xlsx", path)
+    ws = openpyxl.load_workbook(path)["Chart notes"]
+    rows = [[c.value for c in row][:6] for row in ws.iter_rows(min_row=6)]
+    assert rows == [
+        ["Non-clinical moves out of hours", "all", "All sites", "2026-W40", "note",
+         "ward closed for cleaning"],
+        ["Non-clinical moves out of hours", "site:NGH", "Northgate General Hospital",
+         "2026-W36", "rebase", "new bed policy"]]

@@ -7,6 +7,7 @@ default) about their experience. One sample is one patient's (or their carer's) 
 from __future__ import annotations
 
 import re
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
 
@@ -20,6 +21,7 @@ from casereview.domain.fields import (
     WardOnSite,
     YesNo,
 )
+from casereview.domain.record import REQUIRED, stored_row
 from casereview.domain.validation import ctx_of, optional, required
 from casereview.domain.values import parse_int, resolve_code
 
@@ -141,7 +143,7 @@ class Experience(BaseModel):
     age: Age = None
     dementia: YesNo = None
     proxy: YesNo = None
-    fft: str | None = None
+    fft: Annotated[str | None, REQUIRED] = None
     dignity: str | None = None
     involved: str | None = None
     moved_at_night: str | None = None
@@ -168,22 +170,5 @@ class Experience(BaseModel):
         return parse_themes(optional(value), ctx_of(info).reference.experience_themes)
 
     def to_row(self) -> dict:
-        """The stored columns."""
-        assert self.sample_date is not None
-        return {
-            "sample_date": self.sample_date.isoformat(),
-            "site_code": self.site_code,
-            "ward_code": self.ward_code,
-            "collected_by": self.collected_by,
-            "patient_ref": self.patient_ref,
-            "age": self.age,
-            "dementia": None if self.dementia is None else int(self.dementia),
-            "proxy": None if self.proxy is None else int(self.proxy),
-            "fft": self.fft,
-            "dignity": self.dignity,
-            "involved": self.involved,
-            "moved_at_night": self.moved_at_night,
-            "discharge_info": self.discharge_info,
-            "themes": ";".join(self.themes),
-            "comment": self.comment,
-        }
+        """The stored columns (domain/record.py)."""
+        return stored_row(self)

@@ -1,6 +1,7 @@
 """Field types the record models share: one definition of each common rule of SPEC 3.
 
-Each type is ``Annotated[<stored type> | None, BeforeValidator(parser)]``: the parser takes the
+Each type is ``Annotated[<stored type> | None, BeforeValidator(parser)]`` (with ``REQUIRED``
+when an import file must have the column, domain/record.py): the parser takes the
 raw value (a string from a form or a file, or a Python value from the demo generator) and
 returns the stored form or raises ``ValueError`` with the message a person reads. A model
 declares ``age: Age = None`` instead of repeating a validator.
@@ -20,6 +21,7 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator, ValidationInfo
 
+from casereview.domain.record import REQUIRED
 from casereview.domain.validation import ctx_of, optional, required
 from casereview.domain.values import (
     normalise_code,
@@ -78,7 +80,7 @@ def _optional_date(value: Any, info: ValidationInfo) -> date | None:
 
 
 # A patient reference (SPEC 3): NHS number stored as 10 digits, or a local hospital number.
-PatientRef = Annotated[str | None, BeforeValidator(_patient_ref)]
+PatientRef = Annotated[str | None, BeforeValidator(_patient_ref), REQUIRED]
 OptionalPatientRef = Annotated[str | None, BeforeValidator(_optional_patient_ref)]
 # Whole years 0-120; blank = not recorded.
 Age = Annotated[int | None, BeforeValidator(_age)]
@@ -86,12 +88,12 @@ Age = Annotated[int | None, BeforeValidator(_age)]
 YesNo = Annotated[bool | None, BeforeValidator(_yes_no)]
 # Free text, stripped; blank = None.
 Text = Annotated[str | None, BeforeValidator(optional)]
-RequiredText = Annotated[str | None, BeforeValidator(required)]
+RequiredText = Annotated[str | None, BeforeValidator(required), REQUIRED]
 # A site in the reference data of the validation context, stored upper case.
-SiteCode = Annotated[str | None, BeforeValidator(_site_code)]
+SiteCode = Annotated[str | None, BeforeValidator(_site_code), REQUIRED]
 # A ward in the reference data, stored upper case, on the record's site_code (which the model
 # must declare before the ward field).
-WardOnSite = Annotated[str | None, BeforeValidator(_ward_on_site)]
+WardOnSite = Annotated[str | None, BeforeValidator(_ward_on_site), REQUIRED]
 # A date (YYYY-MM-DD or DD/MM/YYYY), not before 2000 and not after the context's today.
-RequiredDate = Annotated[date | None, BeforeValidator(_required_date)]
+RequiredDate = Annotated[date | None, BeforeValidator(_required_date), REQUIRED]
 OptionalDate = Annotated[date | None, BeforeValidator(_optional_date)]

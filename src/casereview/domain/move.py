@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator, model_validator
 
@@ -16,7 +17,8 @@ from casereview.domain.fields import (
     WardOnSite,
     YesNo,
 )
-from casereview.domain.validation import ctx_of, optional, required
+from casereview.domain.record import REQUIRED, Derived, StoredAs, stored_row
+from casereview.domain.validation import NightWindow, ctx_of, optional, required
 from casereview.domain.values import (
     format_timestamp,
     format_uk_date,
@@ -28,16 +30,31 @@ from casereview.domain.values import (
 RECORD_CONFIG = ConfigDict(validate_default=True, extra="forbid")
 
 
+def night_of(window: NightWindow, moved_at: datetime) -> tuple[bool, date | None]:
+    """Whether a move at ``moved_at`` (UK local time) was out of hours, and the night it
+    belongs to (the date the night began): the audit-night rule, here once. The model derives
+    its fields with it, and storage recomputes stored moves with it when the window changes."""
+    return window.contains(moved_at.time()), window.audit_night(moved_at)
+
+
+def utc_minute(local: datetime) -> str:
+    """The instant in UTC to the minute, e.g. 2026-11-16T23:15Z (the register's order)."""
+    # isoformat, not strftime: this runs once per imported row.
+    return local.astimezone(UTC).isoformat(timespec="minutes")[:16] + "Z"
+
+
 class Move(BaseModel):
     """One ward move. Built from raw values with ``validate(Move, data, context)``."""
 
     model_config = RECORD_CONFIG
 
-    moved_at: datetime | None = None
+    # Stored twice: local time with its offset, and the UTC minute the lists are ordered by.
+    moved_at: Annotated[datetime | None, REQUIRED,
+                        StoredAs(moved_at=format_timestamp, moved_at_utc=utc_minute)] = None
     site_code: SiteCode = None
     from_ward: WardOnSite = None
     to_ward: WardOnSite = None
-    reason: str | None = None
+    reason: Annotated[str | None, REQUIRED] = None
     patient_ref: OptionalPatientRef = None
     age: Age = None
     dementia: YesNo = None
@@ -45,10 +62,11 @@ class Move(BaseModel):
     informed: YesNo = None
     move_number: int | None = None
     notes: Text = None
-    # Derived (set by the model, never taken from input)
-    out_of_hours: bool = False
-    audit_night: date | None = None
-    non_clinical: bool = False
+    # Derived (set by the model, never taken from input); non_clinical follows the reason
+    # table, so is not stored.
+    out_of_hours: Annotated[bool, Derived()] = False
+    audit_night: Annotated[date | None, Derived()] = None
+    non_clinical: Annotated[bool, Derived(stored=False)] = False
 
     @field_validator("moved_at", mode="before")
     @classmethod
@@ -84,35 +102,14 @@ class Move(BaseModel):
     def _derive(self, info: ValidationInfo):
         ctx = ctx_of(info)
         if self.moved_at is not None:
-            self.out_of_hours = ctx.window.contains(self.moved_at.time())
-            self.audit_night = ctx.window.audit_night(self.moved_at)
+            self.out_of_hours, self.audit_night = night_of(ctx.window, self.moved_at)
         if self.reason is not None:
             self.non_clinical = not ctx.reference.reasons[self.reason][1]
         return self
 
     def to_row(self) -> dict:
-        """The stored columns (derived non_clinical follows the reason table, so is not kept)."""
-        moved_at = self.moved_at
-        assert moved_at is not None
-        return {
-            "moved_at": format_timestamp(moved_at),
-            # isoformat, not strftime: this runs once per imported row.
-            "moved_at_utc": moved_at.astimezone(UTC).isoformat(timespec="minutes")[:16]
-            + "Z",
-            "audit_night": self.audit_night.isoformat() if self.audit_night else None,
-            "out_of_hours": int(self.out_of_hours),
-            "site_code": self.site_code,
-            "from_ward": self.from_ward,
-            "to_ward": self.to_ward,
-            "reason": self.reason,
-            "patient_ref": self.patient_ref,
-            "age": self.age,
-            "dementia": None if self.dementia is None else int(self.dementia),
-            "authorised_by": self.authorised_by,
-            "informed": None if self.informed is None else int(self.informed),
-            "move_number": self.move_number,
-            "notes": self.notes,
-        }
+        """The stored columns (domain/record.py)."""
+        return stored_row(self)
 
 
 class NightAudit(BaseModel):
@@ -123,7 +120,8 @@ class NightAudit(BaseModel):
     site_code: SiteCode = None
     audit_night: RequiredDate = None
     audited_by: RequiredText = None
-    completed_at: datetime | None = None
+    # When the return was made: now, unless a form says otherwise (never from a file).
+    completed_at: Annotated[datetime | None, Derived()] = None
 
     @field_validator("completed_at", mode="before")
     @classmethod
@@ -137,10 +135,4 @@ class NightAudit(BaseModel):
         return stamp
 
     def to_row(self) -> dict:
-        assert self.audit_night is not None and self.completed_at is not None
-        return {
-            "site_code": self.site_code,
-            "audit_night": self.audit_night.isoformat(),
-            "audited_by": self.audited_by,
-            "completed_at": format_timestamp(self.completed_at),
-        }
+        return stored_row(self)

@@ -17,10 +17,12 @@ decides how strict the rules are:
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator, model_validator
 
 from casereview.domain.fields import Age, OptionalDate, PatientRef, RequiredDate, YesNo
+from casereview.domain.record import LAST_IN_FILE, REQUIRED, Derived, shape, stored_row
 from casereview.domain.validation import ctx_of, optional
 from casereview.domain.values import (
     blank,
@@ -165,16 +167,17 @@ class Review(BaseModel):
 
     model_config = ConfigDict(validate_default=True, extra="forbid")
 
-    status: str = DRAFT  # first: the later validators read it
+    # First: the later validators read it (a file lists it last, SPEC 7.1).
+    status: Annotated[str, LAST_IN_FILE] = DRAFT
     review_date: RequiredDate = None
     patient_ref: PatientRef = None
     age: Age = None
     dementia: YesNo = None
-    admission_date: date | None = None
+    admission_date: Annotated[date | None, REQUIRED] = None
     medically_fit_date: OptionalDate = None
     discharge_date: OptionalDate = None
-    agencies: list[str] = []
-    reviewers: list[str] = []
+    agencies: Annotated[list[str], REQUIRED] = []
+    reviewers: Annotated[list[str], REQUIRED] = []
     ideal_outcome: str | None = None
     actual_outcome: str | None = None
     admission_avoidable: str | None = None
@@ -189,9 +192,9 @@ class Review(BaseModel):
     themes: list[str] = []
     learning: str | None = None
     # Derived (set by the model, never taken from input); None = not yet known (drafts).
-    non_ideal_outcome: bool | None = None
-    more_care_than_needed: bool | None = None
-    second_stage: bool | None = None
+    non_ideal_outcome: Annotated[bool | None, Derived()] = None
+    more_care_than_needed: Annotated[bool | None, Derived()] = None
+    second_stage: Annotated[bool | None, Derived()] = None
 
     @field_validator("status", mode="before")
     @classmethod
@@ -331,45 +334,11 @@ class Review(BaseModel):
 
     def to_row(self) -> dict:
         """The stored columns (sign-off who and when are the store's business)."""
-        def iso(day: date | None) -> str | None:
-            return day.isoformat() if day else None
-
-        def flag(value: bool | None) -> int | None:
-            return None if value is None else int(value)
-
-        return {
-            "review_date": iso(self.review_date),
-            "patient_ref": self.patient_ref,
-            "age": self.age,
-            "dementia": flag(self.dementia),
-            "admission_date": iso(self.admission_date),
-            "medically_fit_date": iso(self.medically_fit_date),
-            "discharge_date": iso(self.discharge_date),
-            "agencies": ";".join(self.agencies),
-            "reviewers": ";".join(self.reviewers),
-            "ideal_outcome": self.ideal_outcome,
-            "actual_outcome": self.actual_outcome,
-            "admission_avoidable": self.admission_avoidable,
-            **{name: getattr(self, name) for name in PHASE_SCORES},
-            "score_overall": self.score_overall,
-            "avoidable_delay_days": self.avoidable_delay_days,
-            "ward_moves": self.ward_moves,
-            "themes": ";".join(self.themes),
-            "learning": self.learning,
-            "status": self.status,
-            "non_ideal_outcome": flag(self.non_ideal_outcome),
-            "more_care_than_needed": flag(self.more_care_than_needed),
-            "second_stage": flag(self.second_stage),
-        }
+        return stored_row(self)
 
 
 # The columns a person or a file gives (SPEC 7.1 order); the rest are derived or the store's.
-INPUT_FIELDS = (
-    "review_date", "patient_ref", "age", "dementia", "admission_date", "medically_fit_date",
-    "discharge_date", "agencies", "reviewers", "ideal_outcome", "actual_outcome",
-    "admission_avoidable", *PHASE_SCORES, "score_overall", "avoidable_delay_days", "ward_moves",
-    "themes", "learning", "status",
-)
+INPUT_FIELDS = shape(Review).input_columns
 
 
 def raw_from_row(row: dict) -> dict[str, str]:

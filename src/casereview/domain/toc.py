@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
 
@@ -31,6 +32,7 @@ from casereview.domain.fields import (
     WardOnSite,
     YesNo,
 )
+from casereview.domain.record import REQUIRED, stored_row
 from casereview.domain.validation import required
 from casereview.domain.values import blank, format_uk_date, normalise_code, parse_date
 
@@ -284,7 +286,7 @@ class Toc(BaseModel):
     letter3_date: OptionalDate = None
     interim_offered: YesNo = None
     discharge_date: OptionalDate = None
-    outcome: str | None = None
+    outcome: Annotated[str | None, REQUIRED] = None
     notes: Text = None
 
     @field_validator("admission_date")
@@ -328,15 +330,7 @@ class Toc(BaseModel):
     def to_row(self) -> dict:
         """The stored columns as entered (the evaluation is added by storage with the policy
         in force on the audit date, see ``derived_columns``)."""
-        row: dict = {}
-        for name in type(self).model_fields:
-            value = getattr(self, name)
-            if isinstance(value, date):
-                value = value.isoformat()
-            elif isinstance(value, bool):
-                value = int(value)
-            row[name] = value
-        return row
+        return stored_row(self)
 
 
 def _not_after_audit(day: date, info: ValidationInfo) -> None:

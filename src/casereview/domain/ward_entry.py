@@ -3,8 +3,11 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import BaseModel, ConfigDict, field_validator
 
+from casereview.domain.record import REQUIRED
 from casereview.domain.reference import parse_reference_code
 from casereview.domain.values import blank, parse_bool
 
@@ -14,10 +17,10 @@ class WardEntry(BaseModel):
 
     model_config = ConfigDict(validate_default=True, extra="forbid")
 
-    site_code: str | None = None
+    site_code: Annotated[str | None, REQUIRED] = None
     site_name: str | None = None
-    ward_code: str | None = None
-    ward_name: str | None = None
+    ward_code: Annotated[str | None, REQUIRED] = None
+    ward_name: Annotated[str | None, REQUIRED] = None
     older_adults: bool | None = None
 
     @field_validator("site_code", "ward_code", mode="before")

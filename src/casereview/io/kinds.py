@@ -1,4 +1,7 @@
-"""The import KINDs of SPEC 7.1 and how each is validated and written."""
+"""The import KINDs of SPEC 7.1 and how each is validated and written.
+
+A kind's columns, the ones a file must have, and the stored columns come from its record
+model (domain/record.py), the one description of the record."""
 
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ from operator import itemgetter
 from casereview.domain.action import Action, ProgressNote
 from casereview.domain.experience import Experience
 from casereview.domain.move import Move, NightAudit
-from casereview.domain.move_rows import FILE_COLUMNS, STORED_COLUMNS, move_rows, stored_row
+from casereview.domain.record import FastRows, shape, stored_row
 from casereview.domain.review import COMPLETE, Review
 from casereview.domain.toc import Toc
 from casereview.domain.validation import Context, Problem, RecordInvalid, validate
@@ -32,11 +35,16 @@ def _build(model):
 
 # --- moves ----------------------------------------------------------------------------------
 
-MOVE_COLUMNS = FILE_COLUMNS  # SPEC 7.1, kept beside the fast path that reads them
+MOVE_COLUMNS = shape(Move).input_columns  # SPEC 7.1
+STORED_COLUMNS = shape(Move).stored_columns
 
 
 def _build_move(raw: dict[str, str], context: Context) -> tuple:
-    return stored_row(validate(Move, raw, context))
+    return tuple(stored_row(validate(Move, raw, context)).values())
+
+
+def _fast_moves(context: Context):
+    return FastRows(Move, context).rows()
 
 
 def _write_moves(conn: sqlite3.Connection, rows: list[tuple], user: str, at: str, *,
@@ -59,12 +67,12 @@ def _same_as_row(table: str, noun: str, probe: str, columns: tuple[str, ...]) ->
     return SameRecord(table, noun, probe, columns, lambda record: pick(record.to_row()))
 
 
-# Rows go through the fast path (domain/move_rows.py) when it can prove them valid, and
-# through the Move model otherwise; either way the stored row is the model's. Two moves are
-# the same when every column of the file is (found by the index on the UTC time).
-MOVES = ImportKind("moves", MOVE_COLUMNS, ("moved_at", "site_code", "from_ward", "to_ward",
-                                           "reason"), _build_move, _write_moves, fast=move_rows,
-                   encode=encode_rows,
+# Rows go through the fast path (the Move model's own field rules, remembered per value,
+# domain/record.py) when it can prove them valid, and through the Move model otherwise;
+# either way the stored row is the model's. Two moves are the same when every column of the
+# file is (found by the index on the UTC time).
+MOVES = ImportKind("moves", MOVE_COLUMNS, shape(Move).required_columns, _build_move,
+                   _write_moves, fast=_fast_moves, encode=encode_rows,
                    same=_same_as_stored("move", "move", "moved_at_utc", MOVE_COLUMNS))
 
 
@@ -87,8 +95,8 @@ def _write_nights(conn: sqlite3.Connection, audits: list[NightAudit], user: str,
     return insert_many(conn, "night_audit", [a.to_row() for a in audits], user, at)
 
 
-NIGHTS = ImportKind("nights", ("site_code", "audit_night", "audited_by"),
-                    ("site_code", "audit_night", "audited_by"), _build(NightAudit),
+NIGHTS = ImportKind("nights", shape(NightAudit).input_columns,
+                    shape(NightAudit).required_columns, _build(NightAudit),
                     _write_nights, _check_night)
 
 
@@ -142,23 +150,17 @@ def _write_wards(conn: sqlite3.Connection, entries: list[WardEntry], user: str, 
     return len(entries)
 
 
-WARDS = ImportKind("wards", ("site_code", "site_name", "ward_code", "ward_name", "older_adults"),
-                   ("site_code", "ward_code", "ward_name"), _build_ward, _write_wards,
+WARDS = ImportKind("wards", shape(WardEntry).input_columns, shape(WardEntry).required_columns,
+                   _build_ward, _write_wards,
                    _check_ward)
 
 
 # --- reviews --------------------------------------------------------------------------------
 
-REVIEW_COLUMNS = (
-    "review_date", "patient_ref", "age", "dementia", "admission_date", "medically_fit_date",
-    "discharge_date", "agencies", "reviewers", "ideal_outcome", "actual_outcome",
-    "admission_avoidable", "score_pre_admission", "score_admission", "score_ongoing",
-    "score_discharge_planning", "score_transfer", "score_overall", "avoidable_delay_days",
-    "ward_moves", "themes", "learning", "status",
-)
+REVIEW_COLUMNS = shape(Review).input_columns
 # The fields SPEC 4.3 requires of every review; outcomes and the overall score are needed to
 # complete one, so a file of drafts may leave their columns out.
-REVIEW_REQUIRED = ("review_date", "patient_ref", "admission_date", "agencies", "reviewers")
+REVIEW_REQUIRED = shape(Review).required_columns
 _BLANK_STATUS_HINT = ("; the status is blank, so the row is imported as complete (write "
                       "draft in the status column for an unfinished review)")
 
@@ -205,9 +207,7 @@ REVIEWS = ImportKind("reviews", REVIEW_COLUMNS, REVIEW_REQUIRED, _build_review, 
 
 # --- experience -----------------------------------------------------------------------------
 
-EXPERIENCE_COLUMNS = ("sample_date", "site_code", "ward_code", "collected_by", "patient_ref",
-                      "age", "dementia", "proxy", "fft", "dignity", "involved",
-                      "moved_at_night", "discharge_info", "themes", "comment")
+EXPERIENCE_COLUMNS = shape(Experience).input_columns
 
 
 def _write_experience(conn: sqlite3.Connection, samples: list[Experience], user: str,
@@ -216,20 +216,15 @@ def _write_experience(conn: sqlite3.Connection, samples: list[Experience], user:
 
 
 EXPERIENCE = ImportKind("experience", EXPERIENCE_COLUMNS,
-                        ("sample_date", "site_code", "ward_code", "collected_by", "fft"),
-                        _build(Experience), _write_experience,
+                        shape(Experience).required_columns, _build(Experience), _write_experience,
                         same=_same_as_row("experience", "experience sample", "sample_date",
                                           EXPERIENCE_COLUMNS))
 
 
 # --- toc ------------------------------------------------------------------------------------
 
-TOC_COLUMNS = ("audit_date", "auditor", "site_code", "ward_code", "patient_ref",
-               "admission_date", "medically_fit_date", "letter1_date", "choice_discussion_date",
-               "letter2_date", "escalation_date", "letter3_date", "interim_offered",
-               "discharge_date", "outcome", "notes")
-TOC_REQUIRED = ("audit_date", "auditor", "site_code", "ward_code", "patient_ref",
-                "admission_date", "medically_fit_date", "outcome")
+TOC_COLUMNS = shape(Toc).input_columns
+TOC_REQUIRED = shape(Toc).required_columns
 
 
 def _write_tocs(conn: sqlite3.Connection, tocs: list[Toc], user: str, at: str) -> int:

@@ -2,7 +2,9 @@
 between two dates, as CSV or XLSX.
 
 - Every stored column is exported (derived ones such as audit_night included), except the
-  soft-delete columns; deleted records are left out.
+  soft-delete columns; deleted records are left out. The columns are the record model's
+  stored columns (domain/record.py) after the id, then the store's own (who and when, a
+  review's sign-off, a Transfer of Care audit's evaluation), as the table has them.
 - ``patient_ref`` is replaced by ``patient_key`` (see io/pseudonym.py) unless the export is
   identifiable, in which case ``patient_ref`` is kept beside the key. An identifiable export is
   written to the change log (action 'export') and its file is created readable by its owner
@@ -26,7 +28,14 @@ from pathlib import Path
 from typing import TextIO
 
 import xlsxwriter
+from pydantic import BaseModel
 
+from casereview.domain.experience import Experience
+from casereview.domain.move import Move, NightAudit
+from casereview.domain.record import shape
+from casereview.domain.review import Review
+from casereview.domain.toc import Toc
+from casereview.domain.ward_entry import WardEntry
 from casereview.io.cells import neutralise
 from casereview.io.pseudonym import database_key, patient_key
 from casereview.storage.changelog import Change, log_change
@@ -41,22 +50,28 @@ Progress = Callable[[int], None]
 class ExportKind:
     name: str
     table: str
+    model: type[BaseModel] | None  # the record: its stored columns are the export's
     date_sql: str | None   # the date a record belongs to, for --from/--to
     order_sql: str
-    select_sql: str | None = None  # the columns, when not every stored one as it is
+    source: str | None = None  # FROM, when not the table alone
+    # The whole SELECT, for a kind exported in another shape than its model's stored columns.
+    select_sql: str | None = None
 
 
 EXPORT_KINDS: dict[str, ExportKind] = {k.name: k for k in [
-    ExportKind("wards", "ward", None, "w.site_code, w.ward_code"),
-    ExportKind("moves", "move", "COALESCE(audit_night, substr(moved_at, 1, 10))",
+    # A ward entry's site_name is the site's: the join gives one row per ward.
+    ExportKind("wards", "ward", WardEntry, None, "site_code, ward_code",
+               "ward JOIN site USING (site_code)"),
+    ExportKind("moves", "move", Move, "COALESCE(audit_night, substr(moved_at, 1, 10))",
                "moved_at_utc, id"),
-    ExportKind("nights", "night_audit", "audit_night", "audit_night, site_code, id"),
-    ExportKind("reviews", "review", "review_date", "review_date, id"),
-    ExportKind("toc", "toc", "audit_date", "audit_date, id"),
-    ExportKind("experience", "experience", "sample_date", "sample_date, id"),
+    ExportKind("nights", "night_audit", NightAudit, "audit_night",
+               "audit_night, site_code, id"),
+    ExportKind("reviews", "review", Review, "review_date", "review_date, id"),
+    ExportKind("toc", "toc", Toc, "audit_date", "audit_date, id"),
+    ExportKind("experience", "experience", Experience, "sample_date", "sample_date, id"),
     # The action plan in its import columns (progress: every note, dated, one a line; the
     # source as kind:reference), with the id and who changed it when.
-    ExportKind("actions", "action", "raised_on", "raised_on, id", (
+    ExportKind("actions", "action", None, "raised_on", "raised_on, id", select_sql=(
         "SELECT id, title, description, owner, agency_code, raised_on, due_date, status, "
         "closed_on, rag, (SELECT group_concat(line, char(10)) FROM (SELECT noted_on || ' ' "
         "|| author || ': ' || text || COALESCE(' [' || rag || ']', '') AS line FROM "
@@ -78,11 +93,20 @@ class ExportResult:
     identifiable: bool
 
 
-def _select(conn: sqlite3.Connection, kind: ExportKind, start: date | None,
+def export_columns(db: Database, kind: ExportKind) -> list[str]:
+    """The id, the model's stored columns, then the store's own columns of the table."""
+    stored = list(shape(kind.model).stored_columns)
+    if kind.source is not None:
+        return stored
+    table = db.columns(kind.table)
+    return [*(["id"] if "id" in table else []), *stored,
+            *(c for c in table if c not in stored and c != "id" and c not in HIDDEN)]
+
+
+def _select(db: Database, kind: ExportKind, start: date | None,
             end: date | None) -> sqlite3.Cursor:
     where, params = [], []
-    columns = [r[1] for r in conn.execute(f"PRAGMA table_info({kind.table})")]
-    if "deleted_at" in columns:
+    if "deleted_at" in db.columns(kind.table):
         where.append("deleted_at IS NULL")
     if kind.date_sql and start:
         where.append(f"{kind.date_sql} >= ?")
@@ -90,19 +114,17 @@ def _select(conn: sqlite3.Connection, kind: ExportKind, start: date | None,
     if kind.date_sql and end:
         where.append(f"{kind.date_sql} <= ?")
         params.append(end.isoformat())
-    sql = kind.select_sql or f"SELECT * FROM {kind.table}"
-    if kind.name == "wards":
-        sql = ("SELECT w.site_code, s.site_name, w.ward_code, w.ward_name, w.older_adults "
-               "FROM ward w JOIN site s ON s.site_code = w.site_code")
+    sql = kind.select_sql or (f"SELECT {', '.join(export_columns(db, kind))} "
+                              f"FROM {kind.source or kind.table}")
     if where:
         sql += " WHERE " + " AND ".join(where)
-    return conn.execute(sql + f" ORDER BY {kind.order_sql}", params)
+    return db.conn.execute(sql + f" ORDER BY {kind.order_sql}", params)
 
 
 def _records(db: Database, kind: ExportKind, start: date | None, end: date | None,
              identifiable: bool) -> tuple[list[str], Iterator[list]]:
     """The heading and a stream of rows, patient_ref pseudonymised unless identifiable."""
-    cursor = _select(db.conn, kind, start, end)
+    cursor = _select(db, kind, start, end)
     names = [d[0] for d in cursor.description]
     keep = [i for i, n in enumerate(names) if n not in HIDDEN]
     ref_at = names.index("patient_ref") if "patient_ref" in names else None

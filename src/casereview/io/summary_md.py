@@ -104,6 +104,7 @@ def summary_markdown(card: Scorecard, *, publish: bool = False) -> str:
             lines += _table(["Measure"] + [scope_title(f"site:{c}", sites) for c in sites],
                             "l" + "r" * len(sites), rows)
         lines += _themes(card, programme, publish)
+    lines += _annotations(card)
     lines += ["", "## Reading this scorecard", "",
               f"- Each measure's weekly values are read as an XmR chart (NHS Making Data "
               f"Count): the mean of the first {BASELINE_POINTS} weeks with data, with limits "
@@ -142,3 +143,15 @@ def _themes(card: Scorecard, programme: str, publish: bool) -> list[str]:
     return ["", f"Themes, this {word}:", ""] + _table(
         ["Theme", f"Reviews this {word}", f"Previous {word}", f"Reviews completed this {word}"],
         "lrrr", rows)
+
+
+def _annotations(card: Scorecard) -> list[str]:
+    """The charts' rebases and notes, so that a reader sees what the team knows changed."""
+    found = card.annotations()
+    if not found:
+        return []
+    reference = card.reference
+    rows = [[MEASURES[a.measure].title, scope_title(a.scope, reference.sites, reference.wards),
+             a.week, f"Rebased: {a.text}" if a.kind == "rebase" else a.text] for a in found]
+    return ["", "## Chart rebases and notes", ""] + _table(
+        ["Measure", "Scope", "Week", "Rebase or note"], "llll", rows)

@@ -13,7 +13,7 @@ from casereview.metrics.definitions import MEASURES, Measure
 from casereview.metrics.display import format_value
 from casereview.metrics.engine import Summary, summarise_many
 from casereview.metrics.periods import Period, week_of
-from casereview.metrics.rows import Row, only_scopes, scopes_for
+from casereview.metrics.rows import Row, only_scopes, reports_scope, scopes_for
 from casereview.metrics.series import (
     CHART_WEEKS,
     RECENT_WEEKS,
@@ -108,6 +108,17 @@ class Line:
         return self.chart.assurance
 
 
+@dataclass(frozen=True)
+class Annotation:
+    """A rebase (its reason) or a note on a week of one measure's chart for one scope."""
+
+    measure: str
+    scope: str
+    week: str
+    kind: str                    # "rebase" or "note"
+    text: str
+
+
 def _total(values):
     numbers = [v for v in values if v is not None]
     return sum(numbers) if numbers else None
@@ -158,6 +169,20 @@ class Scorecard:
                 weekly, recent, chart, self.anchor.label, target,
                 period_target(measure, target, self.period))
         return self._lines[key]
+
+    def annotations(self) -> list[Annotation]:
+        """Every rebase in force and every note on the charts this scorecard reads, on weeks
+        up to its anchor week: in measure order, then scope, then week."""
+        order = {name: i for i, name in enumerate(MEASURES)}
+        found = [Annotation(m, scope, r.week, "rebase", r.reason)
+                 for (m, scope), items in self.rebases.items() for r in items]
+        found += [Annotation(m, scope, n.week, "note", n.text)
+                  for (m, scope), items in self.notes.items() for n in items]
+        return sorted((a for a in found if a.measure in MEASURES
+                       and a.week <= self.anchor.label
+                       and reports_scope(self.reference, scope_kind(a.scope))),
+                      key=lambda a: (order[a.measure], a.scope != "all", a.scope, a.week,
+                                     a.kind))
 
     def lines(self, scope: str = "all", programme: str | None = None) -> list[Line]:
         """The lines of a scope. All sites also carries the lines of measures reported by a

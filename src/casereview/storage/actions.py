@@ -258,3 +258,17 @@ def target_rows(conn: sqlite3.Connection, *, current_on: date | None = None) -> 
 
 def get_target(db, record_id: int) -> dict:
     return get(db, "programme_target", record_id)
+
+
+def open_actions_on(conn: sqlite3.Connection, day: date) -> list[dict]:
+    """The live actions open at the end of ``day`` (raised by then, not closed by then), each
+    with its rating on that day as ``rag``: overdue ones first (longest overdue first), then
+    by due date. What a board pack lists for a period ending on ``day``."""
+    rows = [dict(r) for r in conn.execute(
+        f"SELECT {LIST_COLUMNS} FROM action WHERE deleted_at IS NULL AND raised_on <= ? "
+        "AND (closed_on IS NULL OR closed_on > ?) ORDER BY due_date, id",
+        (day.isoformat(), day.isoformat()))]
+    for row in rows:
+        row["rag"] = rating_on_record(conn, row["id"], day) or row["rag"]
+        row["overdue"] = row["due_date"] < day.isoformat()
+    return sorted(rows, key=lambda r: not r["overdue"])

@@ -159,3 +159,10 @@ def ward_week_grid(conn: sqlite3.Connection, reference: Reference, last_week: da
              if w.older_adults and (site_code is None or w.site_code == site_code)]
     rows = [GridRow(w, [counts.get((w.ward_code, m), 0) for m in mondays]) for w in wards]
     return WardWeekGrid(mondays, rows, weekly_target(conn))
+
+
+def get_experience(db: Database, record_id: int) -> dict | None:
+    """A live sample as stored, or None if it is not there (or deleted)."""
+    row = db.conn.execute("SELECT * FROM experience WHERE id = ? AND deleted_at IS NULL",
+                          (record_id,)).fetchone()
+    return None if row is None else dict(row)

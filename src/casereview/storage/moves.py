@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from casereview.storage.changelog import Change, log_change
@@ -99,29 +99,31 @@ def moves_for_night(db: Database, site_code: str, night: date) -> list[dict]:
 
 def set_night_window(db: Database, start: str, end: str, user: str) -> int:
     """Change the out-of-hours window (a setting) and recompute every move's stored
-    out_of_hours and audit_night from its local time, in one transaction. Returns how many
-    moves changed."""
+    out_of_hours and audit_night from its local time with the model's own rule
+    (``domain.move.night_of``), in one transaction. Returns how many moves changed."""
+    from casereview.domain.move import night_of
     from casereview.domain.validation import NightWindow
     from casereview.storage.reference import write_setting
 
     window = NightWindow.from_settings(start, end)
     s, e = f"{window.start:%H:%M}", f"{window.end:%H:%M}"
-    spans_midnight = window.start > window.end
-    inside = "(t >= :s OR t < :e)" if spans_midnight else "(t >= :s AND t < :e)"
+
+    def out_of_hours(moved_at: str) -> int:
+        return int(night_of(window, datetime.fromisoformat(moved_at))[0])
+
+    def audit_night(moved_at: str) -> str | None:
+        night = night_of(window, datetime.fromisoformat(moved_at))[1]
+        return night.isoformat() if night else None
+
     at = now_utc()
     with transaction(db) as conn:
         write_setting(conn, "night_window_start", s, user, at)
         write_setting(conn, "night_window_end", e, user, at)
+        conn.create_function("out_of_hours_at", 1, out_of_hours, deterministic=True)
+        conn.create_function("audit_night_at", 1, audit_night, deterministic=True)
         before = conn.total_changes
-        conn.execute(f"""
-            UPDATE move SET
-              out_of_hours = (SELECT {inside} FROM (SELECT substr(moved_at, 12, 5) AS t)),
-              audit_night = (SELECT CASE
-                  WHEN NOT {inside} THEN NULL
-                  WHEN :spans AND t < :e THEN date(d, '-1 day')
-                  ELSE d END
-                FROM (SELECT substr(moved_at, 12, 5) AS t, substr(moved_at, 1, 10) AS d))
-        """, {"s": s, "e": e, "spans": int(spans_midnight)})
+        conn.execute("UPDATE move SET out_of_hours = out_of_hours_at(moved_at), "
+                     "audit_night = audit_night_at(moved_at)")
         changed = conn.total_changes - before
         log_change(conn, user, at, Change("recompute", "move", None, None,
                                           {"night_window": window.label(), "moves": changed}))
@@ -141,3 +143,10 @@ def moves_register(site_code: str | None = None) -> Keyset:
         return Keyset("move", "moved_at_utc", REGISTER_COLUMNS)
     return Keyset("move", "moved_at_utc", REGISTER_COLUMNS,
                   "deleted_at IS NULL AND site_code = ?", (site_code,))
+
+
+def get_move(db: Database, record_id: int) -> dict | None:
+    """A live move as stored, or None if it is not there (or deleted)."""
+    row = db.conn.execute("SELECT * FROM move WHERE id = ? AND deleted_at IS NULL",
+                          (record_id,)).fetchone()
+    return None if row is None else dict(row)

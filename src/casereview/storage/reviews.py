@@ -225,3 +225,14 @@ def review_list(filters: ReviewFilter = ReviewFilter()) -> Keyset:
 __all__ = ["AmendmentRefused", "NotReadyToSignOff", "ReviewFilter", "ReviewLocked", "amend",
            "delete_review", "find_duplicate", "get_review", "insert_reviews", "review_list",
            "save_review", "sign_off", "DRAFT", "COMPLETE", "SIGNED_OFF"]
+
+
+def learning_between(db: Database, start: date, end: date) -> list[tuple[str, str]]:
+    """(review_date, learning) of the live complete and signed-off reviews dated from ``start``
+    to ``end`` (the reviews the measures count), oldest first."""
+    marks = ", ".join("?" for _ in (COMPLETE, SIGNED_OFF))
+    return [tuple(row) for row in db.conn.execute(
+        "SELECT review_date, learning FROM review WHERE deleted_at IS NULL "
+        f"AND status IN ({marks}) AND review_date BETWEEN ? AND ? "
+        "AND learning IS NOT NULL AND trim(learning) <> '' ORDER BY review_date, id",
+        (COMPLETE, SIGNED_OFF, start.isoformat(), end.isoformat()))]

@@ -6,7 +6,8 @@ the ward is chosen.
 
 Keys: F2 steps through the scopes (all sites, each site, each ward where the measure has ward
 scope); r rebases the chart at the week selected in the list (a reason is required), or takes
-back the rebase there; n adds a note to the selected week. Both are saved at once and logged.
+back the rebase there; n adds a note to the selected week, x removes its latest note (after
+asking). Each is saved at once and logged.
 """
 
 from __future__ import annotations
@@ -35,11 +36,12 @@ from casereview.storage.spc import (
     ChartSettingInvalid,
     active_rebases,
     add_note,
+    delete_note,
     notes_for,
     rebase,
     undo_rebase,
 )
-from casereview.tui.widgets.dialogs import AskText
+from casereview.tui.widgets.dialogs import AskText, Confirm
 from casereview.tui.widgets.scorecard_view import VARIATION_STYLES
 from casereview.tui.widgets.xmr_chart import NOTE, REBASE, XmrChart
 
@@ -59,6 +61,7 @@ class ChartScreen(Screen):
         Binding("f3", "focus_weeks", "Weeks list"),
         Binding("r", "rebase", "Rebase at week"),
         Binding("n", "note", "Note on week"),
+        Binding("x", "remove_note", "Remove week's note"),
     ]
 
     def __init__(self, card: Scorecard, measure: str, scope: str = "all") -> None:
@@ -241,6 +244,21 @@ class ChartScreen(Screen):
         self.app.push_screen(AskText(f"A note on {week} of [b]{self.line.measure.title}"
                                      f"[/b], shown on the chart and in the board pack.",
                                      label="Note", required=True), done)
+
+    def action_remove_note(self) -> None:
+        week = self.selected_week()
+        notes = [n for n in notes_for(self.app.db, self.measure, self.scope) if n.week == week]
+        if not notes:
+            self.notify(f"{week} has no note on this chart.", severity="warning")
+            return
+        note = notes[-1]
+
+        def done(yes: bool | None) -> None:
+            if yes:
+                self._save(lambda: delete_note(self.app.db, note.id, self.app.user),
+                           f"Note on {week} removed")
+
+        self.app.push_screen(Confirm(f"Remove the note on {week}: [i]{note.text}[/i]?"), done)
 
     def _save(self, save, done: str) -> None:
         try:

@@ -125,7 +125,8 @@ class HomeScreen(Screen):
         worker = get_current_worker()
         db = self.app.worker_db()
         try:
-            card = build_scorecard(db, period, today=self.app.now().date())
+            now = self.app.now()  # the app's clock: which nights have ended, what is to date
+            card = build_scorecard(db, period, today=now.date(), generated_at=now)
         finally:
             db.conn.close()
         if not worker.is_cancelled:
