@@ -122,7 +122,8 @@ def check_header(name: str, header: list[str], known: tuple[str, ...],
                                         "column appears more than once in the header"))
         elif column not in known:
             problems.append(FileProblem(line, column, "unknown column (expected: "
-                                                      f"{', '.join(known)})"))
+                                                      f"{', '.join(known)})"
+                                        + _separator_hint(column)))
         seen.add(column)
     for column in required:
         if column not in seen:
@@ -133,6 +134,15 @@ def check_header(name: str, header: list[str], known: tuple[str, ...],
     positions = [i for i, c in enumerate(names) if c]
     return Header([names[i] for i in positions], positions, [header[i] for i in positions],
                   [i for i, c in enumerate(names) if not c])
+
+
+def _separator_hint(column: str) -> str:
+    """A header read as one column because its separator is not one casereview knows."""
+    for mark, name in (("|", "'|'"), (",", "commas"), (";", "semicolons"), ("\t", "tabs")):
+        if mark in column:
+            return (f"; the header looks separated by {name}: save the file with commas, "
+                    "semicolons or tabs between the columns")
+    return ""
 
 
 def unnamed_value(position: str, known: tuple[str, ...], why: str = "") -> str:
