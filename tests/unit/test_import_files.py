@@ -243,3 +243,13 @@ def test_sheet_with_a_csv_file_is_refused(db, tmp_path, capsys):
     path.write_text(moves_text([row()]), encoding="utf-8")
     assert run(db, "moves", str(path), "--sheet", "Moves") == 1
     assert "--sheet is for workbooks" in capsys.readouterr().err
+
+
+def test_an_unknown_separator_is_named(db, tmp_path, capsys):
+    path = tmp_path / "moves.csv"
+    path.write_text(moves_text([row()], "|"), encoding="utf-8")
+    assert run(db, "moves", str(path)) == 1
+    err = capsys.readouterr().err
+    assert f"{path}, line 1, field moved_at|site_code|" in err
+    assert "the header looks separated by '|': save the file with commas, semicolons or " \
+           "tabs between the columns" in err

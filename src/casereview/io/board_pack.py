@@ -305,6 +305,10 @@ def _reading_words(variation: str | None) -> str:
             CONCERN: "special cause concern", NEITHER: "special cause"}[variation]
 
 
+# Counts below this are not ranked among the largest changes: their proportions mislead.
+SMALL_COUNT = 10
+
+
 def what_changed(card: Scorecard, lines: list[Line], publish: bool) -> list[str]:
     """Sentences for the cover: readings that changed since the last period's reading week,
     then the largest changes in value."""
@@ -324,9 +328,12 @@ def what_changed(card: Scorecard, lines: list[Line], publish: bool) -> list[str]
     moves = []
     for line in lines:
         r = file_row(line, publish=publish)
-        if isinstance(r.value, (int, float)) and isinstance(r.previous, (int, float)) \
-                and r.previous and r.value != r.previous:
-            moves.append((abs(r.value - r.previous) / abs(r.previous), line, r))
+        if not (isinstance(r.value, (int, float)) and isinstance(r.previous, (int, float))
+                and r.previous and r.value != r.previous):
+            continue
+        if line.measure.is_count and max(r.value, r.previous) < SMALL_COUNT:
+            continue  # 1 to 2 is double, and means nothing
+        moves.append((abs(r.value - r.previous) / abs(r.previous), line, r))
     for _, line, r in sorted(moves, key=lambda m: -m[0])[:3]:
         name = line.measure.name
         way = "up" if r.value > r.previous else "down"
