@@ -128,6 +128,9 @@ def import_file(db: Database, kind: ImportKind, path: Path, context: Context,
     at = now_utc()
     rejects_path = path.with_name(path.name + ".rejects.csv")
     rejects_written = False
+    # Asked before any row is read (and again under the write lock, against a second
+    # import of the same file at the same moment).
+    _refuse_if_imported(db.conn, table.fingerprint, path, again)
     try:
         with transaction(db) as conn, \
                 validated_rows(kind, context, path, table, parallel=parallel) as batches:
