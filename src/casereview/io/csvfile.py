@@ -32,11 +32,16 @@ class FileProblem:
         where = filename
         if self.line is not None:
             where += f", {unit} {self.line}"
-        if self.field:
+        message = self.message
+        if self.field and ":" in self.field:
+            # A header such as "a:b" would read as "field a:b: ..." and blur where the
+            # location ends; such a name is quoted in the message instead.
+            message = f"column {self.field!r}: {message}"
+        elif self.field:
             where += f", field {self.field}"
         # One problem, one line: a value quoted back from a multi-line cell keeps its line
         # breaks visible rather than splitting the message.
-        return one_line(f"{where}: {self.message}")
+        return one_line(f"{where}: {message}")
 
 
 class FileInvalid(ValueError):
