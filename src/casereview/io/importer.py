@@ -140,6 +140,9 @@ def import_file(db: Database, kind: ImportKind, path: Path, context: Context,
     at = now_utc()
     rejects_path = path.with_name(path.name + ".rejects.csv")
     rejects_written = False
+    # Asked before any row is read (and again under the write lock, against a second
+    # import of the same file at the same moment).
+    _refuse_if_imported(db.conn, table.fingerprint, path, again)
     try:
         with transaction(db) as conn, \
                 validated_rows(kind, context, path, table, parallel=parallel) as batches:
@@ -221,9 +224,8 @@ def _refuse_if_imported(conn, fingerprint: str | None, path: Path, again: bool) 
     same_name = "" if before.file_name == path.name else f" (as {before.file_name})"
     raise AlreadyImported(str(path), [FileProblem(None, None, (
         f"this file was imported already{same_name}, on {when} by {before.imported_by} "
-        f"({before.written:,} {before.kind} rows written); importing it again would count its "
-        "records "
-        "twice. If that is what you mean (e.g. after deleting them), add --again"))])
+        f"(import {before.kind}: {before.written:,} written); importing it again would count "
+        "its records twice. If that is what you mean (e.g. after deleting them), add --again"))])
 
 
 def _log_import(conn, user: str, at: str, kind: ImportKind, path: Path, table, result,

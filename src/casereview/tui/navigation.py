@@ -90,6 +90,10 @@ def _all_destinations() -> list[Destination]:
                     LazyScreen(f"{screens}.toc_list:TocListScreen")),
         Destination("e", "Experience entry", "Type in patient-experience samples, one key per "
                     "answer", LazyScreen(f"{screens}.experience_entry:ExperienceEntryScreen")),
+        Destination("p", "Action plan", "Actions from the findings: owner, due date, rating, "
+                    "progress", LazyScreen(f"{screens}.actions_list:ActionListScreen")),
+        Destination("o", "Programme targets", "Planned audit volumes against what is done",
+                    LazyScreen(f"{screens}.targets:TargetListScreen")),
         Destination("s", "Summary reports", "The scorecard to exports/: xlsx, board paper, csv",
                     LazyScreen(f"{screens}.reports:ReportsScreen")),
         Destination("v", "Moves register", "Every move logged, newest first, at all sites "

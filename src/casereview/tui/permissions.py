@@ -37,6 +37,15 @@ ACTION_PERMISSIONS: dict[tuple[str, str], Permission] = {
     ("ExperienceGridScreen", "enter_samples"): ENTER,
     ("ExperienceGridScreen", "set_target"): LEAD,
     ("DeletedScreen", "restore"): ENTER,
+    ("ActionListScreen", "new"): LEAD,
+    ("ActionListScreen", "delete"): LEAD,
+    ("ActionFormScreen", "save"): LEAD,
+    ("ActionFormScreen", "close_done"): LEAD,
+    ("ActionFormScreen", "add_note"): LEAD,
+    ("ProgressNoteScreen", "save"): LEAD,
+    ("TargetListScreen", "new"): LEAD,
+    ("TargetListScreen", "delete"): LEAD,
+    ("TargetFormScreen", "save"): LEAD,
 }
 
 
