@@ -126,6 +126,7 @@ class Session:
         self.http, self.url, self.user, self.db_path = http, url, user, db_path
         self.ws = None
         self.received = 0
+        self.tail = ""  # the latest output as text: the screens' words are in it
         self.saves: list[float] = []
         self.ready = asyncio.Event()
 
@@ -137,7 +138,17 @@ class Session:
 
     async def _read(self) -> None:
         async for message in self.ws:  # keep the output flowing, as a page does
-            self.received += len(message.data or b"")
+            data = message.data or b""
+            self.received += len(data)
+            text = data.decode("utf-8", "ignore") if isinstance(data, bytes) else str(data)
+            self.tail = (self.tail + text)[-200_000:]
+
+    async def shows(self, words: str, timeout: float) -> bool:
+        """Wait until the screen has drawn ``words`` (since the last ``forget``)."""
+        return await self.wait(lambda: words in self.tail, timeout)
+
+    def forget(self) -> None:
+        self.tail = ""
 
     async def type(self, text: str) -> None:
         for ch in text:
@@ -153,17 +164,23 @@ class Session:
         return False
 
     async def sign_in_and_open_night_log(self, timeout: float) -> bool:
-        # The page cannot see which screen is drawn (a cursor blinks, so the output is never
-        # still): wait for the first screenful, then give the app a moment.
-        await self.wait(lambda: self.received > 10_000, timeout)
-        await asyncio.sleep(2)
+        # The screens' words are in the terminal output: wait for each screen before typing.
+        if not await self.shows("Sign in to casereview", timeout):
+            return False
+        await asyncio.sleep(0.5)
+        self.forget()
         await self.type(self.user + "\r")
         await self.type(PASSWORD + "\r")
         if not await self.wait(lambda: signed_in(self.db_path, self.user), timeout):
             return False
-        await asyncio.sleep(3)
+        if not await self.shows("Where to go", timeout):
+            return False
+        await asyncio.sleep(0.5)
+        self.forget()
         await self.type("n")
-        await asyncio.sleep(3)
+        if not await self.shows("Authorised by", timeout):
+            return False
+        await asyncio.sleep(0.5)
         return True
 
     async def log_moves(self, until: float, number: int) -> None:
@@ -194,11 +211,12 @@ async def level(url: str, db_path: Path, server_pid: int, n: int, seconds: float
         started = time.monotonic()
         for s in sessions:
             await s.open()
-        ok = await asyncio.gather(*(s.sign_in_and_open_night_log(120) for s in sessions))
+        ok = await asyncio.gather(*(s.sign_in_and_open_night_log(300) for s in sessions))
         opened = time.monotonic() - started
         with_sessions = memory(server_pid)
         until = time.monotonic() + seconds
-        await asyncio.gather(*(s.log_moves(until, i) for i, s in enumerate(sessions)))
+        await asyncio.gather(*(s.log_moves(until, i) for i, s in enumerate(sessions)
+                               if ok[i]))
         during = memory(server_pid)
         for s in sessions:
             await s.close()
@@ -232,6 +250,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="seconds of typing at each level once all sessions are open")
     parser.add_argument("--out", type=Path, default=HERE / "results" / "serve-load.md")
     args = parser.parse_args(argv)
+    import signal
+
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # so the server is stopped too
     counts = [int(n) for n in args.sessions.split(",")]
     if any(n < 1 or n > 50 for n in counts):
         parser.error("--sessions: each count from 1 to 50")
@@ -255,11 +276,28 @@ def main(argv: list[str] | None = None) -> int:
                 results.append(result)
                 time.sleep(3)  # the sessions' processes end
         finally:
-            server.terminate()
-            server.wait(10)
+            stop(server)
     write_report(args.out, results, args.seconds)
     print(args.out.read_text())
     return 0
+
+
+def stop(server: subprocess.Popen) -> None:
+    """The server and every session process it started."""
+    import signal
+
+    pids = tree(server.pid)
+    server.terminate()
+    try:
+        server.wait(10)
+    except subprocess.TimeoutExpired:
+        pass
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+    server.wait()
 
 
 def _wait_listening(port: int, timeout: float = 60) -> None:
