@@ -103,6 +103,9 @@ def bulk_load(conn: sqlite3.Connection, table: str, *, keep: Sequence[str] = ()
                     dropped.append(sql)
                     conn.execute(f"DROP INDEX {name}")
         yield
+        # The index builds sort with the connection's own cache (spilling to a temporary
+        # file beyond it), so their memory does not grow with the table either.
+        conn.execute(f"PRAGMA cache_size = {cache}")
         for sql in dropped:
             conn.execute(sql)
     finally:
