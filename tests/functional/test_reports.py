@@ -44,15 +44,23 @@ async def test_write_the_weeks_reports(demo_path, tmp_path, monkeypatch):
     async with app.run_test(size=(130, 40)) as pilot:
         screen = await _open_reports(pilot)
         assert screen.query_one("#period", Input).value == "2026-W47"  # the last full week
+        said = []
+        shown = screen._status
+        screen._status = lambda text: (said.append(text), shown(text))
         await pilot.press("enter")
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
         status = str(screen.query_one("#status", Static).content)
         bar = screen.query_one("#progress", ProgressBar)
-        assert bar.progress == bar.total == 3  # measures, then each of the two files
-    xlsx, md = tmp_path / "exports" / "summary-2026-W47.xlsx", tmp_path / "exports" / \
-        "summary-2026-W47.md"
-    assert "Written 2 files" in status and str(xlsx.resolve()) in status
+        assert bar.progress == bar.total == 4  # measures, then each of the three files
+    folder = tmp_path / "exports"
+    pdf, xlsx, md = (folder / "board-pack-2026-W47.pdf", folder / "summary-2026-W47.xlsx",
+                     folder / "summary-2026-W47.md")
+    assert "Written 3 files" in status
+    assert all(str(p.resolve()) in status for p in (pdf, xlsx, md))  # says where they are
+    assert pdf.read_bytes().startswith(b"%PDF")
+    # The board pack's progress, chart by chart, was on the screen while it was written.
+    assert any("board-pack-2026-W47.pdf: chart 1 of " in text for text in said)
     assert openpyxl.load_workbook(xlsx)["Scorecard"]["A1"].value.startswith(
         "Scorecard: 2026-W47")
     assert md.read_text().startswith("# Scorecard: week 2026-W47")
@@ -66,7 +74,7 @@ async def test_a_published_quarter_in_every_format(demo_path, tmp_path, monkeypa
         await _type_period(pilot, screen, "2026/27 Q2")
         assert "1 Jul 2026 to 30 Sep 2026" in str(screen.query_one("#period-words",
                                                                    Static).content)
-        for box in ("#fmt-csv", "#fmt-json", "#publish"):
+        for box in ("#fmt-pdf", "#fmt-csv", "#fmt-json", "#publish"):
             screen.query_one(box, Checkbox).focus()
             await pilot.press("space")
         await pilot.press("f5")
@@ -91,7 +99,7 @@ async def test_a_bad_period_writes_nothing(demo_path, tmp_path, monkeypatch):
         await pilot.press("enter")
         await pilot.pause()
         assert "2026 has no week 60" in str(screen.query_one("#problem", Static).content)
-        for box in ("#fmt-xlsx", "#fmt-md"):
+        for box in ("#fmt-pdf", "#fmt-xlsx", "#fmt-md"):
             screen.query_one(box, Checkbox).value = False
         await _type_period(pilot, screen, "2026-10")
         await pilot.press("enter")

@@ -26,7 +26,7 @@ connect(sys.argv[1]).conn.close()
 print(sorted(m for m in ("pydantic", "casereview.domain.move",
                          "casereview.io.kinds", "casereview.tui.screens.night_log",
                          "casereview.storage.moves",
-                         "nhs_number")
+                         "nhs_number", "matplotlib", "fpdf", "casereview.io.board_pack")
              if m in sys.modules))
 """
 

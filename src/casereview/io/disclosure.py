@@ -6,6 +6,9 @@ actions (``NOT_PEOPLE``)."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+
 from casereview.metrics.definitions import MEASURES
 
 SUPPRESSED = "*"
@@ -44,6 +47,11 @@ def suppress_row(row: dict) -> dict:
     return out
 
 
+def suppress_count(n):
+    """A count of people or of records about people, as published: 1-7 become "*"."""
+    return SUPPRESSED if _small(n) else n
+
+
 def suppress_rows(rows: list[dict]) -> list[dict]:
     return [suppress_row(r) for r in rows]
 
@@ -56,3 +64,25 @@ def suppress_aggregate(measure: str, value, numerator, denominator):
     if row["numerator"] == SUPPRESSED or row["denominator"] == SUPPRESSED:
         return SUPPRESSED
     return value
+
+
+# --- patient references in free text ---------------------------------------------------------
+# A board paper never holds a patient reference (SPEC 9), but learning is typed by people and
+# may name one. Anything shaped like an NHS number (10 digits, spaces or dashes between the
+# 3-3-4 groups allowed), and any word that is a patient reference held in the store, is
+# replaced before the text is printed.
+REDACTED = "[patient reference removed]"
+_NHS_SHAPED = re.compile(r"(?<![\d-])\d{3}[ -]?\d{3}[ -]?\d{4}(?![\d-])")
+_WORD = re.compile(r"\b[A-Za-z0-9]{1,20}\b")
+
+
+def redact_patient_refs(text: str, known: Callable[[set[str]], set[str]]) -> str:
+    """``text`` with its patient references replaced. ``known(words)`` says which of the
+    words (upper case) are patient references (storage.patients.known_patient_refs): every
+    word is asked about, as a local hospital number may be letters only."""
+    text = _NHS_SHAPED.sub(REDACTED, text)
+    words = {w.upper() for w in _WORD.findall(text)}
+    refs = known(words) if words else set()
+    if not refs:
+        return text
+    return _WORD.sub(lambda m: REDACTED if m.group(0).upper() in refs else m.group(0), text)

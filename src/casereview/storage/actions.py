@@ -16,6 +16,7 @@ from datetime import date
 from casereview.domain.action import CLOSED, LIVE, Action, ProgressNote, Rating, Source
 from casereview.domain.programme_target import ProgrammeTarget
 from casereview.domain.validation import Problem, RecordInvalid
+from casereview.storage.access import Permission, authorise
 from casereview.storage.changelog import Change, log_change
 from casereview.storage.db import now_utc, transaction
 from casereview.storage.paging import Keyset
@@ -67,6 +68,7 @@ def save_action(db, action: Action, user: str, record_id: int | None = None, *,
     ``rated_on`` (today, on a form; never before the action was raised)."""
     at = now_utc()
     with transaction(db) as conn:
+        authorise(conn, None, Permission.MANAGE_ACTIONS)  # the action plan is a lead's
         if record_id is None:
             return insert_action_in(conn, action, user, at, notes)
         before = _row(conn, record_id)
@@ -111,6 +113,7 @@ def add_progress(db, action_id: int, note: ProgressNote, user: str) -> int:
     rating exists."""
     at = now_utc()
     with transaction(db) as conn:
+        authorise(conn, None, Permission.MANAGE_ACTIONS)
         return _note_in(conn, action_id, note, user, at)
 
 
@@ -238,6 +241,7 @@ def owners(conn: sqlite3.Connection) -> list[str]:
 def save_target(db, target: ProgrammeTarget, user: str, record_id: int | None = None) -> int:
     at = now_utc()
     with transaction(db) as conn:
+        authorise(conn, None, Permission.MANAGE_ACTIONS)
         if record_id is None:
             return insert_in(conn, "programme_target", target.to_row(), user, at)
         update_in(conn, "programme_target", record_id, target.to_row(), user, at)
@@ -258,3 +262,17 @@ def target_rows(conn: sqlite3.Connection, *, current_on: date | None = None) -> 
 
 def get_target(db, record_id: int) -> dict:
     return get(db, "programme_target", record_id)
+
+
+def open_actions_on(conn: sqlite3.Connection, day: date) -> list[dict]:
+    """The live actions open at the end of ``day`` (raised by then, not closed by then), each
+    with its rating on that day as ``rag``: overdue ones first (longest overdue first), then
+    by due date. What a board pack lists for a period ending on ``day``."""
+    rows = [dict(r) for r in conn.execute(
+        f"SELECT {LIST_COLUMNS} FROM action WHERE deleted_at IS NULL AND raised_on <= ? "
+        "AND (closed_on IS NULL OR closed_on > ?) ORDER BY due_date, id",
+        (day.isoformat(), day.isoformat()))]
+    for row in rows:
+        row["rag"] = rating_on_record(conn, row["id"], day) or row["rag"]
+        row["overdue"] = row["due_date"] < day.isoformat()
+    return sorted(rows, key=lambda r: not r["overdue"])

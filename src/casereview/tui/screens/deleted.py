@@ -16,12 +16,13 @@ from casereview.storage.check import record_tables
 from casereview.storage.errors import DatabaseError
 from casereview.storage.history import PAGE, DeletedRecord, deleted_records
 from casereview.storage.records import RecordNotFound, RestoreRefused, restore
+from casereview.tui.screens.form_base import ShowsMessages
 from casereview.tui.widgets.dialogs import Confirm
 
 PREFETCH = 10
 
 
-class DeletedScreen(Screen):
+class DeletedScreen(ShowsMessages, Screen):
     DEFAULT_CSS = """
     DeletedScreen #bar { height: 3; padding: 0 1; }
     DeletedScreen #bar Label { padding: 1 1 0 1; }
@@ -97,11 +98,6 @@ class DeletedScreen(Screen):
             return None
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
         return self.rows.get(key.value)
-
-    def show_message(self, text: str, kind: str = "") -> None:
-        widget = self.query_one("#message", Static)
-        widget.set_classes(kind)
-        widget.update(text)
 
     # --- events -------------------------------------------------------------------------------
 

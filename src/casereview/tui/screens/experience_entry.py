@@ -8,14 +8,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from rich.markup import escape
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical
-from textual.screen import Screen
-from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 
 from casereview.domain.experience import (
@@ -27,21 +24,21 @@ from casereview.domain.experience import (
     MOVED_AT_NIGHT,
     Experience,
 )
-from casereview.domain.validation import RecordInvalid, validate
 from casereview.domain.values import format_nhs_number, format_uk_date, parse_date
 from casereview.metrics.periods import week_of
-from casereview.storage.errors import DatabaseError
 from casereview.storage.experience import (
     SampleFilter,
+    get_experience,
     sample_list,
     save_experience,
     weekly_target,
 )
 from casereview.storage.records import soft_delete
+from casereview.tui.screens.action_sources import ACTIONS_BINDING, show_record_actions
+from casereview.tui.screens.form_base import FormScreen, MessageLine
 from casereview.tui.widgets.answer_keys import AnswerKeys, Choice
 from casereview.tui.widgets.code_input import CodeInput
 from casereview.tui.widgets.code_list_input import CodeListInput
-from casereview.tui.widgets.dialogs import Confirm, UnsavedGuard
 
 
 def _choices(question: str, labels: dict[str, str]) -> list[Choice]:
@@ -70,7 +67,6 @@ QUESTION_LABELS = {
 }
 CODED = ("fft", "dignity", "involved", "moved_at_night", "discharge_info")
 FLAGS = ("proxy", "dementia")
-TEXT_FIELDS = ("patient_ref", "age", "themes", "comment")
 STICKY = ("sample_date", "ward_code", "collected_by")
 
 
@@ -86,23 +82,19 @@ def week_status(samples: int, target: int, ward: str, monday: date, today: date)
     return shown + f"  [yellow]{target - samples} still to collect[/yellow]"
 
 
-class ExperienceEntryScreen(UnsavedGuard, Screen):
+class ExperienceEntryScreen(FormScreen):
     DEFAULT_CSS = """
     ExperienceEntryScreen #sticky { grid-size: 3; grid-columns: 20 1fr 1fr; grid-gutter: 0 2;
                                      height: auto; padding: 0 1; }
     ExperienceEntryScreen #patient { grid-size: 4; grid-columns: 1fr 10 1fr 1fr;
                                       grid-gutter: 0 2; height: auto; padding: 0 1; }
-    ExperienceEntryScreen .field { height: auto; }
-    ExperienceEntryScreen .field Label, ExperienceEntryScreen .question Label {
-        color: $text-muted; }
-    ExperienceEntryScreen .hint { height: auto; color: $text-muted; }
-    ExperienceEntryScreen .problem { height: auto; color: $error; padding: 0 1; display: none; }
-    ExperienceEntryScreen .problem.-shown { display: block; }
+    ExperienceEntryScreen .question Label { color: $text-muted; }
+    ExperienceEntryScreen .problem { padding: 0 1; }
     ExperienceEntryScreen #week-status { height: 1; padding: 0 2; margin-bottom: 1; }
     ExperienceEntryScreen .question { height: 1; padding: 0 1; }
     ExperienceEntryScreen .question Label { width: 26; }
     ExperienceEntryScreen .wide { height: auto; padding: 0 1; }
-    ExperienceEntryScreen #message { height: auto; padding: 0 2; margin-top: 1; }
+    ExperienceEntryScreen #message { padding: 0 2; margin-top: 1; }
     ExperienceEntryScreen #week-samples { height: 1fr; margin: 0 1; }
     """
 
@@ -115,6 +107,7 @@ class ExperienceEntryScreen(UnsavedGuard, Screen):
         Binding("f4", "new_ward", "Other ward"),
         Binding("delete", "delete_sample", "Delete sample", show=False),
         Binding("escape", "escape", "Back"),
+        ACTIONS_BINDING,
     ]
 
     def __init__(self, *, ward_code: str | None = None, edit_id: int | None = None) -> None:
@@ -127,42 +120,36 @@ class ExperienceEntryScreen(UnsavedGuard, Screen):
 
     def compose(self) -> ComposeResult:
         yield Header()
+        field = self.field_row
         with Grid(id="sticky"):
-            yield self._field("sample_date", "Sample date", Input(
-                id="sample_date", placeholder="DD/MM/YYYY", compact=True))
-            yield self._field("ward_code", "Ward", CodeInput(
+            yield field("sample_date", "Sample date", placeholder="DD/MM/YYYY", compact=True)
+            yield field("ward_code", "Ward", CodeInput(
                 id="ward_code", placeholder="code or name, e.g. eld1", compact=True),
                 hint=True)
-            yield self._field("collected_by", "Collected by", Input(
-                id="collected_by", placeholder="who asked the patient", compact=True))
+            yield field("collected_by", "Collected by", placeholder="who asked the patient",
+                        compact=True)
         yield Static("", id="week-status")
         for name in CODED:
+            self.register_field(name)
             with Horizontal(classes="question"):
                 yield Label(QUESTION_LABELS[name])
                 yield AnswerKeys(ANSWER_CHOICES[name], id=name)
-            yield Static("", classes="problem", id=f"{name}-problem")
+            yield self.problem_line(name)
         with Grid(id="patient"):
-            yield self._field("patient_ref", "Patient ref (optional)", Input(
-                id="patient_ref", placeholder="NHS or hospital no.", compact=True))
-            yield self._field("age", "Age", Input(id="age", placeholder="years", compact=True))
+            yield field("patient_ref", "Patient ref (optional)",
+                        placeholder="NHS or hospital no.", compact=True)
+            yield field("age", "Age", placeholder="years", compact=True)
             for name in FLAGS:
-                yield self._field(name, QUESTION_LABELS[name], AnswerKeys(YES_NO, id=name))
+                yield field(name, QUESTION_LABELS[name], AnswerKeys(YES_NO, id=name))
         with Vertical(classes="wide"):
-            yield self._field("themes", "Themes (type part of each, space between)",
-                              CodeListInput(id="themes", placeholder="e.g. noise food",
-                                            compact=True), hint=True)
-            yield self._field("comment", "Comment, in the patient's words", Input(
-                id="comment", placeholder="optional", compact=True))
-        yield Static("", id="message")
+            yield field("themes", "Themes (type part of each, space between)",
+                        CodeListInput(id="themes", placeholder="e.g. noise food", compact=True),
+                        hint=True)
+            yield field("comment", "Comment, in the patient's words", placeholder="optional",
+                        compact=True)
+        yield MessageLine()
         yield DataTable(id="week-samples", cursor_type="row", zebra_stripes=True)
         yield Footer()
-
-    def _field(self, name: str, label: str, widget: Widget, hint: bool = False) -> Vertical:
-        parts: list[Widget] = [Label(label), widget]
-        if hint:
-            parts.append(Static("", classes="hint", id=f"{name}-hint"))
-        parts.append(Static("", classes="problem", id=f"{name}-problem"))
-        return Vertical(*parts, classes="field")
 
     def on_mount(self) -> None:
         self.title = "Patient experience: enter samples"
@@ -241,71 +228,43 @@ class ExperienceEntryScreen(UnsavedGuard, Screen):
         for row in page.rows:
             table.add_row(*sample_cells(row), key=str(row["id"]))
 
-    @on(Input.Changed, "#ward_code, #sample_date")
-    def _where_changed(self, event: Input.Changed) -> None:
-        if isinstance(event.input, CodeInput):
-            self.query_one("#ward_code-hint", Static).update(escape(event.input.hint()))
-        self.refresh_week()
-
-    @on(Input.Changed, "#themes")
-    def _themes_changed(self, event: Input.Changed) -> None:
-        self.query_one("#themes-hint", Static).update(
-            escape(self.query_one("#themes", CodeListInput).hint()))
+    def field_changed(self, name: str) -> None:
+        super().field_changed(name)
+        if name in ("ward_code", "sample_date"):
+            self.refresh_week()
 
     # --- answering ------------------------------------------------------------------------
 
     @on(AnswerKeys.Chosen)
     def _chosen(self, event: AnswerKeys.Chosen) -> None:
-        self.set_problem(event.widget.id or "", "")
         if event.value:
             self.focus_next()
 
-    @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_save()
-
     def raw_values(self) -> dict[str, str]:
-        ward_input = self.query_one("#ward_code", CodeInput)
-        ward = ward_input.resolved()[0]
-        reference = self.app.context().reference
-        raw = {
-            "sample_date": self.query_one("#sample_date", Input).value,
-            "ward_code": ward_input.value_for_save(),
-            "site_code": reference.wards[ward].site_code if ward else "",
-            "collected_by": self.query_one("#collected_by", Input).value,
-            "patient_ref": self.query_one("#patient_ref", Input).value,
-            "age": self.query_one("#age", Input).value,
-            "themes": self.query_one("#themes", CodeListInput).value_for_save(),
-            "comment": self.query_one("#comment", Input).value,
-        }
-        for name in CODED:
-            raw[name] = self.query_one(f"#{name}", AnswerKeys).value
+        raw = super().raw_values()
+        ward = self.query_one("#ward_code", CodeInput).resolved()[0]
+        raw["site_code"] = self.app.context().reference.wards[ward].site_code if ward else ""
         for name in FLAGS:
-            raw[name] = {"YES": "yes", "NO": "no"}.get(
-                self.query_one(f"#{name}", AnswerKeys).value, "")
+            raw[name] = {"YES": "yes", "NO": "no"}.get(raw[name], "")
         return raw
 
-    def action_save(self) -> None:
+    def adjust_problems(self, problems: dict[str, str]) -> dict[str, str]:
+        if "site_code" in problems:
+            # The site follows the ward: only a ward that is not known leaves it blank.
+            problems.setdefault("ward_code", "choose a ward from the list")
+            del problems["site_code"]
+        return problems
+
+    def save(self) -> None:
         if isinstance(self.focused, DataTable):
             return  # Enter on the week's list edits a sample (RowSelected), it does not save
-        self.clear_problems()
-        raw = self.raw_values()
-        try:
-            sample = validate(Experience, raw, self.app.context())
-        except RecordInvalid as exc:
-            problems = exc.by_field()
-            if "site_code" in problems:
-                # The site follows the ward: only a ward that is not known leaves it blank.
-                problems.setdefault("ward_code", "choose a ward from the list")
-                del problems["site_code"]
-            self.show_problems(problems)
+        sample = self.validated(Experience, self.raw_values())
+        if sample is None:
             return
         was_editing = self.editing_id
-        try:
-            record_id = save_experience(self.app.db, sample, self.app.user, self.editing_id)
-        except Exception as exc:  # storage failure: keep what was typed, say why
-            self.show_message(f"Not saved: {escape(str(exc))}", "error")
+        record_id = self.stored(lambda: save_experience(self.app.db, sample, self.app.user,
+                                                        self.editing_id))
+        if record_id is None:
             return
         if was_editing and self.start_edit is not None:
             self.app.pop_screen()  # opened from the sample list to edit one sample
@@ -316,72 +275,32 @@ class ExperienceEntryScreen(UnsavedGuard, Screen):
         self.show_message(f"{verb} sample {record_id} ({sample.ward_code}, "
                           f"{format_uk_date(sample.sample_date)}, FFT "
                           f"{FFT[sample.fft or '']}). Next sample for the same ward:", "ok")
-        self.query_one("#fft", AnswerKeys).focus()
-
-    def show_problems(self, problems: dict[str, str]) -> None:
-        first = None
-        for name, message in problems.items():
-            if self.query(f"#{name}-problem"):
-                self.set_problem(name, message)
-                first = first or name
-        count = len(problems)
-        other = [f"{n}: {m}" for n, m in problems.items() if not self.query(f"#{n}-problem")]
-        self.show_message(f"Not saved: {count} problem{'s' if count != 1 else ''}."
-                          + (" " + escape("; ".join(other)) if other else ""), "error")
-        if first:
-            self.query_one(f"#{first}").focus()
-
-    def set_problem(self, name: str, message: str) -> None:
-        widget = self.query_one(f"#{name}-problem", Static)
-        widget.update(escape(message))  # it may quote what was typed
-        widget.set_class(bool(message), "-shown")
-
-    def clear_problems(self) -> None:
-        for widget in self.query(".problem"):
-            widget.update("")
-            widget.remove_class("-shown")
+        self.focus_now(self.query_one("#fft", AnswerKeys))
 
     def clear_answers(self) -> None:
         """Ready for the next patient: keep the date, ward and collector."""
         self.editing_id = None
-        for name in (*CODED, *FLAGS):
-            self.query_one(f"#{name}", AnswerKeys).set_value(None)
-        for name in TEXT_FIELDS:
-            self.query_one(f"#{name}", Input).value = ""
-        self.query_one("#themes-hint", Static).update("")
-        self.clear_problems()
-        self.mark_clean()
-
-    def show_message(self, text: str, kind: str = "") -> None:
-        widget = self.query_one("#message", Static)
-        widget.set_classes(kind)
-        widget.update(text)
+        self.clear_fields(keep=STICKY)
 
     # --- editing and deleting -------------------------------------------------------------
 
     def load_sample(self, record_id: int) -> None:
-        row = self.app.db.conn.execute(
-            "SELECT * FROM experience WHERE id = ? AND deleted_at IS NULL", (record_id,)
-        ).fetchone()
+        row = get_experience(self.app.db, record_id)
         if row is None:
             self.show_message(f"Sample {record_id} no longer exists.", "error")
             return
         self.clear_answers()
-        self.query_one("#sample_date", Input).value = date.fromisoformat(
-            row["sample_date"]).strftime("%d/%m/%Y")
-        self.query_one("#ward_code", CodeInput).value = row["ward_code"]
-        self.query_one("#collected_by", Input).value = row["collected_by"]
-        self.query_one("#patient_ref", Input).value = row["patient_ref"] or ""
-        self.query_one("#age", Input).value = "" if row["age"] is None else str(row["age"])
+        self.fill({
+            "sample_date": date.fromisoformat(row["sample_date"]).strftime("%d/%m/%Y"),
+            "ward_code": row["ward_code"], "collected_by": row["collected_by"],
+            "patient_ref": row["patient_ref"], "age": row["age"],
+            "comment": row["comment"],
+            **{name: row[name] for name in CODED},
+            **{name: None if row[name] is None else ("YES" if row[name] else "NO")
+               for name in FLAGS},
+        })
         self.query_one("#themes", CodeListInput).set_codes(
             [t for t in (row["themes"] or "").split(";") if t])
-        self.query_one("#comment", Input).value = row["comment"] or ""
-        for name in CODED:
-            self.query_one(f"#{name}", AnswerKeys).set_value(row[name])
-        for name in FLAGS:
-            flag = row[name]
-            self.query_one(f"#{name}", AnswerKeys).set_value(
-                None if flag is None else ("YES" if flag else "NO"))
         self.editing_id = record_id
         self.refresh_week()
         self.mark_clean()  # as loaded: leaving without a change asks nothing
@@ -408,19 +327,14 @@ class ExperienceEntryScreen(UnsavedGuard, Screen):
         if not table.has_focus or not table.row_count:
             return
         record_id = int(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        self.confirm_delete(
+            f"sample {record_id}",
+            lambda: soft_delete(self.app.db, "experience", record_id, self.app.user),
+            self.refresh_week)
 
-        def done(confirmed: bool | None) -> None:
-            if confirmed:
-                try:
-                    soft_delete(self.app.db, "experience", record_id, self.app.user)
-                except DatabaseError as exc:
-                    self.show_message(f"Not deleted: {escape(str(exc))}", "error")
-                    return
-                self.show_message(f"Deleted sample {record_id} (it can be restored).", "ok")
-                self.refresh_week()
-
-        self.app.push_screen(Confirm(f"Delete sample {record_id}? It leaves every measure; "
-                                     "the change log keeps it and it can be restored."), done)
+    def action_actions(self) -> None:
+        """The sample being edited: its actions (raising the first if it has none)."""
+        show_record_actions(self, "experience", self.editing_id)
 
     def action_escape(self) -> None:
         if self.editing_id is not None and self.start_edit is None:

@@ -18,16 +18,16 @@ from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Sta
 from casereview.domain.experience import QUESTIONS
 from casereview.domain.values import format_uk_date, parse_date
 from casereview.metrics.periods import PeriodError, parse_week, week_of
-from casereview.storage.errors import DatabaseError
 from casereview.storage.experience import SampleFilter, sample_list
 from casereview.storage.records import soft_delete
+from casereview.tui.screens.action_sources import ACTIONS_BINDING
 from casereview.tui.screens.experience_entry import (
     QUESTION_LABELS,
     SAMPLE_COLUMNS,
     sample_cells,
 )
+from casereview.tui.screens.form_base import ShowsMessages
 from casereview.tui.widgets.code_input import CodeInput
-from casereview.tui.widgets.dialogs import Confirm
 from casereview.tui.widgets.paged_table import PagedTable, position_text
 
 # The entry screen's columns with the ward after the date.
@@ -64,7 +64,7 @@ def parse_week_text(text: str, today: date) -> date | None:
     return day - timedelta(days=day.weekday())
 
 
-class ExperienceListScreen(Screen):
+class ExperienceListScreen(ShowsMessages, Screen):
     DEFAULT_CSS = """
     ExperienceListScreen #filters { grid-size: 4; grid-columns: 1fr 22 1fr 1fr; grid-gutter: 0 2;
                                     height: auto; padding: 0 1; }
@@ -86,6 +86,7 @@ class ExperienceListScreen(Screen):
         Binding("f5", "shift_week(-1)", "Prev week"),
         Binding("f6", "shift_week(1)", "Next week"),
         Binding("f8", "clear_filters", "Clear filters"),
+        ACTIONS_BINDING,
         Binding("delete", "delete_sample", "Delete", show=False),
         Binding("escape", "app.pop_screen", "Back"),
     ]
@@ -241,6 +242,16 @@ class ExperienceListScreen(Screen):
 
         self.app.push_screen(ExperienceEntryScreen(edit_id=int(event.row_key.value)))
 
+    def action_actions(self) -> None:
+        """The selected sample's actions (raising the first if it has none)."""
+        from casereview.domain.action import Source
+        from casereview.tui.screens.action_sources import show_actions
+
+        row = self._selected()
+        if row is not None:
+            show_actions(self.app, Source("experience", str(row["id"])),
+                         {"description": row.get("comment") or ""})
+
     def action_focus_filters(self) -> None:
         self.query_one("#f-ward", CodeInput).focus()
 
@@ -253,18 +264,10 @@ class ExperienceListScreen(Screen):
         if not table.has_focus or row is None:
             return
         record_id = row["id"]
-
-        def done(confirmed: bool | None) -> None:
-            if confirmed:
-                try:
-                    soft_delete(self.app.db, "experience", record_id, self.app.user)
-                except DatabaseError as exc:
-                    self.notify(f"Not deleted: {escape(str(exc))}", severity="error")
-                    return
-                table.reload()
-
-        self.app.push_screen(Confirm(f"Delete sample {record_id}? It leaves every measure; "
-                                     "the change log keeps it and it can be restored."), done)
+        self.confirm_delete(
+            f"sample {record_id}",
+            lambda: soft_delete(self.app.db, "experience", record_id, self.app.user),
+            table.reload, report=lambda text: self.notify(text, severity="error"))
 
 
 def detail_text(row: dict) -> Text:

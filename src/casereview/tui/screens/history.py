@@ -20,12 +20,13 @@ from casereview.storage.history import (
     record_types,
     shown_value,
 )
+from casereview.tui.screens.form_base import ShowsMessages
 
 # Rows left below the cursor when the next page is fetched.
 PREFETCH = 10
 
 
-class HistoryScreen(Screen):
+class HistoryScreen(ShowsMessages, Screen):
     DEFAULT_CSS = """
     HistoryScreen #bar { height: 3; padding: 0 1; }
     HistoryScreen #bar Label { padding: 1 1 0 1; }
@@ -154,11 +155,6 @@ class HistoryScreen(Screen):
                 row = escape(f"{name.ljust(width)}  {_cell(old):<32}  {_cell(new)}")
                 lines.append(row if old == new else f"[b]{row}[/b]")
         self.query_one("#detail", Static).update("\n".join(lines))
-
-    def show_message(self, text: str, kind: str = "") -> None:
-        widget = self.query_one("#message", Static)
-        widget.set_classes(kind)
-        widget.update(text)
 
     # --- events -------------------------------------------------------------------------------
 

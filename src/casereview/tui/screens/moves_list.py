@@ -86,11 +86,15 @@ class MovesListScreen(Screen):
         self.title = "Moves register"
         table = self.query_one("#moves", PagedTable)
         table.set_columns(COLUMNS)
+        self.site_shown: str | None = None
         table.show(moves_register())
 
     @on(Select.Changed, "#site")
     def _site_changed(self, event: Select.Changed) -> None:
         site = event.value if isinstance(event.value, str) and event.value != ALL_SITES else None
+        if site == self.site_shown:
+            return  # the Select's first Changed, for the list on_mount already asked for
+        self.site_shown = site
         self.query_one("#moves", PagedTable).show(moves_register(site))
 
     @on(PagedTable.PageShown)

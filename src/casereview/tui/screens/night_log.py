@@ -11,7 +11,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static
 
 from casereview.domain.move import Move, NightAudit
@@ -21,13 +20,15 @@ from casereview.storage.errors import DatabaseError
 from casereview.storage.moves import (
     NightAlreadyClosed,
     close_night,
+    get_move,
     moves_for_night,
     night_status,
     save_move,
 )
 from casereview.storage.records import soft_delete
+from casereview.tui.screens.form_base import FormScreen, MessageLine
 from casereview.tui.widgets.code_input import CodeInput
-from casereview.tui.widgets.dialogs import AskText, Confirm, UnsavedGuard
+from casereview.tui.widgets.dialogs import AskText
 
 # Form fields in tab order: (id, label, width hint, placeholder)
 FIELDS = [
@@ -43,8 +44,6 @@ FIELDS = [
     ("patient_ref", "Patient ref", "NHS or hospital no."),
 ]
 NOTES_FIELD = ("notes", "Notes", "optional")
-# Model field -> form field, where they differ.
-FIELD_OF = {"moved_at": "time", "site_code": "site"}
 CODE_FIELDS = ("from_ward", "to_ward", "reason")
 
 
@@ -55,7 +54,7 @@ def default_night(now: datetime, context: Context) -> date:
     return now.date() - timedelta(days=1)
 
 
-class NightLogScreen(UnsavedGuard, Screen):
+class NightLogScreen(FormScreen):
     DEFAULT_CSS = """
     NightLogScreen #bar { height: 3; padding: 0 1; }
     NightLogScreen #bar Select { width: 40; }
@@ -63,12 +62,8 @@ class NightLogScreen(UnsavedGuard, Screen):
     NightLogScreen #bar Label { padding: 1 1 0 1; }
     NightLogScreen #status { padding: 1 1 0 1; width: 1fr; }
     NightLogScreen #form { grid-size: 5; grid-gutter: 0 1; height: auto; padding: 0 1; }
-    NightLogScreen .field { height: auto; }
-    NightLogScreen .field Label { color: $text-muted; }
-    NightLogScreen .field .hint { height: 1; color: $text-muted; }
-    NightLogScreen .field .problem { height: auto; color: $error; }
     NightLogScreen #notes-row { height: auto; padding: 0 1; }
-    NightLogScreen #message { height: auto; padding: 0 2; }
+    NightLogScreen #message { padding: 0 2; }
     NightLogScreen #moves { height: 1fr; margin: 0 1; }
     """
 
@@ -83,6 +78,8 @@ class NightLogScreen(UnsavedGuard, Screen):
         Binding("delete", "delete_move", "Delete move"),
         Binding("escape", "escape", "Back"),
     ]
+    # Model field -> form field, where they differ.
+    FIELD_OF = {"moved_at": "time", "site_code": "site"}
 
     def __init__(self, *, site: str | None = None, night: date | None = None) -> None:
         """Opens on ``site`` and ``night`` when given (e.g. from the moves register)."""
@@ -114,18 +111,16 @@ class NightLogScreen(UnsavedGuard, Screen):
                 yield self._field(field_id, label, placeholder)
         with Vertical(id="notes-row"):
             yield self._field(*NOTES_FIELD)
-        yield Static("", id="message")
+        yield MessageLine()
         yield DataTable(id="moves", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def _field(self, field_id: str, label: str, placeholder: str) -> Vertical:
         if field_id in CODE_FIELDS:
-            widget: Input = CodeInput(id=field_id, placeholder=placeholder)
-        else:
-            widget = Input(id=field_id, placeholder=placeholder)
-        return Vertical(Label(label), widget, Static("", classes="hint", id=f"{field_id}-hint"),
-                        Static("", classes="problem", id=f"{field_id}-problem"),
-                        classes="field")
+            return self.field_row(field_id, label, CodeInput(id=field_id,
+                                                             placeholder=placeholder),
+                                  hint=True)
+        return self.field_row(field_id, label, placeholder=placeholder)
 
     def on_mount(self) -> None:
         context = self.app.context()
@@ -226,7 +221,7 @@ class NightLogScreen(UnsavedGuard, Screen):
         """PgUp/PgDn are the open site list's own keys while it is dropped down."""
         if action == "shift_night" and self.query_one("#site", Select).expanded:
             return False
-        return True
+        return super().check_action(action, parameters)
 
     def action_shift_night(self, days: int) -> None:
         if self.night is None:
@@ -238,26 +233,6 @@ class NightLogScreen(UnsavedGuard, Screen):
         self.change_night(target)
 
     # --- the form -------------------------------------------------------------------------
-
-    @on(Input.Changed)
-    def _changed(self, event: Input.Changed) -> None:
-        if isinstance(event.input, CodeInput):
-            self.query_one(f"#{event.input.id}-hint", Static).update(
-                escape(event.input.hint()))
-
-    @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
-        if event.input.id in {f[0] for f in FIELDS} | {"notes"}:
-            event.stop()
-            self.save()
-
-    def raw_values(self) -> dict[str, str]:
-        values = {}
-        for field_id, _, _ in [*FIELDS, NOTES_FIELD]:
-            widget = self.query_one(f"#{field_id}", Input)
-            values[field_id] = (widget.value_for_save() if isinstance(widget, CodeInput)
-                                else widget.value)
-        return values
 
     def moved_at_text(self, time_text: str, context: Context) -> str:
         """Night + typed time -> a local timestamp: evening times on the night's date, morning
@@ -291,15 +266,14 @@ class NightLogScreen(UnsavedGuard, Screen):
             move = validate(Move, data, context)
         except RecordInvalid as exc:
             for name, message in exc.by_field().items():
-                problems.setdefault(FIELD_OF.get(name, name), message)
+                problems.setdefault(self.FIELD_OF.get(name, name), message)
             move = None
         if problems or move is None:
             self.show_problems(problems)
             return
-        try:
-            record_id = save_move(self.app.db, move, self.app.user, self.editing_id)
-        except Exception as exc:  # storage failure: keep what was typed, say why
-            self.show_message(f"Not saved: {escape(str(exc))}", "error")
+        record_id = self.stored(lambda: save_move(self.app.db, move, self.app.user,
+                                                  self.editing_id))
+        if record_id is None:
             return
         verb = "Updated" if self.editing_id else "Saved"
         self.show_message(
@@ -308,43 +282,11 @@ class NightLogScreen(UnsavedGuard, Screen):
             + ("" if move.out_of_hours else " [b]outside the night window[/b]"), "ok")
         self.clear_form()
         self.refresh_night()
-        self.query_one("#time", Input).focus()
-
-    def show_problems(self, problems: dict[str, str]) -> None:
-        first = None
-        for name, message in problems.items():
-            target = name if self._has_field(name) else None
-            if target:
-                self.query_one(f"#{target}-problem", Static).update(escape(message))
-                first = first or target
-        other = [f"{n}: {m}" for n, m in problems.items() if not self._has_field(n)]
-        count = len(problems)
-        summary = f"Not saved: {count} problem{'s' if count != 1 else ''}."
-        if other:
-            summary += " " + escape("; ".join(other))
-        self.show_message(summary, "error")
-        if first:
-            self.query_one(f"#{first}", Input).focus()
-
-    def _has_field(self, name: str) -> bool:
-        return name in {f[0] for f in FIELDS} or name == "notes"
-
-    def clear_problems(self) -> None:
-        for widget in self.query(".problem"):
-            widget.update("")
+        self.focus_now(self.query_one("#time", Input))
 
     def clear_form(self) -> None:
         self.editing_id = None
-        for field_id, _, _ in [*FIELDS, NOTES_FIELD]:
-            self.query_one(f"#{field_id}", Input).value = ""
-            self.query_one(f"#{field_id}-hint", Static).update("")
-        self.clear_problems()
-        self.mark_clean()
-
-    def show_message(self, text: str, kind: str = "") -> None:
-        widget = self.query_one("#message", Static)
-        widget.set_classes(kind)
-        widget.update(text)
+        self.clear_fields()
 
     # --- the moves list -------------------------------------------------------------------
 
@@ -354,21 +296,19 @@ class NightLogScreen(UnsavedGuard, Screen):
     @on(DataTable.RowSelected, "#moves")
     def _edit(self, event: DataTable.RowSelected) -> None:
         record_id = int(event.row_key.value)
-        row = self.app.db.conn.execute("SELECT * FROM move WHERE id = ?", (record_id,)).fetchone()
+        row = get_move(self.app.db, record_id)
         if row is None:
             return
         self.clear_form()
         self.editing_id = record_id
-        values = {
+        self.fill({
             "time": row["moved_at"][11:16], "from_ward": row["from_ward"],
             "to_ward": row["to_ward"], "reason": row["reason"],
             "move_number": _text(row["move_number"]), "age": _text(row["age"]),
             "dementia": _yes_no(row["dementia"]), "authorised_by": row["authorised_by"] or "",
             "informed": _yes_no(row["informed"]), "patient_ref": row["patient_ref"] or "",
             "notes": row["notes"] or "",
-        }
-        for field_id, value in values.items():
-            self.query_one(f"#{field_id}", Input).value = value
+        })
         self.mark_clean()
         self.show_message(f"Editing move {record_id}: Enter saves the change, Escape stops "
                           "editing.", "warning")
@@ -387,19 +327,9 @@ class NightLogScreen(UnsavedGuard, Screen):
         record_id = self._selected_move()
         if record_id is None:
             return
-
-        def done(confirmed: bool | None) -> None:
-            if confirmed:
-                try:
-                    soft_delete(self.app.db, "move", record_id, self.app.user)
-                except DatabaseError as exc:
-                    self.show_message(f"Not deleted: {escape(str(exc))}", "error")
-                    return
-                self.show_message(f"Deleted move {record_id} (it can be restored).", "ok")
-                self.refresh_night()
-
-        self.app.push_screen(Confirm(f"Delete move {record_id}? It leaves every measure; the "
-                                     "change log keeps it and it can be restored."), done)
+        self.confirm_delete(f"move {record_id}",
+                            lambda: soft_delete(self.app.db, "move", record_id, self.app.user),
+                            self.refresh_night)
 
     def action_escape(self) -> None:
         if self.editing_id is not None:
@@ -412,6 +342,15 @@ class NightLogScreen(UnsavedGuard, Screen):
     # --- closing the night ----------------------------------------------------------------
 
     def action_close_night(self) -> None:
+        """F2: the audit return. A move typed but not saved would be left out of the night it
+        declares complete, so that asks first."""
+        if self.site is None or self.night is None:
+            return
+        self.guard(self._close_night, "A move is typed but not saved: close the night "
+                   "without it? (No: go back to the move and press Enter to save it.)",
+                   stay=lambda: self.focus_now(self.query_one("#time", Input)))
+
+    def _close_night(self) -> None:
         if self.site is None or self.night is None:
             return
         status = night_status(self.app.db, self.site, self.night)

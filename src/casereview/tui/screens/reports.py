@@ -1,6 +1,7 @@
-"""Summary reports: the week's, month's or quarter's summary written to exports/ as the xlsx
-scorecard, the board-paper Markdown, and the csv and json of SPEC 7.2, optionally published
-(small numbers suppressed). Written in a thread worker with a progress bar."""
+"""Summary reports: the week's, month's or quarter's summary written to exports/ as the board
+pack (PDF, SPEC 9), the xlsx scorecard with its charts, the board-paper Markdown, and the csv
+and json of SPEC 7.2, optionally published (small numbers suppressed, no free text). Written
+in a thread worker with a progress bar; the screen says where each file went."""
 
 from __future__ import annotations
 
@@ -22,8 +23,9 @@ from casereview.metrics.engine import summarise
 from casereview.metrics.periods import Period, PeriodError, parse_period
 from casereview.metrics.scorecard import build_scorecard
 
-FORMATS = [("xlsx", "Excel scorecard (xlsx)", True), ("md", "Board paper (md)", True),
-           ("csv", "Measures (csv)", False), ("json", "Measures (json)", False)]
+FORMATS = [("pdf", "Board pack (pdf)", True), ("xlsx", "Excel scorecard (xlsx)", True),
+           ("md", "Board paper (md)", True), ("csv", "Measures (csv)", False),
+           ("json", "Measures (json)", False)]
 DEFAULT_FOLDER = Path("exports")
 
 
@@ -35,9 +37,11 @@ def parse_any_period(text: str) -> Period:
 
 
 def report_name(period: Period, fmt: str, publish: bool) -> str:
-    """summary-2026-W47.xlsx, summary-2026-27-Q3-published.md: safe in any file system."""
+    """summary-2026-W47.xlsx, summary-2026-27-Q3-published.md, board-pack-2026-11.pdf: safe
+    in any file system."""
     label = re.sub(r"[^A-Za-z0-9-]+", "-", period.label).strip("-")
-    return f"summary-{label}{'-published' if publish else ''}.{fmt}"
+    kind = "board-pack" if fmt == "pdf" else "summary"
+    return f"{kind}-{label}{'-published' if publish else ''}.{fmt}"
 
 
 class ReportsWritten(Message):
@@ -149,17 +153,29 @@ class ReportsScreen(Screen):
             today = now.date()
             summary = summarise(db, period, generated_at=now)
             card = (build_scorecard(db, period, today=today, summary=summary)
-                    if {"xlsx", "md"} & set(formats) else None)
+                    if {"pdf", "xlsx", "md"} & set(formats) else None)
             self.app.call_from_thread(self._step, None)
             for fmt in formats:
                 path = self.folder / report_name(period, fmt, publish)
                 self.app.call_from_thread(self._status, f"Writing {path.name}…")
-                write_summary(db, summary, fmt, path, publish=publish, today=today, card=card)
+                if fmt == "pdf":
+                    # Imported here: the charts' plotting library is not for the app's start.
+                    from casereview.io.board_pack import write_board_pack
+
+                    write_board_pack(db, period, path, publish=publish, today=today,
+                                     card=card, progress=self._progress_of(path.name))
+                else:
+                    write_summary(db, summary, fmt, path, publish=publish, today=today,
+                                  card=card)
                 paths.append(path)
                 self.app.call_from_thread(self._step, path)
         finally:
             db.conn.close()
         self.post_message(ReportsWritten(paths))
+
+    def _progress_of(self, name: str):
+        """What the board pack reports as it goes (each chart drawn), shown on the screen."""
+        return lambda text: self.app.call_from_thread(self._status, f"Writing {name}: {text}…")
 
     # Called on the main thread (the DOM is not for worker threads).
     def _step(self, path: Path | None) -> None:

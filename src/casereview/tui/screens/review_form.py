@@ -15,10 +15,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, SelectionList, Static, TextArea
 from textual.widgets.selection_list import Selection
 
+from casereview.domain.access import Permission
 from casereview.domain.review import (
     COMPLETE,
     DRAFT,
@@ -35,18 +35,18 @@ from casereview.domain.review import (
     raw_from_row,
     second_stage,
 )
-from casereview.domain.validation import RecordInvalid, validate
 from casereview.domain.values import LONDON, format_nhs_number, format_uk_date
 from casereview.storage.errors import DatabaseError
 from casereview.storage.reviews import (
     AmendmentRefused,
     NotReadyToSignOff,
-    ReviewLocked,
     amend,
     get_review,
     save_review,
     sign_off,
 )
+from casereview.tui.screens.action_sources import ACTIONS_BINDING
+from casereview.tui.screens.form_base import FormScreen, MessageLine
 from casereview.tui.widgets.code_input import CodeInput
 from casereview.tui.widgets.dialogs import Confirm
 
@@ -131,24 +131,20 @@ def _level(code: str | None) -> str:
     return "none" if level is None else str(level)
 
 
-class ReviewFormScreen(Screen):
+class ReviewFormScreen(FormScreen):
     DEFAULT_CSS = """
     ReviewFormScreen #state { height: auto; padding: 0 1; }
     ReviewFormScreen #amend-row { height: auto; padding: 0 1; display: none; }
     ReviewFormScreen #amend-row.amending { display: block; }
     ReviewFormScreen #amend-row Input { width: 1fr; }
-    ReviewFormScreen #message { height: auto; padding: 0 1; }
     ReviewFormScreen #amend_reason-problem { padding: 0 1; }
     ReviewFormScreen #sections { height: 1fr; padding: 0 1; }
     ReviewFormScreen .section { height: auto; border-top: solid $primary-darken-2; }
     ReviewFormScreen .section-title { text-style: bold; color: $accent; }
     ReviewFormScreen .row { height: auto; }
-    ReviewFormScreen .field { height: auto; width: 1fr; margin: 0 1 1 0; }
+    ReviewFormScreen .field { width: 1fr; margin: 0 1 1 0; }
     ReviewFormScreen .field Input { background: $boost; }
     ReviewFormScreen .field Input:focus { background: $primary 30%; }
-    ReviewFormScreen .field Label { color: $text-muted; }
-    ReviewFormScreen .hint { height: auto; color: $text-muted; }
-    ReviewFormScreen .problem { height: auto; color: $error; }
     ReviewFormScreen .flags { height: auto; padding: 0 1; }
     ReviewFormScreen SelectionList { height: auto; max-height: 14; margin-bottom: 1; }
     ReviewFormScreen SelectionList:focus { background: $primary 15%; }
@@ -156,7 +152,6 @@ class ReviewFormScreen(Screen):
     """
 
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save"),
         Binding("f2", "save_draft", "Save draft"),
         Binding("f3", "complete", "Complete"),
         Binding("f4", "sign_off", "Sign off"),
@@ -164,15 +159,19 @@ class ReviewFormScreen(Screen):
         Binding("ctrl+down", "section(1)", "Next section"),
         Binding("ctrl+up", "section(-1)", "Prev section", show=False),
         Binding("escape", "back", "Back"),
+        ACTIONS_BINDING,
     ]
+    # Read-only (signed off, not being amended): no saving, and no field to jump to.
+    READ_ONLY_HIDDEN = ("save", "save_draft", "complete", "sign_off", "section")
 
     def __init__(self, record_id: int | None = None) -> None:
         super().__init__()
         self.record_id = record_id
         self.status = DRAFT
-        self.stored: dict | None = None
+        self.stored_row: dict | None = None
         self.amending = False
-        self.saved_raw: dict[str, str] = {}
+        # The ticked codes of each list as loaded, in their saved order.
+        self.saved_order: dict[str, list[str]] = {}
 
     # --- layout ---------------------------------------------------------------------------
 
@@ -183,8 +182,8 @@ class ReviewFormScreen(Screen):
         with Horizontal(id="amend-row"):
             yield Label("Reason for amendment ")
             yield Input(id="amend_reason", placeholder="why this signed-off review is changed")
-        yield Static("", classes="problem", id="amend_reason-problem")
-        yield Static("", id="message")
+        yield self.problem_line("amend_reason")
+        yield MessageLine()
         with VerticalScroll(id="sections"):
             with Vertical(classes="section", id="sec-episode"):
                 yield Static("1  Episode", classes="section-title")
@@ -192,9 +191,10 @@ class ReviewFormScreen(Screen):
             with Vertical(classes="section", id="sec-agencies"):
                 yield Static("2  Agencies and reviewers   [dim]Space ticks an agency; at least "
                              "two[/dim]", classes="section-title")
+                self.register_field("agencies")
                 yield SelectionList(*[Selection(f"{code}  {name}", code) for code, name in
                                       reference.agencies.items()], id="agencies", compact=True)
-                yield Static("", classes="problem", id="agencies-problem")
+                yield self.problem_line("agencies")
                 yield self._field("reviewers", "Reviewers",
                                   "names separated by ;  e.g. Dr H. Osei; E. Thornton")
             with Vertical(classes="section", id="sec-outcomes"):
@@ -211,14 +211,16 @@ class ReviewFormScreen(Screen):
             with Vertical(classes="section", id="sec-themes"):
                 yield Static("5  Themes   [dim]Space ticks a theme[/dim]",
                              classes="section-title")
+                self.register_field("themes")
                 yield SelectionList(*[Selection(f"{code}  {label}", code) for code, label in
                                       reference.review_themes.items()], id="themes", compact=True)
-                yield Static("", classes="problem", id="themes-problem")
+                yield self.problem_line("themes")
             with Vertical(classes="section", id="sec-learning"):
                 yield Static("6  Learning   [dim]Tab leaves the text; Ctrl+S saves[/dim]",
                              classes="section-title")
+                self.register_field("learning")
                 yield TextArea(id="learning", soft_wrap=True, tab_behavior="focus")
-                yield Static("", classes="problem", id="learning-problem")
+                yield self.problem_line("learning")
         yield Footer()
 
     def _rows(self, specs: list[tuple[str, str, str]]) -> ComposeResult:
@@ -236,17 +238,13 @@ class ReviewFormScreen(Screen):
                 id=field_id, placeholder=placeholder, compact=True)
         else:
             widget = Input(id=field_id, placeholder=placeholder, compact=True)
-        parts = [Label(label), widget]
-        if isinstance(widget, CodeInput):
-            parts.append(Static("", classes="hint", id=f"{field_id}-hint"))
-        parts.append(Static("", classes="problem", id=f"{field_id}-problem"))
-        return Vertical(*parts, classes="field")
+        return self.field_row(field_id, label, widget, hint=isinstance(widget, CodeInput))
 
     def on_mount(self) -> None:
         if self.record_id is None:
             self.title = "New case-note review"
             self.load_raw({"review_date": self.app.now().date().isoformat()})
-            self.set_locked(False)
+            self.set_read_only(False)
             self.query_one("#patient_ref", Input).focus()
         else:
             self.reload()
@@ -255,15 +253,10 @@ class ReviewFormScreen(Screen):
 
     # --- reading and writing the widgets --------------------------------------------------
 
-    def read_raw(self) -> dict[str, str]:
-        raw: dict[str, str] = {}
-        for name in INPUT_FIELDS:
-            widget = self.query_one(f"#{name}", Input)
-            raw[name] = (widget.value_for_save() if isinstance(widget, CodeInput)
-                         else widget.value)
+    def raw_values(self) -> dict[str, str]:
+        raw = super().raw_values()
         for list_id in ("agencies", "themes"):
             raw[list_id] = ";".join(self._ticked(list_id))
-        raw["learning"] = self.query_one("#learning", TextArea).text
         return raw
 
     def _ticked(self, list_id: str) -> list[str]:
@@ -271,7 +264,7 @@ class ReviewFormScreen(Screen):
         ones in list order, so an unchanged set reads back unchanged (no phantom edits)."""
         widget = self.query_one(f"#{list_id}", SelectionList)
         ticked = set(widget.selected)
-        saved = [c for c in (self.saved_raw.get(list_id) or "").split(";") if c in ticked]
+        saved = [c for c in self.saved_order.get(list_id, []) if c in ticked]
         listed = [widget.get_option_at_index(i).value for i in range(widget.option_count)]
         return saved + [c for c in listed if c in ticked and c not in saved]
 
@@ -284,50 +277,49 @@ class ReviewFormScreen(Screen):
                 value = format_nhs_number(value)
             elif name == "reviewers":
                 value = "; ".join(filter(None, value.split(";")))
-            self.query_one(f"#{name}", Input).value = value
-        self.saved_raw = {}
-        for list_id in ("agencies", "themes"):
-            chosen = list(filter(None, (raw.get(list_id) or "").split(";")))
-            self.saved_raw[list_id] = ";".join(chosen)
-            widget = self.query_one(f"#{list_id}", SelectionList)
-            widget.deselect_all()
-            for code in chosen:
-                widget.select(code)
-        self.query_one("#learning", TextArea).text = raw.get("learning", "") or ""
-        self.saved_raw = self.read_raw()
+            self.write_field(name, value)
+        self.saved_order = {list_id: list(filter(None, (raw.get(list_id) or "").split(";")))
+                            for list_id in ("agencies", "themes")}
+        for name in ("agencies", "themes", "learning"):
+            self.write_field(name, raw.get(name))
+        self.mark_clean()
         self.refresh_flags()
 
     def reload(self) -> None:
         """Show the stored review (after a save, a sign-off or a cancelled amendment)."""
         assert self.record_id is not None
-        self.stored = get_review(self.app.db, self.record_id)
-        self.status = self.stored["status"]
+        self.stored_row = get_review(self.app.db, self.record_id)
+        self.status = self.stored_row["status"]
         self.title = f"Case-note review {self.record_id}"
-        self.load_raw(raw_from_row(self.stored))
-        self.set_locked(self.status == SIGNED_OFF and not self.amending)
+        self.load_raw(raw_from_row(self.stored_row))
+        self.set_read_only(self.status == SIGNED_OFF and not self.amending)
 
     @property
     def dirty(self) -> bool:
-        return self.read_raw() != self.saved_raw
+        return self.unsaved
 
-    def set_locked(self, locked: bool) -> None:
-        for widget in self.query("#sections Input, #sections SelectionList, #sections TextArea"):
-            widget.disabled = locked
+    def set_read_only(self, read_only: bool) -> None:
+        super().set_read_only(read_only)
         # Read-only: the sections scroll with the keys instead of stopping on fields.
-        self.query_one("#sections", VerticalScroll).can_focus = locked
-        if locked:
+        self.query_one("#sections", VerticalScroll).can_focus = read_only
+        if read_only:
             self.query_one("#sections", VerticalScroll).focus()
+            self.show_message("This review is signed off and read-only. F5 starts an "
+                              "amendment, which needs a reason.", "warning")
 
     def refresh_state(self) -> None:
         if self.record_id is None:
             text = "[b]New review[/b]: a draft until completed (F3)"
         else:
             text = f"[b]Review {self.record_id}[/b]: {STATUS_LABELS[self.status]}"
-            if self.status == SIGNED_OFF and self.stored:
-                text += f" by {self.stored['signed_off_by']} on {_when(self.stored)}"
+            if self.status == SIGNED_OFF and self.stored_row:
+                text += (f" by {self.stored_row['signed_off_by']} on "
+                         f"{_when(self.stored_row)}")
                 text += ("  [b yellow]amending[/b yellow]: give a reason, then Ctrl+S"
-                         if self.amending else "  [dim]read-only (PgDn/PgUp scroll); "
-                         "F5 amends with a reason[/dim]")
+                         if self.amending else "  [dim]read-only (PgDn/PgUp scroll); F5 amends "
+                         "with a reason[/dim]")
+            elif not self.app.may(Permission.COMPLETE_REVIEW):
+                text += "  [dim]a lead completes and signs off reviews[/dim]"
             elif self.status == COMPLETE:
                 text += "  [dim]F4 signs it off[/dim]"
             else:
@@ -337,34 +329,28 @@ class ReviewFormScreen(Screen):
         self.refresh_bindings()
 
     def refresh_flags(self) -> None:
-        outcome, stage = describe_flags(self.read_raw())
+        outcome, stage = describe_flags(self.raw_values())
         self.query_one("#outcome-flag", Static).update(outcome)
         self.query_one("#stage-flag", Static).update(stage)
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         """Footer shows only what can be done now."""
         signed = self.status == SIGNED_OFF
-        if action == "section":  # read-only: no field to go to (Ctrl+S still says why)
-            return not (signed and not self.amending)
-        if action in ("save_draft", "complete"):
-            return not signed
-        if action == "sign_off":
+        if action in ("save_draft", "complete", "sign_off"):
             return not signed
         if action == "amend":
             return signed and not self.amending
-        return True
+        return super().check_action(action, parameters)
 
     # --- events ---------------------------------------------------------------------------
 
-    @on(Input.Changed)
-    def _changed(self, event: Input.Changed) -> None:
-        if isinstance(event.input, CodeInput):
-            self.query_one(f"#{event.input.id}-hint", Static).update(event.input.hint())
-        if event.input.id in LIVE_FIELDS:
+    def field_changed(self, name: str) -> None:
+        super().field_changed(name)
+        if name in LIVE_FIELDS:
             self.refresh_flags()
 
-    @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
+    @on(Input.Submitted, "#amend_reason")
+    def _reason_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         self.action_save()
 
@@ -372,34 +358,27 @@ class ReviewFormScreen(Screen):
 
     def build(self, status: str) -> Review | None:
         """The form as a review with ``status``, or None with every problem shown."""
-        self.clear_problems()
-        raw = dict(self.read_raw(), status=status)
-        try:
-            return validate(Review, raw, self.app.context())
-        except RecordInvalid as exc:
-            self.show_problems(exc.by_field(), status)
-            return None
+        action = {DRAFT: "saved", COMPLETE: "completed", SIGNED_OFF: "amended"}[status]
+        return self.validated(
+            Review, dict(self.raw_values(), status=status),
+            lambda count: f"Not {action}: {count} field{'s' if count != 1 else ''} to put right.")
 
     def store(self, review: Review, verb: str) -> bool:
-        try:
-            self.record_id = save_review(self.app.db, review, self.app.user, self.record_id)
-        except (ReviewLocked, ValueError, DatabaseError) as exc:
-            self.show_message(f"Not saved: {escape(str(exc))}", "error")
+        record_id = self.stored(lambda: save_review(self.app.db, review, self.app.user,
+                                                    self.record_id))
+        if record_id is None:
             return False
+        self.record_id = record_id
         self.reload()
         self.refresh_state()
         stamp = self.app.now().strftime("%H:%M")
         self.show_message(f"{verb} at {stamp}.", "ok")
         return True
 
-    def action_save(self) -> None:
+    def save(self) -> None:
         """Enter / Ctrl+S: save, keeping the review's status."""
         if self.status == SIGNED_OFF:
-            if self.amending:
-                self.save_amendment()
-            else:
-                self.show_message("This review is signed off and read-only. F5 starts an "
-                                  "amendment, which needs a reason.", "warning")
+            self.save_amendment()
             return
         if self.record_id is not None and not self.dirty:
             self.show_message("No changes to save.")
@@ -422,8 +401,8 @@ class ReviewFormScreen(Screen):
             return
         review = self.build(COMPLETE)
         if review is not None:
-            self.store(review,
-                       "Completed: it now counts in the measures (F4 to sign it off). Saved")
+            self.store(review, "Completed: it now counts in the measures (F4 to sign it off). "
+                       "Saved")
 
     def action_sign_off(self) -> None:
         if self.status == SIGNED_OFF:
@@ -445,8 +424,8 @@ class ReviewFormScreen(Screen):
                 return
             self.reload()
             self.refresh_state()
-            self.show_message(f"Signed off by {escape(self.app.user)}. "
-                              "The review is now read-only; F5 amends it with a reason.", "ok")
+            self.show_message(f"Signed off by {escape(self.app.user)}. The review is now "
+                              "read-only; F5 amends it with a reason.", "ok")
 
         self.app.push_screen(Confirm(
             "Sign off this review? It becomes read-only: any later change is an amendment "
@@ -457,7 +436,7 @@ class ReviewFormScreen(Screen):
             self.show_message("Only a signed-off review is amended; edit this one and save.")
             return
         self.amending = True
-        self.set_locked(False)
+        self.set_read_only(False)
         self.query_one("#amend_reason", Input).value = ""
         self.refresh_state()
         self.show_message("Amending: give the reason, Tab on to change the fields, then "
@@ -471,8 +450,8 @@ class ReviewFormScreen(Screen):
         reason_input = self.query_one("#amend_reason", Input)
         reason = reason_input.value.strip()
         if not reason:
-            self.query_one("#amend_reason-problem", Static).update(
-                "A reason is required to amend a signed-off review.")
+            self.set_problem("amend_reason",
+                             "A reason is required to amend a signed-off review.")
             self.show_message("Not saved: an amendment needs a reason.", "error")
             reason_input.focus()
             return
@@ -485,36 +464,6 @@ class ReviewFormScreen(Screen):
         self.reload()
         self.refresh_state()
         self.show_message(f"Amendment saved with its reason: {escape(reason)}", "ok")
-
-    # --- problems and messages ------------------------------------------------------------
-
-    def show_problems(self, problems: dict[str, str], status: str) -> None:
-        first = None
-        other = []
-        for name, message in problems.items():
-            target = self.query(f"#{name}-problem") if name else None
-            if target:
-                target.first(Static).update(escape(message))  # may quote what was typed
-                first = first or name
-            else:
-                other.append(f"{name}: {message}" if name else message)
-        count = len(problems)
-        action = {DRAFT: "saved", COMPLETE: "completed", SIGNED_OFF: "amended"}[status]
-        summary = f"Not {action}: {count} field{'s' if count != 1 else ''} to put right."
-        if other:
-            summary += " " + escape("; ".join(other))
-        self.show_message(summary, "error")
-        if first:
-            self.query_one(f"#{first}").focus()
-
-    def clear_problems(self) -> None:
-        for widget in self.query(".problem"):
-            widget.update("")
-
-    def show_message(self, text: str, kind: str = "") -> None:
-        widget = self.query_one("#message", Static)
-        widget.set_classes(kind)
-        widget.update(text)
 
     # --- moving about ---------------------------------------------------------------------
 
@@ -533,6 +482,19 @@ class ReviewFormScreen(Screen):
                 target.scroll_visible()
                 return
 
+    def action_actions(self) -> None:
+        """The review's actions; raising one starts from the review's learning."""
+        if self.record_id is None:
+            self.show_message("Save the review first; then F9 raises actions from it.",
+                              "warning")
+            return
+        from casereview.domain.action import Source
+        from casereview.tui.screens.action_sources import show_actions
+
+        learning = get_review(self.app.db, self.record_id)["learning"] or ""
+        show_actions(self.app, Source("review", str(self.record_id)),
+                     {"description": learning})
+
     def action_back(self) -> None:
         if self.amending:
             self.amending = False
@@ -540,15 +502,7 @@ class ReviewFormScreen(Screen):
             self.refresh_state()
             self.show_message("Amendment cancelled; nothing changed.")
             return
-        if not self.dirty:
-            self.app.pop_screen()
-            return
-
-        def done(confirmed: bool | None) -> None:
-            if confirmed:
-                self.app.pop_screen()
-
-        self.app.push_screen(Confirm("Leave this review without saving your changes?"), done)
+        self.leave(self.app.pop_screen)
 
 
 def _when(row: dict) -> str:

@@ -17,10 +17,9 @@ from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Sta
 
 from casereview.domain.review import SIGNED_OFF, STATUS_LABELS
 from casereview.domain.values import format_nhs_number, format_uk_date, parse_date
-from casereview.storage.errors import DatabaseError
 from casereview.storage.reviews import ReviewFilter, ReviewLocked, delete_review, review_list
+from casereview.tui.screens.form_base import ShowsMessages
 from casereview.tui.screens.review_form import ReviewFormScreen
-from casereview.tui.widgets.dialogs import Confirm
 from casereview.tui.widgets.paged_table import PagedTable, position_text
 
 ANY = "any"
@@ -31,7 +30,7 @@ COLUMNS = (("Review date", 11), ("Patient", 12), ("Age", 3), ("Status", 10),
            ("Agencies", 18), ("Themes", 48))
 
 
-class ReviewListScreen(Screen):
+class ReviewListScreen(ShowsMessages, Screen):
     DEFAULT_CSS = """
     ReviewListScreen #filters { height: 3; padding: 0 1; }
     ReviewListScreen #filters Label { padding: 1 0 0 1; }
@@ -175,19 +174,10 @@ class ReviewListScreen(Screen):
         record_id = self.selected_id()
         if record_id is None:
             return
-
-        def done(confirmed: bool | None) -> None:
-            if not confirmed:
-                return
-            try:
-                delete_review(self.app.db, record_id, self.app.user)
-            except (ReviewLocked, DatabaseError) as exc:
-                self.show_summary(f"[red]Not deleted: {escape(str(exc))}[/red]")
-                return
-            self.query_one("#reviews", PagedTable).reload()
-
-        self.app.push_screen(Confirm(f"Delete review {record_id}? It leaves every measure; "
-                                     "the change log keeps it."), done)
+        self.confirm_delete(
+            f"review {record_id}", lambda: delete_review(self.app.db, record_id, self.app.user),
+            self.query_one("#reviews", PagedTable).reload, restorable=False,
+            refused=(ReviewLocked,), report=lambda text: self.show_summary(f"[red]{text}[/red]"))
 
     def show_summary(self, text: str) -> None:
         self.query_one("#summary", Static).update(text)

@@ -8,12 +8,10 @@ from __future__ import annotations
 from datetime import date
 
 from rich.markup import escape
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Label, Static
+from textual.widgets import Footer, Header, Input, Static
 
 from casereview.domain.toc import (
     DATE_FIELDS,
@@ -24,11 +22,11 @@ from casereview.domain.toc import (
     dates_typed,
     evaluate,
 )
-from casereview.domain.validation import RecordInvalid, validate
 from casereview.domain.values import blank, format_uk_date, parse_date
 from casereview.storage.toc import PolicyTimeline, get_toc, load_timeline, save_toc
+from casereview.tui.screens.action_sources import ACTIONS_BINDING, show_record_actions
+from casereview.tui.screens.form_base import FormScreen, MessageLine
 from casereview.tui.widgets.code_input import CodeInput
-from casereview.tui.widgets.dialogs import UnsavedGuard
 from casereview.tui.widgets.toc_steps import due_text, status_text, summary_text
 
 # (id, label, placeholder) in tab order, by section
@@ -58,15 +56,12 @@ def _uk(iso: str | None) -> str:
     return date.fromisoformat(iso).strftime("%d/%m/%Y") if iso else ""
 
 
-class TocFormScreen(UnsavedGuard, Screen):
+class TocFormScreen(FormScreen):
     DEFAULT_CSS = """
     TocFormScreen #body { height: 1fr; }
     TocFormScreen .section { text-style: bold; padding: 1 1 0 1; }
     TocFormScreen .fields { grid-size: 5; grid-gutter: 0 2; height: auto; padding: 0 1; }
-    TocFormScreen .field { height: auto; }
-    TocFormScreen .field Label { color: $text-muted; }
-    TocFormScreen .field .problem { height: auto; color: $error; }
-    TocFormScreen .field .hint { height: 1; color: $text-muted; }
+    TocFormScreen .field .hint { height: 1; }
     TocFormScreen #policy-line { padding: 0 1; color: $text-muted; height: auto; }
     TocFormScreen .step { height: 1; padding: 0 1; }
     TocFormScreen .step .step-label { width: 36; }
@@ -75,16 +70,15 @@ class TocFormScreen(UnsavedGuard, Screen):
     TocFormScreen .step .status { width: 1fr; }
     TocFormScreen #summary { padding: 1 1 0 1; height: auto; }
     TocFormScreen #notes-row { height: auto; padding: 0 1; }
-    TocFormScreen #message { height: auto; padding: 0 1; }
     """
 
     # Focus is placed by on_mount (the first field to type), not on the scrolling body.
     AUTO_FOCUS = None
 
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save"),
         Binding("f4", "clear", "Clear form"),
         Binding("escape", "back", "Back"),
+        ACTIONS_BINDING,
     ]
 
     def __init__(self, record_id: int | None = None) -> None:
@@ -110,23 +104,20 @@ class TocFormScreen(UnsavedGuard, Screen):
             for step, label in STEPS.items():
                 with Horizontal(classes="step", id=f"{step}-row"):
                     yield Static(label, classes="step-label")
+                    self.register_field(date_field(step))
                     yield Input(id=date_field(step), placeholder="DD/MM/YYYY", compact=True)
                     yield Static("", classes="due", id=f"{step}-due")
                     yield Static("", classes="status", id=f"{step}-status")
             yield Static("", id="summary")
             with Vertical(id="notes-row"):
                 yield self._field("notes", "Notes", "optional")
-        yield Static("", id="message")
+        yield MessageLine()
         yield Footer()
 
     def _field(self, field_id: str, label: str, placeholder: str) -> Vertical:
-        if field_id in CODE_FIELDS:
-            widget: Input = CodeInput(id=field_id, placeholder=placeholder)
-        else:
-            widget = Input(id=field_id, placeholder=placeholder)
-        return Vertical(Label(label), widget, Static("", classes="hint", id=f"{field_id}-hint"),
-                        Static("", classes="problem", id=f"{field_id}-problem"),
-                        classes="field")
+        widget = (CodeInput(id=field_id, placeholder=placeholder) if field_id in CODE_FIELDS
+                  else Input(id=field_id, placeholder=placeholder))
+        return self.field_row(field_id, label, widget, hint=True)
 
     def on_mount(self) -> None:
         reference = self.app.context().reference
@@ -153,33 +144,20 @@ class TocFormScreen(UnsavedGuard, Screen):
         for name in ALL_FIELDS:
             value = row.get(name)
             if name in DATE_FIELDS or name == "audit_date":
-                text = _uk(value)
+                value = _uk(value)
             elif name == "interim_offered":
-                text = "" if value is None else ("yes" if value else "no")
-            else:
-                text = "" if value is None else str(value)
-            self.query_one(f"#{name}", Input).value = text
+                value = "" if value is None else ("yes" if value else "no")
+            self.write_field(name, value)
         self.show_message(f"Editing audit {record_id}: Enter saves the change, Escape goes back "
                           "without saving.", "warning")
-
-    # --- live timeline --------------------------------------------------------------------
         self.mark_clean()
 
-    def raw_values(self) -> dict[str, str]:
-        values = {}
-        for name in ALL_FIELDS:
-            widget = self.query_one(f"#{name}", Input)
-            values[name] = (widget.value_for_save() if isinstance(widget, CodeInput)
-                            else widget.value)
-        return values
+    # --- live timeline --------------------------------------------------------------------
 
-    @on(Input.Changed)
-    def _changed(self, event: Input.Changed) -> None:
-        name = event.input.id or ""
-        if isinstance(event.input, CodeInput):
-            self.query_one(f"#{name}-hint", Static).update(escape(event.input.hint()))
-            if name == "site_code":
-                self._limit_wards()
+    def field_changed(self, name: str) -> None:
+        super().field_changed(name)
+        if name == "site_code":
+            self._limit_wards()
         if name in DATE_FIELDS or name == "audit_date":
             self.refresh_timeline()
 
@@ -225,23 +203,13 @@ class TocFormScreen(UnsavedGuard, Screen):
 
     # --- saving ---------------------------------------------------------------------------
 
-    @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_save()
-
-    def action_save(self) -> None:
-        self.clear_problems()
-        context = self.app.context()
-        try:
-            toc = validate(Toc, self.raw_values(), context)
-        except RecordInvalid as exc:
-            self.show_problems(exc.by_field())
+    def save(self) -> None:
+        toc = self.validated(Toc, self.raw_values())
+        if toc is None:
             return
-        try:
-            record_id = save_toc(self.app.db, toc, self.app.user, self.record_id)
-        except Exception as exc:  # storage failure: keep what was typed, say why
-            self.show_message(f"Not saved: {escape(str(exc))}", "error")
+        record_id = self.stored(lambda: save_toc(self.app.db, toc, self.app.user,
+                                                 self.record_id))
+        if record_id is None:
             return
         results = toc.steps(self.timeline.in_force(toc.audit_date).policy)
         on_time = sum(r.status is not None and r.status.value == "on_time" for r in results)
@@ -253,39 +221,24 @@ class TocFormScreen(UnsavedGuard, Screen):
             return
         self.clear_form(keep=KEPT_FOR_NEXT)
         self.show_message(text + " Ready for the next case file.", "ok")
-        self.query_one("#patient_ref", Input).focus()
+        self.focus_now(self.query_one("#patient_ref", Input))
 
-    def show_problems(self, problems: dict[str, str]) -> None:
-        first = None
-        for name, message in problems.items():
-            if name in STEP_FIELDS:
-                status = self.query_one(f"#{name[:-5]}-status", Static)
-                status.update(f"[red]{escape(message)}[/red]")
-            elif name in ALL_FIELDS:
-                self.query_one(f"#{name}-problem", Static).update(escape(message))
-            else:
-                continue
-            first = first or name
-        count = len(problems)
-        other = [f"{n}: {m}" for n, m in problems.items() if n not in ALL_FIELDS]
-        self.show_message(f"Not saved: {count} problem{'s' if count != 1 else ''}. "
-                          + escape("; ".join(other)), "error")
-        if first:
-            self.query_one(f"#{first}", Input).focus()
+    def problem_widget(self, name: str) -> Static | None:
+        """A step's problem takes the place of its status on the timeline."""
+        if name in STEP_FIELDS:
+            return self.query_one(f"#{name.removesuffix('_date')}-status", Static)
+        return super().problem_widget(name)
 
-    def clear_problems(self) -> None:
-        for widget in self.query(".problem"):
-            widget.update("")
-        self.refresh_timeline()
+    def set_problem(self, name: str, message: str) -> None:
+        if name in STEP_FIELDS:
+            self.query_one(f"#{name.removesuffix('_date')}-status", Static).update(
+                f"[red]{escape(message)}[/red]" if message else "")
+        else:
+            super().set_problem(name, message)
 
     def clear_form(self, keep: tuple[str, ...] = ()) -> None:
-        for name in ALL_FIELDS:
-            if name not in keep:
-                self.query_one(f"#{name}", Input).value = ""
-        for widget in self.query(".problem"):
-            widget.update("")
+        self.clear_fields(keep)
         self.refresh_timeline()
-        self.mark_clean()
 
     def action_clear(self) -> None:
         if self.record_id is not None:
@@ -293,12 +246,11 @@ class TocFormScreen(UnsavedGuard, Screen):
             return
         self.clear_form(keep=KEPT_FOR_NEXT)
         self.show_message("Cleared.")
-        self.query_one("#patient_ref", Input).focus()
+        self.focus_now(self.query_one("#patient_ref", Input))
 
-    def show_message(self, text: str, kind: str = "") -> None:
-        widget = self.query_one("#message", Static)
-        widget.set_classes(kind)
-        widget.update(text)
+    def action_actions(self) -> None:
+        """The audit's actions (raising the first if it has none)."""
+        show_record_actions(self, "toc", self.record_id)
 
     def action_back(self) -> None:
         self.leave(lambda: self.dismiss(None))

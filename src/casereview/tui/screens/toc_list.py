@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from rich.markup import escape
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -18,10 +17,10 @@ from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Sta
 from casereview.domain.toc import STEPS, Adherence
 from casereview.domain.values import format_nhs_number, format_uk_date
 from casereview.metrics.periods import PeriodError, parse_month
-from casereview.storage.errors import DatabaseError
 from casereview.storage.records import soft_delete
 from casereview.storage.toc import TocFilter, toc_list
-from casereview.tui.widgets.dialogs import Confirm
+from casereview.tui.screens.action_sources import ACTIONS_BINDING
+from casereview.tui.screens.form_base import ShowsMessages
 from casereview.tui.widgets.paged_table import PagedTable, position_text
 from casereview.tui.widgets.toc_steps import LEGEND, adherence_cell, status_cell
 
@@ -47,7 +46,7 @@ def toc_cells(row: dict) -> tuple[Text, ...]:
     )
 
 
-class TocListScreen(Screen):
+class TocListScreen(ShowsMessages, Screen):
     DEFAULT_CSS = """
     TocListScreen #filters { height: 3; padding: 0 1; }
     TocListScreen #filters Label { padding: 1 1 0 1; }
@@ -67,6 +66,7 @@ class TocListScreen(Screen):
         Binding("f3", "focus_list", "List"),
         Binding("f5", "reload", "Refresh"),
         Binding("ctrl+l", "policy", "Policy timeline"),
+        ACTIONS_BINDING,
         Binding("delete", "delete", "Delete", show=False),
         Binding("escape", "app.pop_screen", "Back"),
     ]
@@ -203,6 +203,15 @@ class TocListScreen(Screen):
 
         self.app.push_screen(TocFormScreen(), self._after_form)
 
+    def action_actions(self) -> None:
+        """The selected audit's actions (raising the first if it has none)."""
+        from casereview.domain.action import Source
+        from casereview.tui.screens.action_sources import show_actions
+
+        record_id = self.selected_id()
+        if record_id is not None:
+            show_actions(self.app, Source("toc", str(record_id)))
+
     def action_policy(self) -> None:
         from casereview.tui.screens.toc_policy import TocPolicyScreen
 
@@ -217,21 +226,6 @@ class TocListScreen(Screen):
         record_id = self.selected_id()
         if record_id is None:
             return
-
-        def done(confirmed: bool | None) -> None:
-            if confirmed:
-                try:
-                    soft_delete(self.app.db, "toc", record_id, self.app.user)
-                except DatabaseError as exc:
-                    self.show_message(f"Not deleted: {escape(str(exc))}", "error")
-                    return
-                self.query_one("#audits", PagedTable).reload()
-                self.show_message(f"Deleted audit {record_id} (it can be restored).", "ok")
-
-        self.app.push_screen(Confirm(f"Delete audit {record_id}? It leaves every measure; the "
-                                     "change log keeps it and it can be restored."), done)
-
-    def show_message(self, text: str, kind: str = "") -> None:
-        widget = self.query_one("#message", Static)
-        widget.set_classes(kind)
-        widget.update(text)
+        self.confirm_delete(f"audit {record_id}",
+                            lambda: soft_delete(self.app.db, "toc", record_id, self.app.user),
+                            self.query_one("#audits", PagedTable).reload)

@@ -22,6 +22,7 @@ from casereview.storage.toc import (
     load_timeline,
     policy_versions,
 )
+from casereview.tui.screens.form_base import ShowsMessages
 from casereview.tui.widgets.dialogs import Confirm
 
 SHORT = {"letter1": "Letter 1", "choice_discussion": "Choice", "letter2": "Letter 2",
@@ -34,7 +35,7 @@ def describe(policy: Policy) -> str:
                       f"+{r.days}" for r in policy.rules)
 
 
-class TocPolicyScreen(Screen):
+class TocPolicyScreen(ShowsMessages, Screen):
     DEFAULT_CSS = """
     TocPolicyScreen #body { height: 1fr; }
     TocPolicyScreen .section { text-style: bold; padding: 1 1 0 1; }
@@ -231,8 +232,3 @@ class TocPolicyScreen(Screen):
             f"Add a policy version in force from {format_uk_date(effective)}?\n"
             f"{describe(policy)}\n{affected} audit{'s' if affected != 1 else ''} dated from then "
             "will be judged against it (unless a later version applies)."), done)
-
-    def show_message(self, text: str, kind: str = "") -> None:
-        widget = self.query_one("#message", Static)
-        widget.set_classes(kind)
-        widget.update(text)

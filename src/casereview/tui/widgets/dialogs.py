@@ -73,35 +73,3 @@ class AskText(ModalScreen[str | None]):
     def action_cancel(self) -> None:
         self.dismiss(None)
 
-
-class UnsavedGuard:
-    """Mixin for entry screens: remembers the form as it was last saved, cleared or loaded, so
-    that backing out of a half-typed record asks first instead of throwing it away."""
-
-    _clean: dict | None = None
-
-    def raw_values(self) -> dict:  # provided by the screen
-        raise NotImplementedError
-
-    def mark_clean(self) -> None:
-        self._clean = self.raw_values()
-
-    @property
-    def unsaved(self) -> bool:
-        return self._clean is not None and self.raw_values() != self._clean
-
-    def leave(self, go, stay=None) -> None:
-        """Call ``go`` now if nothing is typed, else after the user confirms; ``stay`` (if
-        given) when they choose to keep what they typed."""
-        if not self.unsaved:
-            go()
-            return
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                go()
-            elif stay is not None:
-                stay()
-
-        self.app.push_screen(Confirm("Leave without saving what you have typed? It will be "
-                                     "lost."), answered)

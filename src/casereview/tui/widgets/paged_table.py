@@ -7,6 +7,9 @@ last or first row, turn to the next or the previous page, as the cursor keys and
 wheel do at a page's ends; Home and End jump to the newest and the oldest page. The count of
 records, a scan of an index, is taken in its own worker once the page is drawn, so the first
 page never waits for it.
+
+A read that fails (a locked, damaged or vanished database) never ends the app: the table shows
+what went wrong in place of the rows, says so in a notification, and ``r`` reads it again.
 """
 
 from __future__ import annotations
@@ -47,6 +50,7 @@ class PagedTable(DataTable):
         Binding("pageup", "previous_page", "Page up"),
         Binding("home", "first_page", "Newest"),
         Binding("end", "last_page", "Oldest"),
+        Binding("r", "retry", "Retry"),
     ]
 
     class PageShown(Message):
@@ -85,6 +89,8 @@ class PagedTable(DataTable):
         # page is drawn, so that on a busy machine it never delays the page itself.
         self._count_after_page = False
         self._request_no = 0  # bumped by every fetch: only the latest is shown
+        # What failed and can be tried again with r: a page request, or "count".
+        self.failed: _Request | str | None = None
 
     def set_columns(self, columns: Sequence[tuple[str, int]]) -> None:
         """Fixed-width columns, drawn as ONE cell per row: the cells are laid out in their
@@ -136,7 +142,7 @@ class PagedTable(DataTable):
     def _recount(self) -> None:
         keyset, generation = self.keyset, self._generation
         self.run_worker(lambda: self._count(keyset, generation), thread=True,
-                        exclusive=True, group="paged-table-count")
+                        exclusive=True, group="paged-table-count", exit_on_error=False)
 
     def row_data(self) -> dict | None:
         """The stored row under the cursor."""
@@ -147,6 +153,9 @@ class PagedTable(DataTable):
     def reload(self) -> None:
         """Fetch the page on screen again (after a change), keeping its place and the
         cursor's row, and count the list again."""
+        if isinstance(self.failed, _Request):
+            self.action_retry()
+            return
         if self.keyset is None or self.page is None:
             return  # nothing shown yet: the first page is on its way
         if not self.page.rows or self.page.at_start:
@@ -236,27 +245,83 @@ class PagedTable(DataTable):
         self._request_no += 1
         number, generation, keyset = self._request_no, self._generation, self.keyset
         self.run_worker(lambda: self._read(keyset, request, number, generation), thread=True,
-                        exclusive=True, group="paged-table-page")
+                        exclusive=True, group="paged-table-page", exit_on_error=False)
 
     def _read(self, keyset: Keyset, request: _Request, number: int, generation: int) -> None:
-        db = self.open_db()
         try:
-            size = self.page_size
-            if request.how in ("first", "last"):
-                page = getattr(keyset, request.how)(db.conn, size)
-            else:
-                page = getattr(keyset, request.how)(db.conn, request.key, size)
-        finally:
-            db.conn.close()
+            db = self.open_db()
+            try:
+                size = self.page_size
+                if request.how in ("first", "last"):
+                    page = getattr(keyset, request.how)(db.conn, size)
+                else:
+                    page = getattr(keyset, request.how)(db.conn, request.key, size)
+            finally:
+                db.conn.close()
+        except Exception as exc:  # shown with a retry: a failed read must not end the app
+            self.app.call_from_thread(self._read_failed, exc, request, number, generation)
+            return
         self.app.call_from_thread(self._apply, page, request, number, generation)
 
     def _count(self, keyset: Keyset, generation: int) -> None:
-        db = self.open_db()
         try:
-            total = keyset.count(db.conn)
-        finally:
-            db.conn.close()
+            db = self.open_db()
+            try:
+                total = keyset.count(db.conn)
+            finally:
+                db.conn.close()
+        except Exception as exc:  # the page stays; only its "of N" waits for a retry
+            self.app.call_from_thread(self._count_failed, exc, generation)
+            return
         self.app.call_from_thread(self._counted, total, generation)
+
+    # --- a failed read: say so, keep the app, retry with r ----------------------------------
+
+    def _read_failed(self, exc: Exception, request: _Request, number: int,
+                     generation: int) -> None:
+        if generation != self._generation or number != self._request_no:
+            return
+        self.fetching = False
+        self.failed = request
+        why = f"Could not read the list: {exc}. Press r to try again."
+        with self.app.batch_update():
+            self.clear()
+            if self.columns:
+                blanks = [""] * (len(self.columns) - 1)
+                self.add_row(Text(why, style="bold red", no_wrap=False), *blanks,
+                             key="read-failed")
+        self.page = None
+        self.app.notify(why, title="List not read", severity="error", timeout=10)
+        self.refresh_bindings()
+
+    def _count_failed(self, exc: Exception, generation: int) -> None:
+        if generation != self._generation:
+            return
+        self.failed = "count"
+        self.app.notify(f"Could not count the list: {exc}. Press r on the list to try again.",
+                        title="List not counted", severity="warning", timeout=10)
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "retry":  # r is a key only while there is something to try again
+            return self.failed is not None
+        return super().check_action(action, parameters)
+
+    def action_select_cursor(self) -> None:
+        """Enter opens the row under the cursor; on the failed-read line it tries again."""
+        if self.page is None:
+            if isinstance(self.failed, _Request):
+                self.action_retry()
+            return
+        super().action_select_cursor()
+
+    def action_retry(self) -> None:
+        failed, self.failed = self.failed, None
+        self.refresh_bindings()
+        if failed == "count":
+            self._recount()
+        elif isinstance(failed, _Request):
+            self._fetch(failed)
 
     def _counted(self, total: int, generation: int) -> None:
         if generation != self._generation:
