@@ -15,6 +15,7 @@ from casereview.domain.validation import Context, RecordInvalid
 from casereview.io.csvfile import FileInvalid, FileProblem
 from casereview.io.duplicates import DuplicateFinder, SameRecord
 from casereview.io.tabular import read_table
+from casereview.storage.access import Permission, authorise
 from casereview.storage.changelog import Change, log_change
 from casereview.storage.db import Database, now_utc, transaction
 from casereview.storage.files import private_output
@@ -22,6 +23,14 @@ from casereview.storage.history import format_logged_at
 from casereview.storage.imports import ImportedFile, imported_before, last_id, record_import
 
 Progress = Callable[[int, int | None], None]
+
+# What importing each KIND needs: records a lead completes (reviews may arrive complete or
+# signed off) and the action plan are a lead's; wards are reference data, an admin's.
+IMPORT_PERMISSION = {
+    "moves": Permission.ENTER, "nights": Permission.ENTER, "toc": Permission.ENTER,
+    "experience": Permission.ENTER, "reviews": Permission.COMPLETE_REVIEW,
+    "actions": Permission.MANAGE_ACTIONS, "wards": Permission.ADMIN,
+}
 
 
 class RowRejected(ValueError):
@@ -115,6 +124,9 @@ def import_file(db: Database, kind: ImportKind, path: Path, context: Context,
     """
     from casereview.io.pipeline import validated_rows
 
+    # The role a KIND needs (SPEC 8); a site grant limits the rows through the context,
+    # whose reference holds the granted sites only.
+    authorise(db, None, IMPORT_PERMISSION.get(kind.name, Permission.ADMIN))
     path = Path(path)
     result = ImportResult(kind.name, path)
     table = read_table(path, kind.columns, kind.required, sheet=sheet)
