@@ -8,6 +8,15 @@ from collections.abc import Sequence
 from operator import itemgetter
 from typing import TYPE_CHECKING
 
+from casereview.storage.access import (
+    SITE_TABLES,
+    Access,
+    Permission,
+    access_of,
+    authorise,
+    check_row,
+    write_permission,
+)
 from casereview.storage.changelog import Change, log_batch, log_change
 from casereview.storage.db import now_utc, transaction
 
@@ -95,10 +104,14 @@ def insert_many(conn: sqlite3.Connection, table: str, rows: Sequence[dict], user
 
 
 def update(db: Database, table: str, record_id: int, values: dict, user: str, *,
-           action: str = "update", reason: str | None = None) -> dict:
+           action: str = "update", reason: str | None = None,
+           access: Access | None = None) -> dict:
     """Change the given columns; returns the row after the change."""
     at = now_utc()
     with transaction(db) as conn:
+        before = _row_dict(conn, table, record_id)
+        authorise_change(conn, access, table, before)
+        authorise_change(conn, access, table, {**before, **values})
         return update_in(conn, table, record_id, values, user, at, action=action, reason=reason)
 
 
@@ -116,11 +129,22 @@ def update_in(conn: sqlite3.Connection, table: str, record_id: int, values: dict
     return after
 
 
+def authorise_change(conn: sqlite3.Connection, access: Access | None, table: str,
+                     row: dict) -> None:
+    """Refuse a change to a stored record that the session's role or site grant does not
+    allow (a review past its draft is a lead's)."""
+    permission = write_permission(table)
+    if table == "review" and row.get("status") not in (None, "draft"):
+        permission = Permission.COMPLETE_REVIEW
+    authorise(conn, access, permission, row.get("site_code") if table in SITE_TABLES else None)
+
+
 def soft_delete(db: Database, table: str, record_id: int, user: str,
-                reason: str | None = None) -> None:
+                reason: str | None = None, *, access: Access | None = None) -> None:
     at = now_utc()
     with transaction(db) as conn:
         before = _row_dict(conn, table, record_id)
+        authorise_change(conn, access, table, before)
         if before["deleted_at"] is not None:
             return
         conn.execute(f"UPDATE {table} SET deleted_at = ?, deleted_by = ? WHERE id = ?",
@@ -129,10 +153,12 @@ def soft_delete(db: Database, table: str, record_id: int, user: str,
                                           None, reason))
 
 
-def restore(db: Database, table: str, record_id: int, user: str) -> None:
+def restore(db: Database, table: str, record_id: int, user: str, *,
+            access: Access | None = None) -> None:
     at = now_utc()
     with transaction(db) as conn:
         before = _row_dict(conn, table, record_id)
+        authorise_change(conn, access, table, before)
         if before["deleted_at"] is None:
             return
         try:
@@ -147,5 +173,9 @@ def restore(db: Database, table: str, record_id: int, user: str) -> None:
                                           _content(before)))
 
 
-def get(db: Database, table: str, record_id: int) -> dict:
-    return _row_dict(db.conn, table, record_id)
+def get(db: Database, table: str, record_id: int, *,
+        access: Access | None = None) -> dict:
+    """One record by id, as the session may see it (refused for a site not granted, patient
+    reference masked for a viewer)."""
+    return check_row(access_of(db, access), table, _row_dict(db.conn, table, record_id))
+
