@@ -293,3 +293,29 @@ async def test_home_shows_targets_against_expected_and_overdue_actions(ref_db, c
         # 80 x 237 / 365 days = 51.9 expected by 23 Nov 2026, none done.
         assert "Case-note reviews: 0 of 80 by 31 Mar 2027, 52 behind" in text
         assert "Overdue actions: 1" in text and "Letters overdue" in text
+
+
+async def test_an_audit_shows_its_actions_and_an_action_opens_the_audit(ref_db, ctx, db_path):
+    from casereview.tui.screens.toc_form import TocFormScreen
+    from tests.unit.toc_samples import store as store_toc
+
+    audit_id = store_toc(ref_db, ctx)
+    async with app_for(db_path).run_test(size=SIZE) as pilot:
+        pilot.app.push_screen(TocFormScreen(audit_id))
+        await pilot.pause()
+        await pilot.press("f9")
+        await settle(pilot.app, pilot)
+        form = pilot.app.screen
+        assert isinstance(form, ActionFormScreen)
+        assert form.query_one("#source", Input).value == f"toc:{audit_id}"
+        await type_into(pilot, form, "title", "Escalation letters on time")
+        await type_into(pilot, form, "owner", "F. Rahman")
+        await type_into(pilot, form, "due_date", "31/12/2026")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        opened = pilot.app.screen
+        assert isinstance(opened, TocFormScreen) and opened.record_id == audit_id
+    [row] = actions(ref_db)
+    assert (row["source_kind"], row["source_ref"]) == ("toc", str(audit_id))

@@ -16,6 +16,7 @@ from datetime import date
 from casereview.domain.action import CLOSED, LIVE, Action, ProgressNote, Rating, Source
 from casereview.domain.programme_target import ProgrammeTarget
 from casereview.domain.validation import Problem, RecordInvalid
+from casereview.storage.access import Permission, authorise
 from casereview.storage.changelog import Change, log_change
 from casereview.storage.db import now_utc, transaction
 from casereview.storage.paging import Keyset
@@ -67,6 +68,7 @@ def save_action(db, action: Action, user: str, record_id: int | None = None, *,
     ``rated_on`` (today, on a form; never before the action was raised)."""
     at = now_utc()
     with transaction(db) as conn:
+        authorise(conn, None, Permission.MANAGE_ACTIONS)  # the action plan is a lead's
         if record_id is None:
             return insert_action_in(conn, action, user, at, notes)
         before = _row(conn, record_id)
@@ -111,6 +113,7 @@ def add_progress(db, action_id: int, note: ProgressNote, user: str) -> int:
     rating exists."""
     at = now_utc()
     with transaction(db) as conn:
+        authorise(conn, None, Permission.MANAGE_ACTIONS)
         return _note_in(conn, action_id, note, user, at)
 
 
@@ -238,6 +241,7 @@ def owners(conn: sqlite3.Connection) -> list[str]:
 def save_target(db, target: ProgrammeTarget, user: str, record_id: int | None = None) -> int:
     at = now_utc()
     with transaction(db) as conn:
+        authorise(conn, None, Permission.MANAGE_ACTIONS)
         if record_id is None:
             return insert_in(conn, "programme_target", target.to_row(), user, at)
         update_in(conn, "programme_target", record_id, target.to_row(), user, at)

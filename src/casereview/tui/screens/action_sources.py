@@ -25,6 +25,17 @@ def show_actions(app: App, source: Source, preset: dict | None = None) -> None:
     app.push_screen(ActionListScreen(source, preset, raise_if_none=True))
 
 
+def show_record_actions(screen, kind: str, record_id: int | None) -> None:
+    """F9 on a record's own form: its actions, once it is a saved record."""
+    if record_id is None:
+        screen.show_message("Save the record first (or open a saved one): F9 then lists its "
+                            "actions.", "warning")
+        return
+    from casereview.domain.action import Source
+
+    show_actions(screen.app, Source(kind, str(record_id)))
+
+
 def open_source(app, source: Source) -> str | None:
     """Open the screen a source is shown on; a sentence if it cannot be opened."""
     from casereview.storage.actions import source_exists

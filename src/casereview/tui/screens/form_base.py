@@ -57,6 +57,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input, Label, SelectionList, Static, TextArea
 
+from casereview.domain.access import AccountDisabled, Permission
 from casereview.domain.validation import RecordInvalid, validate
 from casereview.storage.errors import DatabaseError
 from casereview.tui.widgets.answer_keys import AnswerKeys
@@ -281,6 +282,8 @@ class FormScreen(ShowsMessages, Screen):
             return save()
         except Exception as exc:
             self.show_message(f"Not saved: {escape(str(exc))}", "error")
+            if isinstance(exc, AccountDisabled):  # and the session ends (SPEC 8)
+                self.app.call_later(self.app.sign_out, str(exc))
             return None
 
     # --- editing --------------------------------------------------------------------------
@@ -357,8 +360,19 @@ class FormScreen(ShowsMessages, Screen):
 
     # --- read-only ------------------------------------------------------------------------
 
+    def on_mount(self) -> None:
+        """A role that may not enter records (a viewer) sees every form read-only."""
+        if not self.may_enter():
+            self.set_read_only(True)
+
+    def may_enter(self) -> bool:
+        may = getattr(self.app, "may", None)
+        return may is None or may(Permission.ENTER)
+
     def set_read_only(self, read_only: bool) -> None:
-        """Every field disabled (or enabled again); Save leaves the footer while read-only."""
+        """Every field disabled (or enabled again); Save leaves the footer while read-only.
+        A role that may not enter records stays read-only."""
+        read_only = read_only or not self.may_enter()
         self.read_only = read_only
         for name in self.field_names:
             self.field(name).disabled = read_only

@@ -75,9 +75,9 @@ least two agencies, a reviewer, both outcomes and the overall score. Outcomes ta
 | F6 | (form) close as done today: change the date if need be, then Ctrl+S |
 | F7 | (form) add a progress note: date, author, text, and optionally the rating from that date |
 
-F9 works on a review (its form), a Transfer of Care audit or an experience sample (in its
-list), a ward (sites and wards) and a measure (the dashboard or its chart); an action from a
-review starts with its learning. A rating is required while an action is open; done and
+F9 works on a review (its form), a Transfer of Care audit or an experience sample (its list
+or its form), a ward (sites and wards) and a measure (the dashboard or its chart); an action
+from a review starts with its learning. A rating is required while an action is open; done and
 dropped need the closing date. Progress notes are only ever added. The home screen shows
 each running programme target against what is expected by today, and the overdue actions.
 

@@ -91,7 +91,7 @@ class HomeScreen(Screen):
             with Vertical(id="menu-box"):
                 yield Static("Where to go: press the key, or Tab here, the arrows and Enter",
                              classes="title")
-                yield MenuGrid(destinations(), id="menu")
+                yield MenuGrid(destinations(self.app.access), id="menu")
             with Vertical(id="side"):
                 yield Static("", id="plan")
                 yield Static("", id="todo")
@@ -99,7 +99,7 @@ class HomeScreen(Screen):
 
     def on_mount(self) -> None:
         self.title = "Dashboard"
-        for dest in destinations():
+        for dest in destinations(self.app.access):
             self._bindings.bind(dest.key, f"go('{dest.key}')", dest.title, show=False)
         self.refresh_bindings()
         self.period = default_period(self.app.now().date())
@@ -256,7 +256,7 @@ class HomeScreen(Screen):
         show_actions(self.app, Source("measure", line.measure.name, line.scope))
 
     def action_go(self, key: str) -> None:
-        for dest in destinations():
+        for dest in destinations(self.app.access):
             if dest.key == key:
                 self.app.open_destination(dest.factory)
 

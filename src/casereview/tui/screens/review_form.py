@@ -18,6 +18,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Footer, Header, Input, Label, SelectionList, Static, TextArea
 from textual.widgets.selection_list import Selection
 
+from casereview.domain.access import Permission
 from casereview.domain.review import (
     COMPLETE,
     DRAFT,
@@ -317,6 +318,8 @@ class ReviewFormScreen(FormScreen):
                 text += ("  [b yellow]amending[/b yellow]: give a reason, then Ctrl+S"
                          if self.amending else "  [dim]read-only (PgDn/PgUp scroll); F5 amends "
                          "with a reason[/dim]")
+            elif not self.app.may(Permission.COMPLETE_REVIEW):
+                text += "  [dim]a lead completes and signs off reviews[/dim]"
             elif self.status == COMPLETE:
                 text += "  [dim]F4 signs it off[/dim]"
             else:
