@@ -540,10 +540,13 @@ def _board_pack(args, db_path: Path, user: str) -> int:
         return _fail(str(exc), USAGE)
     if not db_path.exists():
         return _fail(f"{db_path} does not exist")
+    from casereview.progress import terminal_progress
+
     db = _open(db_path)
     try:
-        write_board_pack(db, period, args.out, publish=args.publish, today=args.now.date(),
-                         generated_at=args.now)
+        with terminal_progress(f"board pack for {period.label}", unit=None):
+            write_board_pack(db, period, args.out, publish=args.publish,
+                             today=args.now.date(), generated_at=args.now)
     finally:
         db.conn.close()
     note = " (published: small numbers suppressed, no free text)" if args.publish else ""

@@ -275,7 +275,9 @@ def test_the_encoding_is_told_from_the_whole_file_across_reading_chunks(tmp_path
     try:
         data.decode("utf-8")
         expected = "utf-8-sig"
-    except UnicodeDecodeError:
+    except UnicodeDecodeError as not_utf8:
+        first_bad = data[not_utf8.start]
+        bad_line = data.count(b"\n", 0, not_utf8.start) + 1
         try:
             data.decode("cp1252")
             expected = "cp1252"
@@ -285,6 +287,7 @@ def test_the_encoding_is_told_from_the_whole_file_across_reading_chunks(tmp_path
         table = tabular.read_table(path, ("notes",), ())
     except FileInvalid as exc:
         assert expected is None, exc
-        assert "is neither UTF-8 nor Windows-1252 text" in str(exc)
+        assert (f"{path}, line {bad_line}: is neither UTF-8 nor Windows-1252 text "
+                f"(byte 0x{first_bad:02X})") in str(exc)
     else:
         assert table.layout.encoding == expected

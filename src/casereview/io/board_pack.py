@@ -21,7 +21,7 @@ from pathlib import Path
 from casereview.domain.programme_target import PROGRAMMES as PROGRAMME_NAMES
 from casereview.domain.values import LONDON, format_uk_date
 from casereview.io.board_chart import ChartSpec, Segment
-from casereview.io.disclosure import SUPPRESSED, redact_patient_refs, suppress_row
+from casereview.io.disclosure import SUPPRESSED, patient_ref_cleaner, suppress_row
 from casereview.io.scorecard_rows import file_row
 from casereview.metrics.definitions import MEASURES, PROGRAMME_TITLES, Measure
 from casereview.metrics.display import (
@@ -377,16 +377,6 @@ def _themes(card: Scorecard, publish: bool) -> list[tuple[str, str, str]]:
     return [(label, this, previous) for label, _, this, previous in found]
 
 
-def _cleaner(db: Database) -> Clean:
-    """Free text with its patient references removed (checked against the store)."""
-    from casereview.storage.patients import known_patient_refs
-
-    def known(words: set[str]) -> set[str]:
-        return known_patient_refs(db, words)
-
-    return lambda text: redact_patient_refs(text, known)
-
-
 def _learning(db: Database, period: Period, clean: Clean) -> list[tuple[str, str]]:
     from casereview.storage.reviews import learning_between
 
@@ -469,7 +459,7 @@ def build_board_pack(db: Database, card: Scorecard, *,
     generated = datetime.fromisoformat(card.generated_at).astimezone(LONDON)
     present = {r.measure for r in card.summary.rows}
     sections, all_lines = [], []
-    clean = _cleaner(db)
+    clean = patient_ref_cleaner(db)
     for programme, title in PROGRAMME_TITLES.items():
         lines = [line for line in card.lines(SCOPE, programme)
                  if line.measure.name in present]

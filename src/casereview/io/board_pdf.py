@@ -251,7 +251,7 @@ def _scorecard(pdf: _Paper, pack: BoardPack) -> None:
     pdf.ln(1)
     for section in pack.sections:
         # A programme's table is kept on one page when it fits on one.
-        needed = 8 + 10 + sum(_score_height(pdf, line) for line in section.lines)
+        needed = 10 + 15 + sum(_score_height(pdf, line) for line in section.lines)
         if pdf.get_y() + needed > PAGE_H - MARGIN - FOOT:
             pdf.add_page()
         pdf.heading(section.title, 12.5)

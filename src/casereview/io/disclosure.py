@@ -86,3 +86,14 @@ def redact_patient_refs(text: str, known: Callable[[set[str]], set[str]]) -> str
     if not refs:
         return text
     return _WORD.sub(lambda m: REDACTED if m.group(0).upper() in refs else m.group(0), text)
+
+
+def patient_ref_cleaner(db) -> Callable[[str], str]:
+    """Free text with its patient references removed (each word checked against the store):
+    for the notes, reasons and learning that papers print."""
+    from casereview.storage.patients import known_patient_refs
+
+    def known(words: set[str]) -> set[str]:
+        return known_patient_refs(db, words)
+
+    return lambda text: redact_patient_refs(text, known)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from casereview.storage.db import Database, now_utc, transaction
 from casereview.storage.files import private_output
 from casereview.storage.history import format_logged_at
 from casereview.storage.imports import ImportedFile, imported_before, last_id, record_import
+from casereview.storage.records import bulk_load
 
 Progress = Callable[[int, int | None], None]
 
@@ -144,7 +146,7 @@ def import_file(db: Database, kind: ImportKind, path: Path, context: Context,
     # import of the same file at the same moment).
     _refuse_if_imported(db.conn, table.fingerprint, path, again)
     try:
-        with transaction(db) as conn, \
+        with transaction(db) as conn, _bulk(conn, kind), \
                 validated_rows(kind, context, path, table, parallel=parallel) as batches:
             _refuse_if_imported(conn, table.fingerprint, path, again)
             finder = (DuplicateFinder(conn, kind.same, table.unit)
@@ -205,6 +207,14 @@ def import_file(db: Database, kind: ImportKind, path: Path, context: Context,
         result.rejected_rows = len(rejects)
         result.rejects_path = rejects_path
     return result
+
+
+def _bulk(conn, kind: ImportKind):
+    """A kind with a table of its own loads it as a bulk load (storage.records.bulk_load),
+    keeping the index its duplicate check searches."""
+    if kind.same is None:
+        return nullcontext()
+    return bulk_load(conn, kind.same.table, keep=(kind.same.probe,))
 
 
 def _reject(result: ImportResult, rejects: list, line: int, values: list[str] | None,

@@ -155,12 +155,14 @@ def _scan(path: Path) -> _Scan:
             if kind == "csv":
                 lines += chunk.count(b"\n")
                 # An ASCII chunk is UTF-8 as it is (unless a character began before it).
-                if is_utf8 and not (chunk.isascii() and not utf8.getstate()[0]):
+                pending = len(utf8.getstate()[0])  # bytes of a character begun before
+                if is_utf8 and not (chunk.isascii() and not pending):
                     try:
                         utf8.decode(chunk)
                     except UnicodeDecodeError as exc:
                         is_utf8 = False
-                        bad = (offset + max(exc.start, 0), _byte_at(path, offset + exc.start))
+                        at = max(offset - pending + exc.start, 0)
+                        bad = (at, _byte_at(path, at))
                 # (One byte search each, which is all but free, where a regular
                 # expression would cost more than the hash.)
                 if is_cp1252 and any(byte in chunk for byte in _NOT_CP1252):
