@@ -44,11 +44,13 @@ What the base does, so that a screen does not:
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import Any, ClassVar, TypeVar
 
 from rich.markup import escape
 from textual import on
+from textual.actions import SkipAction
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
@@ -127,7 +129,11 @@ class FormScreen(ShowsMessages, Screen):
     FormScreen .problem.-shown { display: block; }
     """
 
-    BINDINGS: ClassVar[list[Binding]] = [Binding("ctrl+s", "save", "Save")]
+    BINDINGS: ClassVar[list[Binding]] = [
+        Binding("ctrl+s", "save", "Save"),
+        # Enter in a text field, taken in order with the keys typed before and after it.
+        Binding("enter", "submit_in_order", "Save", show=False, priority=True),
+    ]
 
     # Model field name -> the form field that shows its problem, where they differ.
     FIELD_OF: ClassVar[dict[str, str]] = {}
@@ -383,3 +389,31 @@ class FormScreen(ShowsMessages, Screen):
         """Move the focus at once, not after the keys already waiting, so that the next key
         goes to ``widget``."""
         self.set_focus(widget)
+
+    async def action_submit_in_order(self) -> None:
+        """Enter in a text field. The app hands each key to the focused field's own queue, but
+        Tab moves the focus at once, so keys typed quickly (a whole move, then the next) would
+        otherwise be read before the fields have taken the keys typed before Enter, and the
+        next record's keys would land wherever the focus happened to be. So: wait until every
+        field has taken its keys, submit, and wait until the form has acted on it (saved and
+        moved the focus) before the app reads the next key."""
+        focused = self.focused
+        if not isinstance(focused, Input) or focused.screen is not self:
+            raise SkipAction()
+        await _drained([*self.query(Input), *self.query(TextArea)])
+        await focused.action_submit()
+        chain = focused.ancestors_with_self  # the field up to this screen (never the app,
+        await _drained(chain[:chain.index(self) + 1])  # whose queue is waiting on this)
+
+
+async def _drained(pumps: list) -> None:
+    """Return once each of ``pumps`` has handled every message posted to it so far (each in
+    turn, so a message one passes to its parent is handled too)."""
+    for pump in pumps:
+        if pump.is_running and not pump._closing:
+            done = asyncio.Event()
+            if pump.call_later(done.set):
+                try:
+                    await asyncio.wait_for(done.wait(), timeout=5)
+                except TimeoutError:
+                    return
