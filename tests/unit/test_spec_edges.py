@@ -174,3 +174,40 @@ def test_due_on_the_first_day_after_the_end_is_not_overdue(ref_db, ctx):
     store_action(ref_db, ctx, title="A", raised_on="2026-11-01", due_date="2026-11-23")
     store_action(ref_db, ctx, title="B", raised_on="2026-11-01", due_date="2026-11-21")
     assert _figures(ref_db, "2026-W47")["actions_overdue"] == 1
+
+
+def test_a_reviews_target_counts_finished_live_reviews_only(ref_db, ctx):
+    from casereview.domain.review import Review
+    from casereview.storage.records import soft_delete
+    from casereview.storage.reviews import save_review
+    from tests.review_samples import complete_raw
+
+    save_target(ref_db, validate(ProgrammeTarget, {
+        "programme": "reviews", "scope": "all", "start_date": "2026-11-01",
+        "end_date": "2026-11-30", "target_count": 30}, ctx), "lead")
+
+    def review(**changes):
+        return save_review(ref_db, validate(Review, complete_raw(**changes), ctx), "lead")
+
+    review()
+    review(status="draft")
+    gone = review()
+    soft_delete(ref_db, "review", gone, "lead")
+    [stored] = targets_with_progress(ref_db.conn, date(2026, 11, 22))
+    assert stored.progress.done == 1
+
+
+def test_a_ward_target_counts_that_wards_samples_only(ref_db, ctx):
+    from casereview.domain.experience import Experience
+    from casereview.storage.experience import save_experience
+
+    save_target(ref_db, validate(ProgrammeTarget, {
+        "programme": "experience", "scope": "ward:A1", "start_date": "2026-11-16",
+        "end_date": "2026-11-22", "target_count": 5}, ctx), "lead")
+    for ward, site in (("A1", "NGH"), ("A1", "NGH"), ("B1", "WCH")):
+        save_experience(ref_db, validate(Experience, {
+            "sample_date": "2026-11-18", "site_code": site, "ward_code": ward,
+            "collected_by": "V. Lee", "fft": "GOOD"}, ctx), "tester")
+    [stored] = targets_with_progress(ref_db.conn, date(2026, 11, 22))
+    assert stored.progress.done == 2 and stored.progress.expected == 5
+    assert stored.progress.behind and stored.progress.shortfall == 3
