@@ -211,3 +211,20 @@ def test_a_ward_target_counts_that_wards_samples_only(ref_db, ctx):
     [stored] = targets_with_progress(ref_db.conn, date(2026, 11, 22))
     assert stored.progress.done == 2 and stored.progress.expected == 5
     assert stored.progress.behind and stored.progress.shortfall == 3
+
+
+# --- 4.6 / 4.7 validation at equality ----------------------------------------------------------
+
+def test_an_action_may_fall_due_and_close_on_the_day_it_was_raised(ctx):
+    from tests.unit.action_samples import make
+
+    action = make(ctx, raised_on="2026-11-23", due_date="2026-11-23", status="DONE",
+                  closed_on="2026-11-23")
+    assert action.due_date == action.closed_on == action.raised_on == date(2026, 11, 23)
+
+
+def test_a_one_day_target_of_one(ctx):
+    t = _target(ctx, count=1, start="2026-11-20", end="2026-11-20")
+    assert progress_of(t, 0, date(2026, 11, 20)).expected == 1
+    assert progress_of(t, 0, date(2026, 11, 19)).expected == 0
+    assert not progress_of(t, 1, date(2026, 11, 20)).behind
