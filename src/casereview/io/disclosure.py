@@ -2,7 +2,7 @@
 records about people from 1 to 7 in value, numerator or denominator becomes "*", and so does a
 rate or mean built on one; 0 stays. Counts of other things are never suppressed: night audit
 returns and site-nights count nights, (ward, week) pairs count weeks, actions count the plan's
-actions (``NOT_PEOPLE``)."""
+actions, a mean's total counts scores, days or agencies (``NOT_PEOPLE``)."""
 
 from __future__ import annotations
 
@@ -22,6 +22,11 @@ NOT_PEOPLE: dict[str, frozenset[str]] = {
     **{name: frozenset({"value", "numerator"})
        for name in ("actions_open", "actions_overdue", "actions_closed")},
     "actions_rag": frozenset({"value", "numerator", "denominator"}),
+    # A mean's numerator is a total of scores, days or agencies, not of people; its
+    # denominator (the reviews) is still suppressed, and the mean with it.
+    **{name: frozenset({"numerator"})
+       for name in ("overall_care_score_mean", "avoidable_delay_days_mean",
+                    "agencies_per_review_mean")},
 }
 
 
