@@ -6,6 +6,13 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Hypothesis' per-example deadline is a wall-clock limit: on a busy or slow machine it fails
+# tests whose results are right. Property tests here check results; speed is measured in
+# bench/. (A test's own @settings may still set one.)
+settings.register_profile("casereview", deadline=None)
+settings.load_profile("casereview")
 
 from casereview.domain.reference import Ward
 from casereview.domain.values import LONDON
