@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DB ?= db/casereview.db
 STAMP := $(VENV)/.installed
 
-.PHONY: run test demo bench clean
+.PHONY: run test demo bench bench-serve clean
 
 $(STAMP): pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit("casereview needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
@@ -29,6 +29,10 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+	$(BIN)/python bench/serve_load.py $(SERVE_ARGS)
+
+bench-serve: $(STAMP)
+	$(BIN)/python bench/serve_load.py $(SERVE_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -81,7 +81,9 @@ def main(argv: list[str] | None = None) -> int:
             results += found
         except Exception as exc:
             results.append(_failed("import", exc))
-    if args.rebuild or not ws.current():
+    if args.figures == ["import"]:
+        log("only the import figures: the large and week-only databases are not built")
+    elif args.rebuild or not ws.current():
         build.build_large(ws, moves_db)
         build.build_week(ws)
         ws.save_manifest(file_rows)
@@ -93,9 +95,10 @@ def main(argv: list[str] | None = None) -> int:
             Path(str(moves_db) + suffix).unlink(missing_ok=True)
 
     # Counted before the figures: the save figure adds records (dated today) to both.
-    large_rows = build.counts(ws.large_db, sections)
-    week_rows = build.counts(ws.week_db, sections)
-    large_mb = ws.large_db.stat().st_size / 1024 / 1024
+    built = ws.large_db.exists() and ws.week_db.exists()
+    large_rows = build.counts(ws.large_db, sections) if built else {}
+    week_rows = build.counts(ws.week_db, sections) if built else {}
+    large_mb = ws.large_db.stat().st_size / 1024 / 1024 if built else 0.0
 
     runs = {"summary": 15, "scorecard": 15, "pages": 15, "save": args.saves,
             "coldstart": 2 * args.runs + 1, "browse": args.runs}

@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import random
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from casebench.system import System
@@ -246,3 +246,91 @@ def write_csv(path: Path, header: list[str], rows: Iterator[list[str]]) -> int:
             n += 1
     tmp.replace(path)
     return n
+
+
+# --- the import figure's second file: moves as another system might export them -------------
+
+SURNAMES = ["Okafor", "Patel", "Kowalski", "Hughes", "Begum", "Mensah", "Byrne", "Ahmed",
+            "Walsh", "Nowak", "Singh", "Murphy", "Evans", "Nguyen", "Adeyemi", "Campbell",
+            "Fraser", "Jones", "Khan", "Lewis", "Morgan", "O'Neill", "Price", "Rahman",
+            "Smith", "Taylor", "Thomas", "Wilson", "Wright", "Young", "Zielinski", "Costa"]
+ROLES = ["site manager", "clinical site manager", "bed manager", "nurse in charge",
+         "duty matron", "on-call manager", "patient flow coordinator"]
+NOTE_PARTS = (["family phoned next morning", "moved with belongings",
+               "patient distressed on arrival", "moved before midnight handover",
+               "bed required for ED breach", "side room needed for admission",
+               "escorted by HCA", "property bag left on ward", "carer informed by phone",
+               "transferred by porter", "oxygen in transit", "new ward aware of delirium"],
+              ["", "", "", "; datix raised", "; next of kin not reached",
+               "; reviewed by night practitioner", "; falls risk noted"])
+
+
+def _unique_minutes(rng: random.Random, first: datetime, last: datetime, count: int,
+                    night_share: float = 0.8) -> list[datetime]:
+    """``count`` different local minutes between ``first`` and ``last``, in random order,
+    ``night_share`` of them in 22:00-06:59; minutes the clocks skip are left out."""
+    days = (last.date() - first.date()).days
+    night = round(count * night_share)
+    picks: set[int] = set()  # minute offsets from the first midnight
+    while len(picks) < count:
+        want_night = len(picks) < night
+        day = rng.randrange(days)
+        minute = rng.randrange(9 * 60) if want_night else rng.randrange(15 * 60)
+        minute = (22 * 60 + minute) if want_night else (7 * 60 + minute)
+        picks.add(day * 1440 + minute)
+    start = datetime.combine(first.date(), datetime.min.time())
+    out = []
+    for offset in picks:
+        at = start + timedelta(minutes=offset)
+        if at < last and not _skips_hour(at.date(), at.hour):
+            out.append(at)
+    rng.shuffle(out)
+    return out
+
+
+def random_moves(system: System, count: int, rng: random.Random) -> Iterator[list[str]]:
+    """``count`` moves with every timestamp different, in no particular order (as an export
+    from another system may be), with a real log's variety: ages 18-104, every ward of a site,
+    a hundred-odd authorisers, notes of many shapes, mostly distinct patients (synthetic NHS
+    numbers written three ways, and local hospital numbers)."""
+    sites = [code for code, _ in system.sites]
+    wards = {s: system.wards_of(s) for s in sites}
+    patients = nhs_pool(rng, max(1000, count * 2 // 3))
+    people = [f"{initial}. {surname}" for initial in "ABCDEJKLMPRST" for surname in SURNAMES]
+    first = datetime.combine(system.first_day, datetime.min.time())
+    last = datetime.combine(system.last_day, datetime.min.time()) + timedelta(days=1)
+    stamps = _unique_minutes(rng, first, last, count)
+    while len(stamps) < count:  # a skipped hour or the edge dropped a few: top up
+        stamps += _unique_minutes(rng, first, last, count - len(stamps))
+        stamps = list(dict.fromkeys(stamps))
+    for at in stamps[:count]:
+        site = rng.choice(sites)
+        from_ward, to_ward = rng.sample(wards[site], 2)
+        style = rng.random()
+        moved_at = (f"{at:%d/%m/%Y %H:%M}" if style < 0.25 else f"{at:%Y-%m-%dT%H:%M}"
+                    if style < 0.4 else f"{at:%Y-%m-%d %H:%M}")
+        if rng.random() < 0.92:
+            patient = rng.choice(patients)
+            if rng.random() < 0.1:
+                patient = patient.replace(" ", "-")
+        elif rng.random() < 0.5:
+            patient = f"RX{rng.randrange(10**6):06d}"
+        else:
+            patient = ""
+        older = rng.random() < 0.8
+        age = (str(rng.randint(65, 104) if older else rng.randint(18, 64))
+               if rng.random() < 0.95 else "")
+        part, tail = NOTE_PARTS
+        notes = (f"{rng.choice(part)}{rng.choice(tail)}" if rng.random() < 0.35 else
+                 f"moved from {from_ward} to {to_ward} at {at:%H:%M}" if rng.random() < 0.1
+                 else "")
+        yield [
+            moved_at, site if rng.random() < 0.9 else site.lower(), from_ward, to_ward,
+            rng.choice(NON_CLINICAL if rng.random() < 0.8 else CLINICAL),
+            patient, age,
+            rng.choice(("yes", "no", "y", "n", "Yes", "")) if older else rng.choice(("no", "")),
+            f"{rng.choice(people)} ({rng.choice(ROLES)})" if rng.random() < 0.85 else "",
+            rng.choice(("yes", "no", "Y", "N", "")),
+            str(rng.choices((1, 2, 3, 4), (60, 25, 10, 5))[0]) if rng.random() < 0.85 else "",
+            notes,
+        ]

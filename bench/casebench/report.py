@@ -93,10 +93,11 @@ def markdown(figures: list[Figure], info: dict) -> str:
         f"Textual {m['textual']}. Load average {info['load_before']} before, "
         f"{info['load_after']} after. Took {info['seconds'] / 60:.1f} minutes.",
         "",
-        "Large database: " + ", ".join(f"{v:,} {k}" for k, v in info["large_rows"].items())
-        + f" ({info['large_mb']:.0f} MB). Week-only database: the week "
-        f"{info['week'][0]} to {info['week'][1]}: "
-        + ", ".join(f"{v:,} {k}" for k, v in info["week_rows"].items()) + ".",
+        ("Large database: " + ", ".join(f"{v:,} {k}" for k, v in info["large_rows"].items())
+         + f" ({info['large_mb']:.0f} MB). Week-only database: the week "
+         f"{info['week'][0]} to {info['week'][1]}: "
+         + ", ".join(f"{v:,} {k}" for k, v in info["week_rows"].items()) + ".")
+        if info["large_rows"] else "Import figures only: no large database was built.",
     ]
     if info.get("build_timings"):
         lines += ["", "Building it, the other record types went through their import KINDs at: "

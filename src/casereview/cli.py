@@ -90,6 +90,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Audits of older people's journeys through hospital, community and social "
                     "care. With no command, opens the terminal application.")
     parser.add_argument("--version", action="version", version=f"casereview {__version__}")
+    # A browser session of `casereview serve`: the sign-in screen starts blank (the server's
+    # login name is nobody's username).
+    parser.add_argument("--web-session", action="store_true", help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     demo = sub.add_parser("demo", parents=[common], help="create a database of synthetic data")
@@ -150,6 +153,19 @@ def build_parser() -> argparse.ArgumentParser:
     backup.add_argument("--to", type=Path, help="backup file (default: beside the database)")
 
     sub.add_parser("check", parents=[common], help="integrity, foreign keys, change log")
+    _users_parser(sub, common)
+
+    serve = sub.add_parser(
+        "serve", parents=[common], help="the application in a web browser, with sign-in",
+        description="Serve the application to web browsers (textual-serve): each browser "
+                    "connection runs its own session, which signs in. Binds to 127.0.0.1 "
+                    "unless --host says otherwise; put it behind your HTTPS reverse proxy "
+                    "(README).")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on "
+                                                           "(default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    serve.add_argument("--public-url", help="the address people's browsers use, when a "
+                                            "reverse proxy serves it (e.g. https://audit.example.nhs.uk)")
 
     spc = sub.add_parser(
         "spc", parents=[common], help="a measure's weekly SPC chart as data",
@@ -164,6 +180,39 @@ def build_parser() -> argparse.ArgumentParser:
                           "years, from the week the data begins)")
     spc.add_argument("--format", choices=["json", "csv"], default="json")
     return parser
+
+
+def _users_parser(sub, common: argparse.ArgumentParser) -> None:
+    users = sub.add_parser(
+        "users", parents=[common], help="user accounts and roles (SPEC 8)",
+        description="Accounts for a shared database. The first account must be an admin "
+                    "and needs no sign-in; every later change needs an admin's (--user NAME, "
+                    "password prompted or in CASEREVIEW_PASSWORD). A new password is "
+                    "prompted twice or read from CASEREVIEW_NEW_PASSWORD.")
+    verbs = users.add_subparsers(dest="verb", metavar="VERB", required=True)
+    add = verbs.add_parser("add", parents=[common], help="create an account")
+    add.add_argument("username", metavar="USERNAME")
+    add.add_argument("--role", required=True, metavar="ROLE",
+                     help="viewer, auditor, lead or admin")
+    for p in (add, verbs.add_parser("set", parents=[common], help="change an account")):
+        if p is not add:
+            p.add_argument("username", metavar="USERNAME")
+            p.add_argument("--role", metavar="ROLE", help="viewer, auditor, lead or admin")
+            p.add_argument("--all-sites", action="store_true",
+                           help="remove the site grant: every site")
+            p.add_argument("--password", action="store_true",
+                           help="set a new password (prompted twice or "
+                                "CASEREVIEW_NEW_PASSWORD); also unlocks")
+            p.add_argument("--enable", action="store_true", help="enable a disabled account")
+            p.add_argument("--unlock", action="store_true",
+                           help="clear a lock after failed sign-ins")
+        p.add_argument("--name", help="the person's name as shown")
+        p.add_argument("--agency", metavar="CODE", help="their agency (e.g. ACUTE, ASC)")
+        p.add_argument("--sites", metavar="CODE,...",
+                       help="limit to these sites (default: every site)")
+    disable = verbs.add_parser("disable", parents=[common], help="disable an account")
+    disable.add_argument("username", metavar="USERNAME")
+    verbs.add_parser("list", parents=[common], help="the accounts (no secrets)")
 
 
 def _fail(message: str, code: int = INVALID) -> int:
@@ -184,11 +233,16 @@ def main(argv: list[str] | None = None, *, clock: Callable[[], datetime] | None 
     command = args.command
     try:
         if command is None:
-            return _run_app(db_path, user)
+            return _run_app(db_path, user, "" if args.web_session
+                            else getattr(args, "user", None) or user)
+        if command not in NO_SIGN_IN:
+            user = _sign_in(args, db_path, user)
         handler = {"demo": _demo, "import": _import, "summary": _summary, "export": _export,
                    "board-pack": _board_pack, "backup": _backup, "check": _check,
-                   "spc": _spc}[command]
+                   "spc": _spc, "users": _users, "serve": _serve}[command]
         return handler(args, db_path, user)
+    except SignInFailed as exc:
+        return _fail(str(exc))
     except KeyboardInterrupt:
         return _fail("interrupted; nothing further was written", INVALID)
     except BrokenPipeError:
@@ -196,6 +250,8 @@ def main(argv: list[str] | None = None, *, clock: Callable[[], datetime] | None 
         sys.stderr.close()
         return OK
     except DatabaseError as exc:
+        return _fail(str(exc))
+    except PermissionError as exc:  # AccessDenied: a role or site grant refused it
         return _fail(str(exc))
     except (sqlite3.Error, OSError) as exc:
         # A full disk, a read-only file, a damaged database: a sentence, not a traceback.
@@ -218,17 +274,167 @@ def _os_message(exc: OSError) -> str:
     return f"{exc.strerror or exc}{where}"
 
 
+# Commands that need no sign-in: a new demo database has no accounts; a server's browser
+# sessions each sign in themselves.
+NO_SIGN_IN = {"demo", "serve"}
+
+# The signed-in session of this command (None: a database without accounts); every
+# connection the command opens carries it, so the storage layer limits what it reads and
+# refuses what the role or site grant does not allow.
+_session = None
+
+
+class SignInFailed(Exception):
+    pass
+
+
 def _open(db_path: Path, *, migrate: bool = True):
+    from casereview.storage.access import bind
     from casereview.storage.db import connect
 
-    return connect(db_path, migrate=migrate)
+    db = connect(db_path, migrate=migrate)
+    bind(db, _session)
+    return db
 
 
-def _run_app(db_path: Path, user: str) -> int:
+def _sign_in(args, db_path: Path, user: str) -> str:
+    """With accounts in the database, the command runs as the user it names (--user, or the
+    login name) only once their password is given: CASEREVIEW_PASSWORD, or asked on the
+    terminal. A refused sign-in changes nothing but the change log, and exits 1."""
+    global _session
+    _session = None
+    if not Path(db_path).exists():
+        return user
+    from casereview.storage.db import connect
+    from casereview.storage.users import SignInRefused, has_accounts, sign_in
+
+    db = connect(db_path, migrate=args.command not in ("backup", "check"))
+    try:
+        if not has_accounts(db):
+            return user
+        password = os.environ.get("CASEREVIEW_PASSWORD")
+        if password is None:
+            if not sys.stdin.isatty():
+                raise SignInFailed(f"this database has user accounts: {user} must sign in. "
+                                   "Give the password in CASEREVIEW_PASSWORD or run the "
+                                   "command in a terminal; nothing was changed")
+            import getpass
+
+            password = getpass.getpass(f"casereview password for {user}: ")
+        try:
+            _session = sign_in(db, user, password)
+        except SignInRefused as exc:
+            raise SignInFailed(f"{exc}; nothing was changed") from None
+    finally:
+        db.close()
+    return _session.user
+
+
+def _new_password(username: str) -> str:
+    """A new account's password: CASEREVIEW_NEW_PASSWORD, or typed twice on the terminal."""
+    password = os.environ.get("CASEREVIEW_NEW_PASSWORD")
+    if password is not None:
+        return password
+    if not sys.stdin.isatty():
+        raise SignInFailed("password: give it in CASEREVIEW_NEW_PASSWORD or run the command "
+                           "in a terminal; nothing was changed")
+    import getpass
+
+    first = getpass.getpass(f"new password for {username}: ")
+    if getpass.getpass("the same password again: ") != first:
+        raise SignInFailed("password: the two passwords differ; nothing was changed")
+    return first
+
+
+def _users(args, db_path: Path, user: str) -> int:
+    from casereview.storage.users import (
+        AccountError,
+        add_account,
+        list_accounts,
+        set_account,
+        unlock_account,
+    )
+
+    db = _open(db_path)
+    sites = None
+    if getattr(args, "sites", None) is not None:
+        sites = [s for s in args.sites.split(",") if s.strip()]
+    try:
+        if args.verb == "list":
+            _print_accounts(list_accounts(db))
+            return OK
+        if args.verb == "add":
+            account = add_account(db, args.username, args.role, _new_password(args.username),
+                                  by=_session, display_name=args.name or "",
+                                  agency_code=args.agency, sites=sites, installer=user)
+            print(f"account {account.username} added: {account.access().describe()}",
+                  file=sys.stderr)
+            return OK
+        if args.verb == "disable":
+            set_account(db, args.username, by=_session, active=False)
+            print(f"account {args.username} disabled", file=sys.stderr)
+            return OK
+        changes: dict = {}
+        if args.sites is not None and args.all_sites:
+            return _fail("give --sites or --all-sites, not both", USAGE)
+        if args.sites is not None:
+            changes["sites"] = sites
+        elif args.all_sites:
+            changes["sites"] = None
+        if args.password:
+            changes["password"] = _new_password(args.username)
+        if args.enable:
+            changes["active"] = True
+        if args.unlock and not (changes or args.role or args.name or args.agency):
+            account = unlock_account(db, args.username, by=_session)
+        else:
+            account = set_account(db, args.username, by=_session, role=args.role,
+                                  display_name=args.name, agency_code=args.agency, **changes)
+            if args.unlock:
+                account = unlock_account(db, args.username, by=_session)
+        print(f"account {account.username} changed: {account.access().describe()}",
+              file=sys.stderr)
+        return OK
+    except AccountError as exc:
+        return _fail(f"{exc}; nothing was changed")
+    except ValueError as exc:  # an unknown role
+        return _fail(f"{exc}; nothing was changed")
+
+
+def _print_accounts(accounts) -> None:
+    if not accounts:
+        print("no accounts: anyone who can open the database uses it as their login name",
+              file=sys.stderr)
+        return
+    print(f"{'username':<20} {'role':<8} {'sites':<16} {'agency':<10} {'state':<22} name")
+    for a in accounts:
+        state = "active" if a.active else "disabled"
+        if a.active and a.locked_until:
+            state = f"locked to {a.locked_until[11:16]} UTC"
+        print(f"{a.username:<20} {a.role.value:<8} {';'.join(a.sites or ['every site']):<16} "
+              f"{a.agency_code or '':<10} {state:<22} {a.display_name}")
+
+
+def _serve(args, db_path: Path, user: str) -> int:
+    from casereview.web import ServeRefused, serve
+
+    if not 0 < args.port < 65536:
+        return _fail("--port must be between 1 and 65535", USAGE)
+    _open(db_path).close()  # create or upgrade it once, before any session starts
+    try:
+        serve(db_path, host=args.host, port=args.port, public_url=args.public_url)
+    except ServeRefused as exc:
+        return _fail(str(exc))
+    return OK
+
+
+def _run_app(db_path: Path, user: str, sign_in_name: str = "") -> int:
+    """The terminal application; with accounts in the database it opens on the sign-in
+    screen (the name given with --user, or the login name, typed in)."""
     from casereview.tui.app import create_app
 
     _open(db_path).close()
-    create_app(db_path, user).run()
+    create_app(db_path, user, sign_in_name=sign_in_name).run()
     return OK
 
 
@@ -334,10 +540,13 @@ def _board_pack(args, db_path: Path, user: str) -> int:
         return _fail(str(exc), USAGE)
     if not db_path.exists():
         return _fail(f"{db_path} does not exist")
+    from casereview.progress import terminal_progress
+
     db = _open(db_path)
     try:
-        write_board_pack(db, period, args.out, publish=args.publish, today=args.now.date(),
-                         generated_at=args.now)
+        with terminal_progress(f"board pack for {period.label}", unit=None):
+            write_board_pack(db, period, args.out, publish=args.publish,
+                             today=args.now.date(), generated_at=args.now)
     finally:
         db.close()
     note = " (published: small numbers suppressed, no free text)" if args.publish else ""

@@ -248,3 +248,27 @@ async def test_page_keys_belong_to_the_open_site_list(ref_db, db_path):
         await pilot.press("pageup")
         await pilot.pause()
         assert screen.night < night
+
+
+async def test_moves_typed_at_full_speed_are_all_saved_in_order(ref_db, db_path):
+    """Two whole moves arriving at once, as a terminal hands over keys typed faster than the
+    screen draws: Enter saves each with everything typed before it, and the next move's keys
+    go into the cleared form, not wherever the focus was."""
+    from textual import events
+
+    app = create_app(db_path, "nurse", clock=lambda: NOW)
+    keys = {"\t": ("tab", None), "\r": ("enter", "\r"), " ": ("space", " ")}
+    async with app.run_test(size=(130, 45)) as pilot:
+        await _open_night_log(pilot)
+        for ch in ("23:15\ta1\ta2\tcap\t2\t84\ty\tS Okafor\ty\t9990000018\tfirst\r"
+                   "23:40\ta2\ta3\tesc\t1\t70\tn\tS Okafor\tn\t9990000026\tsecond\r"):
+            key, char = keys.get(ch, (ch, ch))
+            app.post_message(events.Key(key, char))  # all queued before any is handled
+        for _ in range(30):
+            await pilot.pause()
+        assert app.screen.query_one("#night", Input).value == "22/11/2026"
+    rows = ref_db.conn.execute("SELECT moved_at, from_ward, to_ward, reason, notes, patient_ref "
+                               "FROM move ORDER BY moved_at").fetchall()
+    assert [tuple(r) for r in rows] == [
+        ("2026-11-22T23:15+00:00", "A1", "A2", "CAPACITY", "first", "9990000018"),
+        ("2026-11-22T23:40+00:00", "A2", "A3", "ESCALATION", "second", "9990000026")]

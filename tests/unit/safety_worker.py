@@ -71,6 +71,9 @@ def import_moves(db_path: str, csv_path: str, pause: str | None = None) -> None:
 
     kind = KINDS["moves"]
     if pause:
+        # A small page cache: a large enough import outgrows any cache, and its uncommitted
+        # pages spill to the WAL on disk, the case the kill is about.
+        records.BULK_CACHE_KIB = 256
         real_write = kind.write
 
         def write_then_wait(conn, rows, user, at, **options):

@@ -108,7 +108,8 @@ def _log_count(db) -> int:
     return db.conn.execute("SELECT COUNT(*) FROM change_log").fetchone()[0]
 
 
-LOCATED = re.compile(r"^(?P<file>.+?)(, line (?P<line>\d+))?(, field (?P<field>[^:]+))?: .+")
+# A field's name may hold a colon itself (the column ":"), so it ends at the first ": ".
+LOCATED = re.compile(r"^(?P<file>.+?)(, line (?P<line>\d+))?(, field (?P<field>.+?))?: .+")
 
 
 @settings(max_examples=300, deadline=None,

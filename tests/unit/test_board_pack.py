@@ -117,3 +117,18 @@ def test_the_command_refuses_what_it_cannot_write(demo_db_path, tmp_path, capsys
                  "--out", str(tmp_path / "pack.pdf")]) == 2
     assert "has not begun" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []  # nothing written
+
+
+def test_the_action_plan_overdue_first_and_the_programme_targets(demo_db):
+    pack = _pack(demo_db)
+    card = build_scorecard(demo_db, OCTOBER, today=TODAY)
+    assert [(word, this) for word, this, _ in pack.ratings] == [
+        (word, format_value("actions_rag", card.summary.get("actions_rag", f"rag:{code}").value))
+        for code, word in (("RED", "Red"), ("AMBER", "Amber"), ("GREEN", "Green"))]
+    overdue = [a.overdue for a in pack.open_actions]
+    assert overdue == sorted(overdue, reverse=True) and any(overdue)  # overdue first
+    assert len(pack.open_actions) == card.summary.get("actions_open").value
+    assert pack.targets and all(" of " in words and ("behind" in words or "on track" in words)
+                                for _, words in pack.targets)
+    published = _pack(demo_db, publish=True)
+    assert published.open_actions == [] and published.ratings == pack.ratings

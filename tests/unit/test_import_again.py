@@ -74,7 +74,7 @@ def test_the_same_file_twice_is_refused_naming_when_and_by_whom(db, tmp_path, ca
     err = capsys.readouterr().err
     assert "nothing imported" in err
     assert f"{path}: this file was imported already, on " in err
-    assert " by alice (2 moves rows written)" in err
+    assert " by alice (import moves: 2 written)" in err
     assert "add --again" in err
     assert live(db) == 2
     # The contents decide, not the name.
@@ -116,7 +116,8 @@ def test_a_row_repeated_in_the_file_is_an_error_naming_the_line(db, tmp_path, ca
     assert run(db, "moves", str(path)) == 1
     err = capsys.readouterr().err
     assert (f"{path}, line 4: is the same in every imported field as line 2 of this file; "
-            "if it is a separate record") in err
+            "if it is a separate record (e.g. two patients moved together without references), "
+            "import with --allow-duplicates") in err
     assert "--allow-duplicates" in err
     assert live(db) == 0
 
@@ -195,7 +196,8 @@ def test_experience_and_toc_duplicates_are_found_too(db, tmp_path, capsys):
     second.write_text(f"{EXPERIENCE_HEADER}\n16/11/2026,ngh,a1,P. Green,,82,n,n,very good,"
                       "always,,no,,,Lovely\n", encoding="utf-8")
     assert run(db, "experience", str(second)) == 1
-    assert "line 2: is the same in every imported field as experience sample 1" in (
+    assert ("line 2: is the same in every imported field as experience sample 1, already "
+            "recorded; if it is a separate record, import with --allow-duplicates") in (
         capsys.readouterr().err)
     assert live(db, "experience") == 1
 

@@ -13,9 +13,12 @@ from pathlib import Path
 import openpyxl
 import pytest
 import xlsxwriter
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from safety_support import MOVE_COLUMNS
 
 from casereview.cli import main
+from casereview.io.csvfile import FileInvalid
 from casereview.io.kinds import KINDS
 
 MOVE_ROW = ["2026-11-16 23:00", "NGH", "A1", "A2", "CAPACITY", "", "84", "yes", "S. Okafor",
@@ -243,3 +246,48 @@ def test_sheet_with_a_csv_file_is_refused(db, tmp_path, capsys):
     path.write_text(moves_text([row()]), encoding="utf-8")
     assert run(db, "moves", str(path), "--sheet", "Moves") == 1
     assert "--sheet is for workbooks" in capsys.readouterr().err
+
+
+def test_an_unknown_separator_is_named(db, tmp_path, capsys):
+    path = tmp_path / "moves.csv"
+    path.write_text(moves_text([row()], "|"), encoding="utf-8")
+    assert run(db, "moves", str(path)) == 1
+    err = capsys.readouterr().err
+    assert f"{path}, line 1, field moved_at|site_code|" in err
+    assert "the header looks separated by '|': save the file with commas, semicolons or " \
+           "tabs between the columns" in err
+
+
+@settings(max_examples=200, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=st.one_of(st.binary(max_size=40),
+                      st.text(max_size=20).map(lambda t: t.encode("utf-8"))))
+def test_the_encoding_is_told_from_the_whole_file_across_reading_chunks(tmp_path, monkeypatch,
+                                                                        body):
+    """UTF-8 if the bytes are UTF-8 (a character split between two reads included),
+    Windows-1252 if not but they are that, refused otherwise."""
+    from casereview.io import tabular
+
+    monkeypatch.setattr(tabular, "_CHUNK", 3)
+    path = tmp_path / "t.csv"
+    path.write_bytes(b"notes\n" + body.replace(b"\x00", b""))
+    data = path.read_bytes()
+    try:
+        data.decode("utf-8")
+        expected = "utf-8-sig"
+    except UnicodeDecodeError as not_utf8:
+        first_bad = data[not_utf8.start]
+        bad_line = data.count(b"\n", 0, not_utf8.start) + 1
+        try:
+            data.decode("cp1252")
+            expected = "cp1252"
+        except UnicodeDecodeError:
+            expected = None
+    try:
+        table = tabular.read_table(path, ("notes",), ())
+    except FileInvalid as exc:
+        assert expected is None, exc
+        assert (f"{path}, line {bad_line}: is neither UTF-8 nor Windows-1252 text "
+                f"(byte 0x{first_bad:02X})") in str(exc)
+    else:
+        assert table.layout.encoding == expected

@@ -136,3 +136,11 @@ def test_wards_import_new_site_needs_name_and_codes_unique_across_sites(ref_db, 
     assert "line 2, field site_name: is required for the new site NEW" in text
     assert "line 3, field ward_code: ward A1 is already on site NGH" in text
     assert "line 5, field ward_code: ward C1 appears twice" in text
+
+
+def test_a_column_name_with_a_colon_is_quoted_in_its_message(ref_db, ctx, tmp_path):
+    path = tmp_path / "odd.csv"
+    path.write_text("moved_at,site_code,from_ward,to_ward,reason,a:b\n", encoding="utf-8")
+    with pytest.raises(FileInvalid) as raised:
+        import_file(ref_db, KINDS["moves"], path, ctx, "tester")
+    assert f"{path}, line 1: column 'a:b': unknown column" in str(raised.value)

@@ -95,7 +95,7 @@ def test_the_import_command_shows_a_bar_on_a_terminal(ref_db, db_path, tmp_path)
     assert "imported 3,000 moves" in text
 
 
-def test_export_summary_and_demo_show_progress_on_a_terminal(ref_db, db_path, tmp_path,
+def test_export_summary_demo_and_board_pack_show_progress_on_a_terminal(ref_db, db_path, tmp_path,
                                                              monkeypatch):
     from casereview.cli import main
 
@@ -108,6 +108,8 @@ def test_export_summary_and_demo_show_progress_on_a_terminal(ref_db, db_path, tm
          "summary for 2026-W47"),
         (["demo", "--weeks", "4", "--db", str(tmp_path / "demo.db")],
          "building the demo database"),
+        (["board-pack", "--week", "2026-W47", "--out", str(tmp_path / "pack.html")],
+         "board pack for 2026-W47"),
     ]:
         screen = _Terminal()
         monkeypatch.setattr(sys, "stderr", screen)

@@ -208,3 +208,25 @@ def test_rebases_and_notes_are_listed_in_the_markdown_and_the_workbook(demo_copy
          "ward closed for cleaning"],
         ["Non-clinical moves out of hours", "site:NGH", "Northgate General Hospital",
          "2026-W36", "rebase", "new bed policy"]]
+
+
+def test_chart_notes_carry_no_patient_reference(demo_copy, tmp_path):
+    """A note typed with a patient's reference in it reaches neither paper; a published
+    paper leaves the note's text out altogether."""
+    from casereview.storage.spc import add_note
+
+    ref = demo_copy.conn.execute(
+        "SELECT patient_ref FROM review WHERE patient_ref IS NOT NULL LIMIT 1").fetchone()[0]
+    add_note(demo_copy, "ooh_nc_moves", "all", "2026-W45",
+             f"Escalated after {ref} and 999 000 0019 moved twice", "lead")
+    summary = summarise(demo_copy, W47, generated_at=STAMP)
+    md = write_summary(demo_copy, summary, "md", None)
+    assert "Escalated after" in md
+    assert ref not in md and "9990000019" not in md.replace(" ", "")
+    path = tmp_path / "w47.xlsx"
+    write_summary(demo_copy, summary, "xlsx", path)
+    notes = openpyxl.load_workbook(path)["Chart notes"]
+    text = " ".join(str(c) for row in notes.iter_rows(values_only=True) for c in row if c)
+    assert "Escalated after" in text and ref not in text
+    published = write_summary(demo_copy, summary, "md", None, publish=True)
+    assert "Escalated after" not in published and "left out of a published paper" in published

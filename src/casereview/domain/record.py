@@ -38,6 +38,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
+from operator import itemgetter
 from typing import Any
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator
@@ -143,6 +144,7 @@ class _Refused(Exception):
 
 
 _REFUSED = object()
+_MISSING = object()
 # The model settings whose effect the fast path reproduces (any other: rows go to the model).
 _FOLLOWED_CONFIG = {"validate_default", "extra"}
 # Distinct values remembered per field: enough for a file's wards, dates and times, bounded
@@ -160,24 +162,28 @@ def _takes_info(func: Callable) -> bool:
     return len(params) >= 2
 
 
-class _Watched(dict):
-    """``info.data`` that notes which fields a rule reads."""
+class _Watched:
+    """``info.data`` as pydantic gives it (the fields validated so far), noting which fields
+    a rule reads. ``data`` holds every input field, those not validated yet as _REFUSED."""
+
+    __slots__ = ("data", "read")
 
     def __init__(self, data: dict, read: set):
-        super().__init__(data)
-        self.read = read
-
-    def __getitem__(self, key):
-        self.read.add(key)
-        return super().__getitem__(key)
+        self.data, self.read = data, read
 
     def get(self, key, default=None):
         self.read.add(key)
-        return super().get(key, default)
+        value = self.data.get(key, _REFUSED)
+        return default if value is _REFUSED else value
+
+    def __getitem__(self, key):
+        value = self.get(key, _REFUSED)
+        if value is _REFUSED:
+            raise KeyError(key)
+        return value
 
     def __contains__(self, key):
-        self.read.add(key)
-        return super().__contains__(key)
+        return self.get(key, _REFUSED) is not _REFUSED
 
 
 class _Info:
@@ -246,57 +252,111 @@ def _field_chain(model: type[BaseModel], name: str
 
 class _FieldRule:
     """One field's rule, remembered per distinct value and per whatever other fields it
-    read (found by watching, and widened if a later value reads more)."""
+    read (found by watching, and widened if a later value reads more). What it remembers is
+    (the validated value, its stored column values). A field whose values hardly repeat (a
+    timestamp, a patient reference) stops being remembered, so memory stays flat."""
 
-    __slots__ = ("name", "before", "after", "types", "context", "memo", "reads")
+    __slots__ = ("name", "before", "after", "types", "stores", "info", "watch", "memo",
+                 "reads", "pick", "seen", "misses", "keep", "stored")
 
-    def __init__(self, name, before, after, kinds, context):
+    def __init__(self, name, before, after, kinds, stores, context, seen):
         self.name, self.before, self.after, self.types = name, before, after, kinds
-        self.context = context
+        self.stores = stores  # how each of the field's stored columns is made
+        self.info = _Info(context, None, name)
+        self.watch = _Watched({}, set())
+        self.info.data = self.watch
+        if len(stores) == 1:
+            store = stores[0]
+            self.stored = lambda value: (None if value is None else store(value),)
+        else:
+            self.stored = lambda value: (
+                (None,) * len(stores) if value is None else tuple(m(value) for m in stores))
         self.memo: dict = {}
         self.reads: tuple[str, ...] = ()
-
-    def key(self, value: Any, data: dict) -> Any:
-        if not self.reads:
-            return value
-        return (value, *[data.get(r, _REFUSED) for r in self.reads])
+        self.pick: Callable[[dict], Any] | None = None  # the read fields' values
+        self.seen = seen  # [rows looked at], shared by the fields of one import
+        self.misses = 0
+        self.keep = True
 
     def run(self, value: Any, data: dict) -> Any:
-        """The field's validated value, or _REFUSED; remembered."""
+        """(validated value, stored values) or _REFUSED; remembered."""
         given = value
-        read: set = set()
-        info = _Info(self.context, _Watched(data, read), self.name)
+        watch, info = self.watch, self.info
+        watch.data = data
+        read = watch.read
+        read.clear()
         try:
             for func, takes_info in self.before:
                 value = func(value, info) if takes_info else func(value)
             if type(value) not in self.types:
                 result = _REFUSED  # pydantic would coerce or refuse it: the model decides
-            else:
+            elif self.after:
                 for func, takes_info in self.after:
                     value = func(value, info) if takes_info else func(value)
-                result = value
+                result = (value, self.stored(value))
+            else:
+                result = (value, self.stored(value))
         except Exception:  # any verdict but acceptance is the model's to give
             result = _REFUSED
-        if not read.issubset(self.reads):
+        watch.data = None
+        if read:
+            read.intersection_update(data)  # a field not an input reads as absent always
+        if read and not read.issubset(self.reads):
             self.reads = tuple(sorted(read.union(self.reads)))
+            self.pick = itemgetter(*self.reads)
             self.memo.clear()
-        memo = self.memo
-        if len(memo) >= MEMO_LIMIT:
-            memo.clear()
-        memo[self.key(given, data)] = result
+        self.misses += 1
+        if self.keep:
+            memo = self.memo
+            if len(memo) >= MEMO_LIMIT:
+                memo.clear()
+            memo[given if self.pick is None else (given, self.pick(data))] = result
+            if self.misses == RARELY_REPEATED and (self.seen[0] - self.misses) * 10 \
+                    < self.misses:
+                self.keep = False
+                memo.clear()
         return result
+
+
+# After this many distinct values, a field repeated less than one time in ten is no longer
+# remembered.
+RARELY_REPEATED = 5000
+
+
+def _storer(kinds: tuple[type, ...] | None) -> Callable[[Any], Any]:
+    """How a value of these types is stored (the same as ``_storable``, chosen once)."""
+    if kinds is None:
+        return _storable
+    kinds = tuple(k for k in kinds if k is not type(None))
+    if all(k in (str, int, float) for k in kinds):
+        return _same
+    if kinds == (bool,):
+        return int
+    if kinds == (date,):
+        return date.isoformat
+    if kinds == (datetime,):
+        return format_timestamp
+    return _storable
+
+
+def _same(value: Any) -> Any:
+    return value
 
 
 class FastRows:
     """An import's fast path for one model: ``row(raw)`` is the record's stored values as a
     tuple in ``shape(model).stored_columns`` order, or None to leave the row to the model.
-    The remembered values live as long as the import."""
+    The remembered values live as long as the import.
+
+    The per-row function is written out for the model (one statement per field, like
+    dataclasses write ``__init__``): an import calls it a million times."""
 
     def __init__(self, model: type[BaseModel], context: Context):
         self.model = model
         self.shape = shape(model)
         self.context = context.validation_context
         self.rules: list[_FieldRule] | None = []
+        self.seen = [0]
         decorators = model.__pydantic_decorators__
         self.after_model = [(d.func, _takes_info(d.func))
                             for d in decorators.model_validators.values()
@@ -310,13 +370,21 @@ class FastRows:
             return
         fields = model.model_fields
         inputs = set(self.shape.input_columns)
+        self.storers: dict[str, tuple[Callable, ...]] = {}
+        for name, info in fields.items():
+            stored_as = _marker(info.metadata, StoredAs)
+            makes = [make for field, _, make in self.shape.stores if field == name]
+            if stored_as is None and makes:
+                makes = [_storer(_types_of(info.annotation))]
+            self.storers[name] = tuple(makes)
         for name in [n for n in fields if n in inputs]:  # in the order pydantic runs them
             chain = _field_chain(model, name)
             kinds = _types_of(fields[name].annotation)
             if chain is None or kinds is None:
                 self.rules = None
                 return
-            self.rules.append(_FieldRule(name, *chain, kinds, self.context))
+            self.rules.append(_FieldRule(name, *chain, kinds, self.storers[name],
+                                         self.context, self.seen))
         self.defaults = {name: info.default for name, info in fields.items()}
         self.known = frozenset(self.shape.input_columns)
 
@@ -324,50 +392,72 @@ class FastRows:
         """The per-row function, or None if this model's rows all go to the model."""
         if self.rules is None:
             return None
-        rules = [(r.name, r, r.memo, self.defaults[r.name]) for r in self.rules]
-        stores = self.shape.stores
-        defaults, known, after_model = self.defaults, self.known, self.after_model
-        info = _Info(self.context, {}, None)
-        count = len(self.shape.input_columns)
-
-        def row(raw: dict[str, Any]) -> tuple | None:
-            if len(raw) != count and not known.issuperset(raw):
-                return None
-            data: dict[str, Any] = {}
-            for name, rule, memo, default in rules:
-                value = raw.get(name, default)
-                key = value if not rule.reads else rule.key(value, data)
-                try:
-                    result = memo[key]
-                except KeyError:
-                    result = rule.run(value, data)
-                except TypeError:  # an unhashable value (not from a file)
-                    return None
-                if result is _REFUSED:
-                    return None
-                data[name] = result
-            record = _Record(data, defaults)
-            try:
-                for validator, takes_info in after_model:
-                    if (validator(record, info) if takes_info else validator(record)) \
-                            is not record:
-                        return None
-            except Exception:
-                return None
-            values = record.__dict__
-            try:
-                return tuple(None if values[name] is None else make(values[name])
-                             for name, _, make in stores)
-            except Exception:
-                return None
-
-        return row
+        env: dict[str, Any] = {
+            "R": _REFUSED, "Record": _Record, "known": self.known,
+            "info": _Info(self.context, {}, None), "defaults": self.defaults,
+            "blank": dict.fromkeys(self.known, _REFUSED), "seen": self.seen,
+            "M": _MISSING,
+        }
+        lines = ["def row(raw):",
+                 f"    if len(raw) != {len(self.rules)} and not known.issuperset(raw):",
+                 "        return None",
+                 "    seen[0] += 1",
+                 "    get = raw.get",
+                 "    data = blank.copy()",
+                 "    try:  # a value that is not a file's (unhashable) goes to the model",
+                 "        return row_of(raw, get, data)",
+                 "    except TypeError:",
+                 "        return None",
+                 "",
+                 "def row_of(raw, get, data):"]
+        inputs = {}
+        for i, rule in enumerate(self.rules):
+            env[f"f{i}"], env[f"m{i}"] = rule, rule.memo
+            env[f"d{i}"] = self.defaults[rule.name]
+            inputs[rule.name] = i
+            lines += [
+                f"    v = get({rule.name!r}, d{i})",
+                f"    r = m{i}.get(v if f{i}.pick is None else (v, f{i}.pick(data)), M)",
+                "    if r is M:",
+                f"        r = f{i}.run(v, data)",
+                "    if r is R:",
+                "        return None",
+                f"    data[{rule.name!r}], s{i} = r",
+            ]
+        lines += ["    record = Record(defaults, data)", "    try:"]
+        for j, (validator, takes_info) in enumerate(self.after_model):
+            env[f"a{j}"] = validator
+            call = f"a{j}(record, info)" if takes_info else f"a{j}(record)"
+            lines += [f"        if {call} is not record:", "            return None"]
+        # A validator that replaced an input's value would make its remembered stored value
+        # stale: such a row goes to the model.
+        lines += ["    except Exception:", "        return None",
+                  "    values = record.__dict__"]
+        for name in inputs:
+            lines += [f"    if values[{name!r}] is not data[{name!r}]:", "        return None"]
+        pieces, k = [], 0
+        for name in self.model.model_fields:
+            makes = self.storers[name]
+            if not makes:
+                continue
+            if name in inputs:
+                pieces.append(f"*s{inputs[name]}")
+                continue
+            for make in makes:
+                env[f"c{k}"] = make
+                pieces.append(f"None if (x := values[{name!r}]) is None else c{k}(x)")
+                k += 1
+        lines += ["    try:", f"        return ({', '.join(pieces)},)",
+                  "    except Exception:", "        return None"]
+        self.source = "\n".join(lines)
+        exec(self.source, env)  # the source is made above from the model
+        return env["row"]
 
 
 class _Record:
     """The fields of a row as the model's after-validators see ``self``."""
 
-    def __init__(self, data: dict, defaults: dict):
+    def __init__(self, defaults: dict, data: dict):
         self.__dict__.update(defaults)
         self.__dict__.update(data)
 

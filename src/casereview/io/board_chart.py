@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from casereview.metrics.definitions import MEASURES
 from casereview.metrics.spc import COMMON, CONCERN, IMPROVEMENT, NEITHER
 
 # Making Data Count's colours, darkened enough to print: blue improvement, orange concern,
@@ -147,23 +148,17 @@ def draw(spec: ChartSpec, width_mm: float, height_mm: float):
             if limit is not None:
                 ax.hlines(limit, x0, x1, colors=LIMIT_COLOUR, linewidth=0.9,
                           linestyles=(0, (4, 2)), zorder=3)
+    # The current segment's lines and the target, named at the right-hand end.
+    labels: list[tuple[str, float, str, str]] = []
     last = next((s for s in reversed(spec.segments) if s.mean is not None), None)
     if last is not None:
-        labels = [("Mean", last.mean, MEAN_COLOUR)]
-        labels += [(name, v, LIMIT_COLOUR) for name, v in (("Upper", last.ucl),
-                                                            ("Lower", last.lcl))
-                   if v is not None]
-        for name, value, colour in labels:
-            ax.annotate(f"{name} {_format_number(spec, value)}", (right, value),
-                        xytext=(4, 0), textcoords="offset points", va="center",
-                        fontsize=FONT_PT - 1, color=colour, annotation_clip=False)
+        labels += [(name, v, colour, "normal") for name, v, colour in (
+            ("Upper", last.ucl, LIMIT_COLOUR), ("Mean", last.mean, MEAN_COLOUR),
+            ("Lower", last.lcl, LIMIT_COLOUR)) if v is not None]
     if spec.target is not None:
         ax.axhline(spec.target, color=TARGET_COLOUR, linewidth=1.1, linestyle=(0, (1, 1.5)),
                    zorder=3)
-        ax.annotate(f"Target {_format_number(spec, spec.target)}",
-                    (right, spec.target), xytext=(4, 0), textcoords="offset points",
-                    va="center", fontsize=FONT_PT - 1, color=TARGET_COLOUR,
-                    fontweight="bold", annotation_clip=False)
+        labels.append(("Target", spec.target, TARGET_COLOUR, "bold"))
     for index in spec.rebases:
         ax.axvline(index - 0.5, color="#000000", linewidth=0.9, linestyle=(0, (2, 2)), zorder=1)
         ax.annotate("limits\nrecalculated", (index - 0.5, 1.0), xycoords=("data", "axes fraction"),
@@ -190,6 +185,11 @@ def draw(spec: ChartSpec, width_mm: float, height_mm: float):
         ax.set_ylim(bottom=0)  # no measure goes below zero; a count is read from zero
     if spec.percent and hi > 100:
         ax.set_ylim(top=104)
+    if MEASURES[spec.measure].is_count:
+        from matplotlib.ticker import MaxNLocator
+
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # counts are whole
+    _right_labels(ax, spec, labels, right)
     step = max(1, -(-n // 6))  # at most 6 dates, each wide enough to read
     ticks = list(range(0, n, step))
     ax.set_xticks(ticks, [_tick_label(spec.mondays[t], i == 0,
@@ -207,6 +207,28 @@ def draw(spec: ChartSpec, width_mm: float, height_mm: float):
 
     _legend(fig, used, spec)
     return fig
+
+
+def _right_labels(ax, spec: ChartSpec, labels: list[tuple[str, float, str, str]],
+                  right: float) -> None:
+    """Name each line at the right-hand end, moved apart where lines lie close together (a
+    mean of 0.1 between limits of 0 and 0.2) so that no label sits on another."""
+    if not labels:
+        return
+    points_per_pixel = 72 / ax.figure.dpi
+    place = [(ax.transData.transform((0, value))[1] * points_per_pixel, i)
+             for i, (_, value, _, _) in enumerate(labels)]
+    gap = FONT_PT * 1.05
+    shifted: dict[int, float] = {}
+    floor = None
+    for y, i in sorted(place):  # bottom up: each at least a line above the one below
+        at = y if floor is None else max(y, floor + gap)
+        shifted[i], floor = at - y, at
+    for i, (name, value, colour, weight) in enumerate(labels):
+        ax.annotate(f"{name} {_format_number(spec, value)}", (right, value),
+                    xytext=(4, shifted[i]), textcoords="offset points", va="center",
+                    fontsize=FONT_PT - 1, color=colour, fontweight=weight,
+                    annotation_clip=False)
 
 
 def _legend(fig, used: dict, spec: ChartSpec) -> None:

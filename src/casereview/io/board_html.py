@@ -115,6 +115,10 @@ def _action_plan(pack: BoardPack) -> list[str]:
         out.append(f"<h2>Open actions by rating at the end of the {word}</h2>")
         out.append(_rows(["Rating", f"Open, this {word}", f"Open, previous {word}"], {1, 2},
                          [list(r) for r in pack.ratings]))
+    if pack.targets:
+        out.append(f"<h2>Programme targets running in the {word}</h2>")
+        out.append(_rows(["Target", "Done against expected"], set(),
+                         [list(t) for t in pack.targets]))
     if pack.open_actions:
         out.append("<h2>Open actions, overdue first</h2>")
         out.append(_rows(["Action", "Owner", "Due", "Rating"], set(),
@@ -124,10 +128,6 @@ def _action_plan(pack: BoardPack) -> list[str]:
     elif pack.publish and pack.ratings:
         out.append('<p class="note">The actions\' titles are free text and are left out of a '
                    "published paper.</p>")
-    if pack.targets:
-        out.append(f"<h2>Programme targets running in the {word}</h2>")
-        out.append(_rows(["Target", "Done against expected"], set(),
-                         [list(t) for t in pack.targets]))
     out.append("</section>")
     return out
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from casereview.domain.programme_target import PROGRAMMES as PROGRAMME_NAMES
 from casereview.domain.values import LONDON, format_uk_date
 from casereview.io.board_chart import ChartSpec, Segment
-from casereview.io.disclosure import SUPPRESSED, redact_patient_refs, suppress_row
+from casereview.io.disclosure import SUPPRESSED, patient_ref_cleaner, suppress_row
 from casereview.io.scorecard_rows import file_row
 from casereview.metrics.definitions import MEASURES, PROGRAMME_TITLES, Measure
 from casereview.metrics.display import (
@@ -305,6 +305,10 @@ def _reading_words(variation: str | None) -> str:
             CONCERN: "special cause concern", NEITHER: "special cause"}[variation]
 
 
+# Counts below this are not ranked among the largest changes: their proportions mislead.
+SMALL_COUNT = 10
+
+
 def what_changed(card: Scorecard, lines: list[Line], publish: bool) -> list[str]:
     """Sentences for the cover: readings that changed since the last period's reading week,
     then the largest changes in value."""
@@ -324,9 +328,12 @@ def what_changed(card: Scorecard, lines: list[Line], publish: bool) -> list[str]
     moves = []
     for line in lines:
         r = file_row(line, publish=publish)
-        if isinstance(r.value, (int, float)) and isinstance(r.previous, (int, float)) \
-                and r.previous and r.value != r.previous:
-            moves.append((abs(r.value - r.previous) / abs(r.previous), line, r))
+        if not (isinstance(r.value, (int, float)) and isinstance(r.previous, (int, float))
+                and r.previous and r.value != r.previous):
+            continue
+        if line.measure.is_count and max(r.value, r.previous) < SMALL_COUNT:
+            continue  # 1 to 2 is double, and means nothing
+        moves.append((abs(r.value - r.previous) / abs(r.previous), line, r))
     for _, line, r in sorted(moves, key=lambda m: -m[0])[:3]:
         name = line.measure.name
         way = "up" if r.value > r.previous else "down"
@@ -368,16 +375,6 @@ def _themes(card: Scorecard, publish: bool) -> list[tuple[str, str, str]]:
     else:
         found.sort(key=lambda f: (-(f[1] or 0), f[0].lower()))
     return [(label, this, previous) for label, _, this, previous in found]
-
-
-def _cleaner(db: Database) -> Clean:
-    """Free text with its patient references removed (checked against the store)."""
-    from casereview.storage.patients import known_patient_refs
-
-    def known(words: set[str]) -> set[str]:
-        return known_patient_refs(db, words)
-
-    return lambda text: redact_patient_refs(text, known)
 
 
 def _learning(db: Database, period: Period, clean: Clean) -> list[tuple[str, str]]:
@@ -462,7 +459,7 @@ def build_board_pack(db: Database, card: Scorecard, *,
     generated = datetime.fromisoformat(card.generated_at).astimezone(LONDON)
     present = {r.measure for r in card.summary.rows}
     sections, all_lines = [], []
-    clean = _cleaner(db)
+    clean = patient_ref_cleaner(db)
     for programme, title in PROGRAMME_TITLES.items():
         lines = [line for line in card.lines(SCOPE, programme)
                  if line.measure.name in present]

@@ -251,7 +251,7 @@ def _scorecard(pdf: _Paper, pack: BoardPack) -> None:
     pdf.ln(1)
     for section in pack.sections:
         # A programme's table is kept on one page when it fits on one.
-        needed = 8 + 10 + sum(_score_height(pdf, line) for line in section.lines)
+        needed = 10 + 15 + sum(_score_height(pdf, line) for line in section.lines)
         if pdf.get_y() + needed > PAGE_H - MARGIN - FOOT:
             pdf.add_page()
         pdf.heading(section.title, 12.5)
@@ -345,6 +345,14 @@ def _table(pdf: _Paper, headings: list[str], widths: list[float], aligns: str,
         pdf.set_xy(pdf.l_margin, y + h)
 
 
+def _table_heading(pdf: _Paper, text: str) -> None:
+    """A table's heading, on a new page unless the heading, the column headings and two rows
+    fit below it (a heading never stands alone at the foot of a page)."""
+    if pdf.get_y() + 28 > PAGE_H - MARGIN - FOOT:
+        pdf.add_page()
+    pdf.heading(text, 12.5)
+
+
 def _action_plan(pdf: _Paper, pack: BoardPack) -> None:
     if not (pack.ratings or pack.targets):
         return
@@ -352,12 +360,17 @@ def _action_plan(pdf: _Paper, pack: BoardPack) -> None:
     pdf.add_page()
     pdf.heading("Action plan and programme targets", 18)
     if pack.ratings:
-        pdf.heading(f"Open actions by rating at the end of the {word}", 12.5)
+        _table_heading(pdf, f"Open actions by rating at the end of the {word}")
         _table(pdf, ["Rating", f"Open, this {word}", f"Open, previous {word}"],
                [60, 50, 55], "LRR", [list(r) for r in pack.ratings])
         pdf.ln(4)
+    if pack.targets:
+        _table_heading(pdf, f"Programme targets running in the {word}")
+        _table(pdf, ["Target", "Done against expected"], [110, 163], "LL",
+               [list(t) for t in pack.targets])
+        pdf.ln(4)
     if pack.open_actions:
-        pdf.heading("Open actions, overdue first", 12.5)
+        _table_heading(pdf, "Open actions, overdue first")
         rows = [[a.title, a.owner, a.due + (" (overdue)" if a.overdue else ""), a.rating]
                 for a in pack.open_actions]
         _table(pdf, ["Action", "Owner", "Due", "Rating"], [155, 50, 43, 25], "LLLL", rows,
@@ -367,12 +380,6 @@ def _action_plan(pdf: _Paper, pack: BoardPack) -> None:
         pdf.para("The actions' titles are free text and are left out of a published paper.",
                  10, "I", GREY_TEXT)
         pdf.ln(3)
-    if pack.targets:
-        if pdf.get_y() + 30 > PAGE_H - MARGIN - FOOT:
-            pdf.add_page()
-        pdf.heading(f"Programme targets running in the {word}", 12.5)
-        _table(pdf, ["Target", "Done against expected"], [110, 163], "LL",
-               [list(t) for t in pack.targets])
 
 
 def _learning(pdf: _Paper, pack: BoardPack) -> None:

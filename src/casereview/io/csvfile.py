@@ -32,11 +32,16 @@ class FileProblem:
         where = filename
         if self.line is not None:
             where += f", {unit} {self.line}"
-        if self.field:
+        message = self.message
+        if self.field and ":" in self.field:
+            # A header such as "a:b" would read as "field a:b: ..." and blur where the
+            # location ends; such a name is quoted in the message instead.
+            message = f"column {self.field!r}: {message}"
+        elif self.field:
             where += f", field {self.field}"
         # One problem, one line: a value quoted back from a multi-line cell keeps its line
         # breaks visible rather than splitting the message.
-        return one_line(f"{where}: {self.message}")
+        return one_line(f"{where}: {message}")
 
 
 class FileInvalid(ValueError):
@@ -117,7 +122,8 @@ def check_header(name: str, header: list[str], known: tuple[str, ...],
                                         "column appears more than once in the header"))
         elif column not in known:
             problems.append(FileProblem(line, column, "unknown column (expected: "
-                                                      f"{', '.join(known)})"))
+                                                      f"{', '.join(known)})"
+                                        + _separator_hint(column)))
         seen.add(column)
     for column in required:
         if column not in seen:
@@ -128,6 +134,15 @@ def check_header(name: str, header: list[str], known: tuple[str, ...],
     positions = [i for i, c in enumerate(names) if c]
     return Header([names[i] for i in positions], positions, [header[i] for i in positions],
                   [i for i, c in enumerate(names) if not c])
+
+
+def _separator_hint(column: str) -> str:
+    """A header read as one column because its separator is not one casereview knows."""
+    for mark, name in (("|", "'|'"), (",", "commas"), (";", "semicolons"), ("\t", "tabs")):
+        if mark in column:
+            return (f"; the header looks separated by {name}: save the file with commas, "
+                    "semicolons or tabs between the columns")
+    return ""
 
 
 def unnamed_value(position: str, known: tuple[str, ...], why: str = "") -> str:

@@ -2,7 +2,7 @@
 records about people from 1 to 7 in value, numerator or denominator becomes "*", and so does a
 rate or mean built on one; 0 stays. Counts of other things are never suppressed: night audit
 returns and site-nights count nights, (ward, week) pairs count weeks, actions count the plan's
-actions (``NOT_PEOPLE``)."""
+actions, a mean's total counts scores, days or agencies (``NOT_PEOPLE``)."""
 
 from __future__ import annotations
 
@@ -22,6 +22,11 @@ NOT_PEOPLE: dict[str, frozenset[str]] = {
     **{name: frozenset({"value", "numerator"})
        for name in ("actions_open", "actions_overdue", "actions_closed")},
     "actions_rag": frozenset({"value", "numerator", "denominator"}),
+    # A mean's numerator is a total of scores, days or agencies, not of people; its
+    # denominator (the reviews) is still suppressed, and the mean with it.
+    **{name: frozenset({"numerator"})
+       for name in ("overall_care_score_mean", "avoidable_delay_days_mean",
+                    "agencies_per_review_mean")},
 }
 
 
@@ -86,3 +91,14 @@ def redact_patient_refs(text: str, known: Callable[[set[str]], set[str]]) -> str
     if not refs:
         return text
     return _WORD.sub(lambda m: REDACTED if m.group(0).upper() in refs else m.group(0), text)
+
+
+def patient_ref_cleaner(db) -> Callable[[str], str]:
+    """Free text with its patient references removed (each word checked against the store):
+    for the notes, reasons and learning that papers print."""
+    from casereview.storage.patients import known_patient_refs
+
+    def known(words: set[str]) -> set[str]:
+        return known_patient_refs(db, words)
+
+    return lambda text: redact_patient_refs(text, known)

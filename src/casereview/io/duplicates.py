@@ -33,10 +33,9 @@ class SameRecord:
     probe: str
     columns: tuple[str, ...]
     key: Callable[[Any], tuple]
+    example: str = ""  # when two such records really are two, e.g. " (...)"
 
 
-ALLOW_HINT = ("; if it is a separate record (e.g. two patients moved together without "
-              "references), import with --allow-duplicates")
 
 
 class DuplicateFinder:
@@ -83,8 +82,12 @@ class DuplicateFinder:
             if at >= 0:
                 return self._same_as_line(self._lines[at][record_id - self._first_ids[at]])
         return (f"is the same in every imported field as {self.rule.noun} {record_id}, "
-                f"already recorded{ALLOW_HINT}")
+                f"already recorded{self._hint()}")
 
     def _same_as_line(self, line: int) -> str:
         return (f"is the same in every imported field as {self.unit} {line} of this file"
-                f"{ALLOW_HINT}")
+                f"{self._hint()}")
+
+    def _hint(self) -> str:
+        return (f"; if it is a separate record{self.rule.example}, import with "
+                "--allow-duplicates")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,13 +16,23 @@ from casereview.domain.validation import Context, RecordInvalid
 from casereview.io.csvfile import FileInvalid, FileProblem
 from casereview.io.duplicates import DuplicateFinder, SameRecord
 from casereview.io.tabular import read_table
+from casereview.storage.access import Permission, authorise
 from casereview.storage.changelog import Change, log_change
 from casereview.storage.db import Database, now_utc, transaction
 from casereview.storage.files import private_output
 from casereview.storage.history import format_logged_at
 from casereview.storage.imports import ImportedFile, imported_before, last_id, record_import
+from casereview.storage.records import bulk_load
 
 Progress = Callable[[int, int | None], None]
+
+# What importing each KIND needs: records a lead completes (reviews may arrive complete or
+# signed off) and the action plan are a lead's; wards are reference data, an admin's.
+IMPORT_PERMISSION = {
+    "moves": Permission.ENTER, "nights": Permission.ENTER, "toc": Permission.ENTER,
+    "experience": Permission.ENTER, "reviews": Permission.COMPLETE_REVIEW,
+    "actions": Permission.MANAGE_ACTIONS, "wards": Permission.ADMIN,
+}
 
 
 class RowRejected(ValueError):
@@ -115,6 +126,9 @@ def import_file(db: Database, kind: ImportKind, path: Path, context: Context,
     """
     from casereview.io.pipeline import validated_rows
 
+    # The role a KIND needs (SPEC 8); a site grant limits the rows through the context,
+    # whose reference holds the granted sites only.
+    authorise(db, None, IMPORT_PERMISSION.get(kind.name, Permission.ADMIN))
     path = Path(path)
     result = ImportResult(kind.name, path)
     table = read_table(path, kind.columns, kind.required, sheet=sheet)
@@ -128,8 +142,11 @@ def import_file(db: Database, kind: ImportKind, path: Path, context: Context,
     at = now_utc()
     rejects_path = path.with_name(path.name + ".rejects.csv")
     rejects_written = False
+    # Asked before any row is read (and again under the write lock, against a second
+    # import of the same file at the same moment).
+    _refuse_if_imported(db.conn, table.fingerprint, path, again)
     try:
-        with transaction(db) as conn, \
+        with transaction(db) as conn, _bulk(conn, kind), \
                 validated_rows(kind, context, path, table, parallel=parallel) as batches:
             _refuse_if_imported(conn, table.fingerprint, path, again)
             finder = (DuplicateFinder(conn, kind.same, table.unit)
@@ -192,6 +209,14 @@ def import_file(db: Database, kind: ImportKind, path: Path, context: Context,
     return result
 
 
+def _bulk(conn, kind: ImportKind):
+    """A kind with a table of its own loads it as a bulk load (storage.records.bulk_load),
+    keeping the index its duplicate check searches."""
+    if kind.same is None:
+        return nullcontext()
+    return bulk_load(conn, kind.same.table, keep=(kind.same.probe,))
+
+
 def _reject(result: ImportResult, rejects: list, line: int, values: list[str] | None,
             problems: list[FileProblem]) -> None:
     result.problems += problems
@@ -209,9 +234,8 @@ def _refuse_if_imported(conn, fingerprint: str | None, path: Path, again: bool) 
     same_name = "" if before.file_name == path.name else f" (as {before.file_name})"
     raise AlreadyImported(str(path), [FileProblem(None, None, (
         f"this file was imported already{same_name}, on {when} by {before.imported_by} "
-        f"({before.written:,} {before.kind} rows written); importing it again would count its "
-        "records "
-        "twice. If that is what you mean (e.g. after deleting them), add --again"))])
+        f"(import {before.kind}: {before.written:,} written); importing it again would count "
+        "its records twice. If that is what you mean (e.g. after deleting them), add --again"))])
 
 
 def _log_import(conn, user: str, at: str, kind: ImportKind, path: Path, table, result,

@@ -52,12 +52,12 @@ def _write_moves(conn: sqlite3.Connection, rows: list[tuple], user: str, at: str
     return insert_rows(conn, "move", STORED_COLUMNS, rows, user, at, encoded=encoded)
 
 
-def _same_as_stored(table: str, noun: str, probe: str, columns: tuple[str, ...]
-                    ) -> SameRecord:
+def _same_as_stored(table: str, noun: str, probe: str, columns: tuple[str, ...],
+                    example: str = "") -> SameRecord:
     """The duplicate rule for a kind whose built record is its stored row as a tuple in
     STORED_COLUMNS order (moves): the file's columns, found by an indexed ``probe``."""
     return SameRecord(table, noun, probe, columns, itemgetter(
-        *(STORED_COLUMNS.index(c) for c in (probe, *columns))))
+        *(STORED_COLUMNS.index(c) for c in (probe, *columns))), example)
 
 
 def _same_as_row(table: str, noun: str, probe: str, columns: tuple[str, ...]) -> SameRecord:
@@ -73,7 +73,9 @@ def _same_as_row(table: str, noun: str, probe: str, columns: tuple[str, ...]) ->
 # file is (found by the index on the UTC time).
 MOVES = ImportKind("moves", MOVE_COLUMNS, shape(Move).required_columns, _build_move,
                    _write_moves, fast=_fast_moves, encode=encode_rows,
-                   same=_same_as_stored("move", "move", "moved_at_utc", MOVE_COLUMNS))
+                   same=_same_as_stored("move", "move", "moved_at_utc", MOVE_COLUMNS,
+                                        " (e.g. two patients moved together without "
+                                        "references)"))
 
 
 # --- nights ---------------------------------------------------------------------------------

@@ -38,6 +38,7 @@ from casereview.domain.toc import Toc
 from casereview.domain.ward_entry import WardEntry
 from casereview.io.cells import neutralise
 from casereview.io.pseudonym import database_key, patient_key
+from casereview.storage.access import Access, Permission, access_of, authorise, site_clause
 from casereview.storage.changelog import Change, log_change
 from casereview.storage.db import Database, now_utc, transaction
 
@@ -104,8 +105,14 @@ def export_columns(db: Database, kind: ExportKind) -> list[str]:
 
 
 def _select(db: Database, kind: ExportKind, start: date | None,
-            end: date | None) -> sqlite3.Cursor:
+            end: date | None, access: Access) -> sqlite3.Cursor:
     where, params = [], []
+    if "site_code" in db.columns(kind.table):  # a site grant exports its sites' records only
+        clause, sites = site_clause(access, "w.site_code" if kind.name == "wards"
+                                    else "site_code")
+        if clause:
+            where.append(clause)
+            params += sites
     if "deleted_at" in db.columns(kind.table):
         where.append("deleted_at IS NULL")
     if kind.date_sql and start:
@@ -122,9 +129,9 @@ def _select(db: Database, kind: ExportKind, start: date | None,
 
 
 def _records(db: Database, kind: ExportKind, start: date | None, end: date | None,
-             identifiable: bool) -> tuple[list[str], Iterator[list]]:
+             identifiable: bool, access: Access) -> tuple[list[str], Iterator[list]]:
     """The heading and a stream of rows, patient_ref pseudonymised unless identifiable."""
-    cursor = _select(db, kind, start, end)
+    cursor = _select(db, kind, start, end, access)
     names = [d[0] for d in cursor.description]
     keep = [i for i, n in enumerate(names) if n not in HIDDEN]
     ref_at = names.index("patient_ref") if "patient_ref" in names else None
@@ -206,9 +213,13 @@ def _write_xlsx(path: Path, kind: ExportKind, heading: list[str], rows: Iterator
 def export_records(db: Database, kind_name: str, user: str, *,
                    start: date | None = None, end: date | None = None,
                    identifiable: bool = False, fmt: str = "csv", out: Path | None = None,
-                   stream: TextIO | None = None, progress: Progress | None = None
-                   ) -> ExportResult:
-    """Write the export to ``out``, or (csv only) to ``stream``."""
+                   stream: TextIO | None = None, progress: Progress | None = None,
+                   access: Access | None = None) -> ExportResult:
+    """Write the export to ``out``, or (csv only) to ``stream``. An identifiable export is
+    a lead's or an admin's; a site grant limits the rows to its sites."""
+    access = access_of(db, access)
+    if identifiable:
+        authorise(db, access, Permission.EXPORT_IDENTIFIABLE)
     if kind_name not in EXPORT_KINDS:
         raise ExportError(f"there is no export kind {kind_name}; use one of "
                           f"{', '.join(EXPORT_KINDS)}")
@@ -219,7 +230,7 @@ def export_records(db: Database, kind_name: str, user: str, *,
     if out is None and (fmt == "xlsx" or stream is None):
         raise ExportError(f"an {fmt} export needs a file to write to (--out FILE)")
     kind = EXPORT_KINDS[kind_name]
-    heading, rows = _records(db, kind, start, end, identifiable)
+    heading, rows = _records(db, kind, start, end, identifiable, access)
 
     if out is None:  # csv to the stream given (standard output)
         n = _write_csv(stream, heading, rows, progress)

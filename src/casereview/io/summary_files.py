@@ -52,6 +52,9 @@ def write_summary(db: Database, summary: Summary, fmt: str, out: Path | None,
         from casereview.metrics.scorecard import build_scorecard
 
         card = card or build_scorecard(db, summary.period, today=today, summary=summary)
+        from casereview.io.disclosure import patient_ref_cleaner
+
+        card.clean_text = _published_text if publish else patient_ref_cleaner(db)
         if fmt == "xlsx":
             if out is None:
                 raise ValueError("an xlsx summary needs a file to write to")
@@ -72,6 +75,11 @@ def write_summary(db: Database, summary: Summary, fmt: str, out: Path | None,
         return text
     write_text_file(Path(out), text)
     return None
+
+
+def _published_text(text: str) -> str:
+    # A published paper carries no free text (SPEC 9): the week and the kind stay.
+    return "(text left out of a published paper)"
 
 
 def write_text_file(path: Path, text: str) -> None:

@@ -255,8 +255,9 @@ def _definitions_sheet(wb: xlsxwriter.Workbook, f: _Formats, card: Scorecard) ->
     _text(ws, 0, 0, "Definitions of the measures (casereview SPEC section 6)", f.title)
     _text(ws, 1, 0, "Values are unrounded in the cells; the number formats round them for "
                     "reading (percentages to 1 decimal place).", f.note)
-    columns = [("Measure code", 27), ("Measure", 28), ("Programme", 18), ("Kind", 10),
-               ("Improvement", 11), ("Scopes", 11), ("Definition", 36)]
+    # Widths that print across one A4 landscape page at 100%; long text wraps.
+    columns = [("Measure code", 25), ("Measure", 26), ("Programme", 16), ("Kind", 10),
+               ("Improvement", 11), ("Scopes", 8), ("Definition", 36)]
     _headings(ws, f, columns)
     row = HEADER_ROW + 1
     for m in MEASURES.values():
@@ -264,7 +265,8 @@ def _definitions_sheet(wb: xlsxwriter.Workbook, f: _Formats, card: Scorecard) ->
                                      KIND_WORDS[m.kind], DIRECTION_WORDS[m.direction],
                                      ", ".join(m.scopes), m.definition]):
             _text(ws, row, col, value, f.wrap)
-        _fit_row(ws, row, [(m.title, 28), (PROGRAMME_TITLES[m.programme], 18),
+        _fit_row(ws, row, [(m.name, 25), (m.title, 26), (PROGRAMME_TITLES[m.programme], 16),
+                           (DIRECTION_WORDS[m.direction], 11), (", ".join(m.scopes), 8),
                            (m.definition, 36)])
         row += 1
     row += 1

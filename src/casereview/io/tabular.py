@@ -43,7 +43,6 @@ from __future__ import annotations
 
 import codecs
 import hashlib
-import re
 import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -64,7 +63,7 @@ _CHUNK = 1 << 20
 _ZIP = b"PK\x03\x04"
 _OLE = b"\xd0\xcf\x11\xe0"
 # Bytes Windows-1252 leaves undefined: a file holding one is not Windows-1252 either.
-_NOT_CP1252 = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
+_NOT_CP1252 = (b"\x81", b"\x8d", b"\x8f", b"\x90", b"\x9d")
 _SEPARATORS = {",": None, ";": "semicolon-separated", "\t": "tab-separated"}
 WORKBOOK_ENDINGS = (".xlsx", ".xlsm")
 
@@ -155,13 +154,18 @@ def _scan(path: Path) -> _Scan:
             digest.update(chunk)
             if kind == "csv":
                 lines += chunk.count(b"\n")
-                if is_utf8:
+                # An ASCII chunk is UTF-8 as it is (unless a character began before it).
+                pending = len(utf8.getstate()[0])  # bytes of a character begun before
+                if is_utf8 and not (chunk.isascii() and not pending):
                     try:
                         utf8.decode(chunk)
                     except UnicodeDecodeError as exc:
                         is_utf8 = False
-                        bad = (offset + max(exc.start, 0), _byte_at(path, offset + exc.start))
-                if is_cp1252 and _NOT_CP1252.search(chunk):
+                        at = max(offset - pending + exc.start, 0)
+                        bad = (at, _byte_at(path, at))
+                # (One byte search each, which is all but free, where a regular
+                # expression would cost more than the hash.)
+                if is_cp1252 and any(byte in chunk for byte in _NOT_CP1252):
                     is_cp1252 = False
             offset += len(chunk)
             last = chunk[-1:]

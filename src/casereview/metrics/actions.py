@@ -27,6 +27,7 @@ from casereview.metrics.definitions import MEASURES
 from casereview.metrics.periods import Period
 from casereview.metrics.rows import Row, count, scopes_for
 from casereview.storage.actions import source_exists
+from casereview.storage.db import Database, connection_of
 
 
 @dataclass(frozen=True)
@@ -110,10 +111,11 @@ compute.uses_now = True  # type: ignore[attr-defined]
 
 # --- sources -------------------------------------------------------------------------------
 
-def check_source(conn: sqlite3.Connection, source: Source | None) -> None:
+def check_source(conn: sqlite3.Connection | Database, source: Source | None) -> None:
     """What the action model cannot check alone: that a review, audit or sample it points at
     is a live record, and that a measure is one of section 6 with a scope it reports.
     Raises RecordInvalid naming the field ``source``."""
+    conn = connection_of(conn)
     if source is None:
         return
     problem = None

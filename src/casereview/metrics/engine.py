@@ -20,14 +20,16 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import partial
 
+from casereview.domain.access import Access
 from casereview.domain.reference import Reference
 from casereview.domain.values import LONDON
 from casereview.metrics import actions, experience, moves, reviews, toc
 from casereview.metrics.definitions import MEASURES
 from casereview.metrics.periods import Period
 from casereview.metrics.rows import Row
+from casereview.storage.access import access_of, site_views
 from casereview.storage.db import Database
-from casereview.storage.reference import load_reference
+from casereview.storage.reference import granted_reference, load_reference
 
 Compute = Callable[[object, Period, Reference], list[Row]]
 ComputeMany = Callable[[object, Sequence[Period], Reference], list[list[Row]]]
@@ -97,17 +99,23 @@ def computes_for(programmes: set[str] | None) -> list[Compute]:
 
 def summarise_many(db: Database, periods: Sequence[Period], *,
                    reference: Reference | None = None, generated_at: datetime | None = None,
-                   programmes: set[str] | None = None) -> list[Summary]:
+                   programmes: set[str] | None = None,
+                   access: Access | None = None) -> list[Summary]:
     """One Summary per period (in the order given), each programme answering all the periods
-    at once where it can. ``programmes`` limits the work to some programmes' measures."""
-    reference = reference or load_reference(db)
+    at once where it can. ``programmes`` limits the work to some programmes' measures.
+
+    A session with a site grant (``access``, else the connection's) gets the measures of its
+    sites only: 'all' means all of its sites, and no other site's scope is made."""
+    access = access_of(db, access)
+    reference = granted_reference(reference or load_reference(db, access), access)
     now = generated_at or datetime.now(UTC)
     stamp = now.isoformat(timespec="seconds")
     rows: list[list[Row]] = [[] for _ in periods]
-    for compute in computes_for(programmes):
-        many = for_periods(compute, now)
-        for i, computed in enumerate(many(db.conn, list(periods), reference)):
-            rows[i] += computed
+    with site_views(db, access) as conn:
+        for compute in computes_for(programmes):
+            many = for_periods(compute, now)
+            for i, computed in enumerate(many(conn, list(periods), reference)):
+                rows[i] += computed
     order = {name: i for i, name in enumerate(MEASURES)}
     summaries = []
     for period, period_rows in zip(periods, rows, strict=True):
@@ -117,5 +125,6 @@ def summarise_many(db: Database, periods: Sequence[Period], *,
 
 
 def summarise(db: Database, period: Period, *, reference: Reference | None = None,
-              generated_at: datetime | None = None) -> Summary:
-    return summarise_many(db, [period], reference=reference, generated_at=generated_at)[0]
+              generated_at: datetime | None = None, access: Access | None = None) -> Summary:
+    return summarise_many(db, [period], reference=reference, generated_at=generated_at,
+                          access=access)[0]

@@ -15,6 +15,7 @@ from datetime import date
 from casereview.domain.programme_target import ProgrammeTarget, TargetProgress, progress_of
 from casereview.domain.review import FINISHED
 from casereview.storage.actions import target_rows
+from casereview.storage.db import Database, connection_of
 
 # programme -> (table, the date a record belongs to, extra condition)
 _RECORDS = {
@@ -65,9 +66,10 @@ def progress(conn: sqlite3.Connection, target: ProgrammeTarget, today: date) -> 
     return progress_of(target, done, today)
 
 
-def targets_with_progress(conn: sqlite3.Connection, today: date, *,
+def targets_with_progress(conn: sqlite3.Connection | Database, today: date, *,
                           current_only: bool = False) -> list[StoredTarget]:
     """Every live target (or only those running today) with its progress."""
+    conn = connection_of(conn)
     out = []
     for row in target_rows(conn, current_on=today if current_only else None):
         target = _target_of(row)

@@ -5,6 +5,7 @@ summaries all read this one object.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -140,6 +141,8 @@ class Scorecard:
     in_progress: bool = False    # the period has not ended yet (its counts will grow)
     rebases: dict = field(default_factory=dict)   # (measure, scope) -> [Rebase] in force
     notes: dict = field(default_factory=dict)     # (measure, scope) -> [Note]
+    # Applied to every rebase reason and note a paper prints (patient references removed).
+    clean_text: Callable[[str], str] | None = field(default=None, repr=False)
     _lines: dict[tuple[str, str], Line] = field(default_factory=dict, repr=False)
 
     @property
@@ -174,9 +177,10 @@ class Scorecard:
         """Every rebase in force and every note on the charts this scorecard reads, on weeks
         up to its anchor week: in measure order, then scope, then week."""
         order = {name: i for i, name in enumerate(MEASURES)}
-        found = [Annotation(m, scope, r.week, "rebase", r.reason)
+        clean = self.clean_text or (lambda text: text)
+        found = [Annotation(m, scope, r.week, "rebase", clean(r.reason))
                  for (m, scope), items in self.rebases.items() for r in items]
-        found += [Annotation(m, scope, n.week, "note", n.text)
+        found += [Annotation(m, scope, n.week, "note", clean(n.text))
                   for (m, scope), items in self.notes.items() for n in items]
         return sorted((a for a in found if a.measure in MEASURES
                        and a.week <= self.anchor.label

@@ -198,8 +198,11 @@ def period_target(measure: str, target: float | None, period: Period) -> float |
 def set_target(db: Database, measure: str, scope: str | None, text: str,
                user: str) -> float | None:
     """Save (or, with blank text, clear) a target; the change is logged like any setting."""
+    from casereview.storage.access import Permission
     from casereview.storage.reference import set_setting
 
     value = parse_target(text)
-    set_setting(db, target_key(measure, scope), "" if value is None else f"{value:g}", user)
+    # Targets are a lead's (SPEC 8), like rebases and actions.
+    set_setting(db, target_key(measure, scope), "" if value is None else f"{value:g}", user,
+                permission=Permission.MANAGE_ACTIONS)
     return value

@@ -16,8 +16,9 @@ from datetime import date
 from casereview.domain.action import CLOSED, LIVE, Action, ProgressNote, Rating, Source
 from casereview.domain.programme_target import ProgrammeTarget
 from casereview.domain.validation import Problem, RecordInvalid
+from casereview.storage.access import Permission, authorise
 from casereview.storage.changelog import Change, log_change
-from casereview.storage.db import now_utc, transaction
+from casereview.storage.db import Database, connection_of, now_utc, transaction
 from casereview.storage.paging import Keyset
 from casereview.storage.records import get, insert_in, update_in
 
@@ -67,6 +68,7 @@ def save_action(db, action: Action, user: str, record_id: int | None = None, *,
     ``rated_on`` (today, on a form; never before the action was raised)."""
     at = now_utc()
     with transaction(db) as conn:
+        authorise(conn, None, Permission.MANAGE_ACTIONS)  # the action plan is a lead's
         if record_id is None:
             return insert_action_in(conn, action, user, at, notes)
         before = _row(conn, record_id)
@@ -111,6 +113,7 @@ def add_progress(db, action_id: int, note: ProgressNote, user: str) -> int:
     rating exists."""
     at = now_utc()
     with transaction(db) as conn:
+        authorise(conn, None, Permission.MANAGE_ACTIONS)
         return _note_in(conn, action_id, note, user, at)
 
 
@@ -129,14 +132,16 @@ def get_action(db, record_id: int) -> dict:
     return get(db, "action", record_id)
 
 
-def progress_notes(conn: sqlite3.Connection, action_id: int) -> list[dict]:
+def progress_notes(conn: sqlite3.Connection | Database, action_id: int) -> list[dict]:
     """The action's notes, oldest first."""
+    conn = connection_of(conn)
     return [dict(r) for r in conn.execute(
         "SELECT * FROM action_progress WHERE action_id = ? ORDER BY noted_on, id",
         (action_id,))]
 
 
-def ratings(conn: sqlite3.Connection, action_id: int) -> list[Rating]:
+def ratings(conn: sqlite3.Connection | Database, action_id: int) -> list[Rating]:
+    conn = connection_of(conn)
     return [Rating(date.fromisoformat(r["rated_on"]), r["rag"]) for r in conn.execute(
         "SELECT rated_on, rag FROM action_rating WHERE action_id = ? ORDER BY rated_on, id",
         (action_id,))]
@@ -154,9 +159,10 @@ def actions_for_source(conn: sqlite3.Connection, source: Source) -> list[dict]:
         "ORDER BY raised_on DESC, id DESC", (source.kind, source.stored_ref))]
 
 
-def source_exists(conn: sqlite3.Connection, source: Source) -> bool:
+def source_exists(conn: sqlite3.Connection | Database, source: Source) -> bool:
     """Whether the review, audit or sample an action points at is a live record (other kinds
     are checked by their codes)."""
+    conn = connection_of(conn)
     if source.record_id is None:
         return True
     return conn.execute(f"SELECT 1 FROM {source.kind} WHERE id = ? AND deleted_at IS NULL",
@@ -212,22 +218,26 @@ def action_list(where: ActionFilter = ActionFilter()) -> Keyset:
     return Keyset("action", "raised_on", LIST_COLUMNS, clause, tuple(params))
 
 
-def overdue_actions(conn: sqlite3.Connection, today: date, limit: int = 10) -> list[dict]:
+def overdue_actions(conn: sqlite3.Connection | Database, today: date,
+                    limit: int = 10) -> list[dict]:
     """Open actions past their due date, the longest overdue first."""
+    conn = connection_of(conn)
     return [dict(r) for r in conn.execute(
         f"SELECT {LIST_COLUMNS} FROM action WHERE deleted_at IS NULL AND status NOT IN "
         f"{CLOSED!r} AND due_date < ? ORDER BY due_date, id LIMIT ?",
         (today.isoformat(), limit))]
 
 
-def count_overdue(conn: sqlite3.Connection, today: date) -> int:
+def count_overdue(conn: sqlite3.Connection | Database, today: date) -> int:
+    conn = connection_of(conn)
     return conn.execute(
         f"SELECT COUNT(*) FROM action WHERE deleted_at IS NULL AND status NOT IN {CLOSED!r} "
         "AND due_date < ?", (today.isoformat(),)).fetchone()[0]
 
 
-def owners(conn: sqlite3.Connection) -> list[str]:
+def owners(conn: sqlite3.Connection | Database) -> list[str]:
     """Everyone who owns a live action, for the list's owner filter."""
+    conn = connection_of(conn)
     return [r[0] for r in conn.execute(
         "SELECT DISTINCT owner FROM action WHERE deleted_at IS NULL ORDER BY owner "
         "COLLATE NOCASE")]
@@ -238,6 +248,7 @@ def owners(conn: sqlite3.Connection) -> list[str]:
 def save_target(db, target: ProgrammeTarget, user: str, record_id: int | None = None) -> int:
     at = now_utc()
     with transaction(db) as conn:
+        authorise(conn, None, Permission.MANAGE_ACTIONS)
         if record_id is None:
             return insert_in(conn, "programme_target", target.to_row(), user, at)
         update_in(conn, "programme_target", record_id, target.to_row(), user, at)

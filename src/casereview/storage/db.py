@@ -34,6 +34,14 @@ BUSY_TIMEOUT_MS = 15_000
 LOCK_RETRIES = 5
 
 
+class Connection(sqlite3.Connection):
+    """A sqlite3 connection that carries the access of the session it serves (who is signed
+    in, their role and sites; storage/access.py), so every storage function given the
+    connection checks and limits by it. None: a database without accounts, no limits."""
+
+    access = None
+
+
 class Database:
     """An open casereview database, as every layer receives it: ``db.conn`` is the sqlite3
     connection all the code uses.
@@ -148,7 +156,8 @@ def connect(path: str | os.PathLike[str], *, migrate: bool = True) -> Database:
     conn = None
     try:
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000,
-                               isolation_level=None, check_same_thread=False)
+                               isolation_level=None, check_same_thread=False,
+                               factory=Connection)
         conn.row_factory = sqlite3.Row
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA foreign_keys = ON")
@@ -330,7 +339,11 @@ def _copy(source: sqlite3.Connection, target: Path) -> None:
 
 def backup_to(db: Database, target: str | os.PathLike[str]) -> Path:
     """An online, consistent copy (SQLite's backup API), readable by its owner only, written
-    under a temporary name and renamed into place when complete."""
+    under a temporary name and renamed into place when complete. A copy holds every site's
+    records, so with accounts it is an admin's to take."""
+    from casereview.storage.access import Permission, authorise
+
+    authorise(db, None, Permission.ADMIN)
     target = Path(target)
     source = database_path(db.conn)
     if source and target.exists() and os.path.samefile(source, target):

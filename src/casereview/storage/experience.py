@@ -16,6 +16,7 @@ from casereview.domain.experience import (
     parse_weekly_target,
 )
 from casereview.domain.reference import Reference, Ward
+from casereview.storage.access import Access, Permission, access_of, authorise
 from casereview.storage.db import Database, connection_of, now_utc, transaction
 from casereview.storage.paging import Keyset
 from casereview.storage.records import insert_in, update_in
@@ -27,11 +28,14 @@ MONDAY_OF = "date({column}, 'weekday 0', '-6 days')"
 
 
 def save_experience(db: Database, sample: Experience, user: str,
-                    record_id: int | None = None) -> int:
+                    record_id: int | None = None, *, access: Access | None = None) -> int:
     """Insert a new sample, or replace the fields of an existing one."""
     row = sample.to_row()
     at = now_utc()
     with transaction(db) as conn:
+        stored = [] if record_id is None else [r[0] for r in conn.execute(
+            "SELECT site_code FROM experience WHERE id = ?", (record_id,))]
+        authorise(conn, access, Permission.ENTER, row["site_code"], *stored)
         if record_id is None:
             return insert_in(conn, "experience", row, user, at)
         update_in(conn, "experience", record_id, row, user, at)
@@ -55,9 +59,11 @@ def weekly_target(conn: sqlite3.Connection | Database) -> int:
         return DEFAULT_WEEKLY_TARGET
 
 
-def set_weekly_target(db: Database, value: object, user: str) -> int:
+def set_weekly_target(db: Database, value: object, user: str, *,
+                      access: Access | None = None) -> int:
     target = parse_weekly_target(value)
-    set_setting(db, WEEKLY_TARGET_SETTING, str(target), user)
+    set_setting(db, WEEKLY_TARGET_SETTING, str(target), user, access=access,
+                permission=Permission.MANAGE_ACTIONS)
     return target
 
 
@@ -99,11 +105,12 @@ class SampleFilter:
         return " AND ".join(clauses), params
 
 
-def sample_list(where: SampleFilter = SampleFilter()) -> Keyset:
+def sample_list(where: SampleFilter = SampleFilter(), *,
+                access: Access | None = None) -> Keyset:
     """The live samples matching ``where``, newest first, paged by keyset on
     (sample_date, id) (never OFFSET)."""
     sql_where, params = where.where()
-    return Keyset("experience", "sample_date", "*", sql_where, tuple(params))
+    return Keyset("experience", "sample_date", "*", sql_where, tuple(params), access)
 
 
 # --- samples per ward per ISO week ------------------------------------------------------------
@@ -150,15 +157,18 @@ class WardWeekGrid:
 
 
 def ward_week_grid(conn: sqlite3.Connection | Database, reference: Reference, last_week: date,
-                   weeks: int = 8, site_code: str | None = None) -> WardWeekGrid:
+                   weeks: int = 8, site_code: str | None = None, *,
+                   access: Access | None = None) -> WardWeekGrid:
     """The ``weeks`` ISO weeks ending with the one holding ``last_week``, for every older-adult
-    ward (of ``site_code`` if given)."""
+    ward (of ``site_code`` if given) at the sites the session is granted."""
     conn = connection_of(conn)
+    access = access_of(conn, access)
     last_monday = last_week - timedelta(days=last_week.weekday())
     mondays = [last_monday - timedelta(weeks=weeks - 1 - i) for i in range(weeks)]
     counts = samples_by_ward_week(conn, mondays[0], last_monday)
     wards = [w for w in reference.wards.values()
-             if w.older_adults and (site_code is None or w.site_code == site_code)]
+             if w.older_adults and (site_code is None or w.site_code == site_code)
+             and access.sees_site(w.site_code)]
     rows = [GridRow(w, [counts.get((w.ward_code, m), 0) for m in mondays]) for w in wards]
     return WardWeekGrid(mondays, rows, weekly_target(conn))
 

@@ -11,8 +11,11 @@ if TYPE_CHECKING:
     from casereview.storage.db import Database
 
 
-def unaudited_nights(db: Database, since: date, until: date) -> list[tuple[str, str]]:
-    """(site, night) pairs between two dates with no return, newest first."""
+def unaudited_nights(db: Database, since: date, until: date,
+                     access=None) -> list[tuple[str, str]]:
+    """(site, night) pairs between two dates with no return, newest first, at the sites the
+    session (``access``, else the connection's) is granted."""
+    access = access or getattr(db.conn, "access", None)
     rows = db.conn.execute(
         """
         WITH RECURSIVE nights(d) AS (
@@ -24,4 +27,4 @@ def unaudited_nights(db: Database, since: date, until: date) -> list[tuple[str, 
         ORDER BY n.d DESC, s.site_code
         """, (since.isoformat(), until.isoformat()),
     ).fetchall()
-    return [(r[0], r[1]) for r in rows]
+    return [(r[0], r[1]) for r in rows if access is None or access.sees_site(r[0])]

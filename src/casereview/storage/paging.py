@@ -12,6 +12,8 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass, field
 
+from casereview.domain.access import Access
+from casereview.storage.access import SITE_TABLES, access_of, mask_rows, site_clause
 from casereview.storage.db import Database, connection_of
 
 Key = tuple[object, int]
@@ -38,6 +40,9 @@ class Keyset:
 
     ``where`` must match the partial index meant to answer it word for word (SQLite uses a
     partial index only when the query repeats its condition), hence the default.
+
+    The session's access (``access``, else the connection's) limits a site-held table to the
+    granted sites and masks patient references for a viewer, whatever screen asks.
     """
 
     table: str
@@ -45,18 +50,29 @@ class Keyset:
     columns: str = "*"
     where: str = "deleted_at IS NULL"
     params: tuple = field(default=())
+    access: Access | None = None
+
+    def _limited(self, conn: sqlite3.Connection) -> tuple[str, list]:
+        where, params = self.where, list(self.params)
+        if self.table in SITE_TABLES:
+            clause, sites = site_clause(access_of(conn, self.access))
+            if clause:
+                where += f" AND {clause}"
+                params += sites
+        return where, params
 
     def _fetch(self, conn: sqlite3.Connection | Database, bound: str | None, key: Key | None,
                descending: bool, size: int) -> list[dict]:
         conn = connection_of(conn)
-        where, params = self.where, list(self.params)
+        where, params = self._limited(conn)
         if bound is not None and key is not None:
             where += f" AND ({self.order}, id) {bound} (?, ?)"
             params += [key[0], key[1]]
         direction = "DESC" if descending else "ASC"
         sql = (f"SELECT {self.columns} FROM {self.table} WHERE {where} "
                f"ORDER BY {self.order} {direction}, id {direction} LIMIT ?")
-        return [dict(r) for r in conn.execute(sql, [*params, size + 1])]
+        rows = [dict(r) for r in conn.execute(sql, [*params, size + 1])]
+        return mask_rows(access_of(conn, self.access), rows)
 
     def first(self, conn: sqlite3.Connection | Database, size: int) -> Page:
         """The newest ``size`` records."""
@@ -82,8 +98,9 @@ class Keyset:
 
     def count(self, conn: sqlite3.Connection | Database) -> int:
         conn = connection_of(conn)
-        return conn.execute(f"SELECT COUNT(*) FROM {self.table} WHERE {self.where}",
-                            self.params).fetchone()[0]
+        where, params = self._limited(conn)
+        return conn.execute(f"SELECT COUNT(*) FROM {self.table} WHERE {where}",
+                            params).fetchone()[0]
 
     def plan(self, conn: sqlite3.Connection) -> list[str]:
         """How SQLite answers the next-page query (EXPLAIN QUERY PLAN), for tests and the

@@ -4,10 +4,20 @@ the same short transaction. Every record type goes through here."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from operator import itemgetter
 from typing import TYPE_CHECKING
 
+from casereview.storage.access import (
+    SITE_TABLES,
+    Access,
+    Permission,
+    access_of,
+    authorise,
+    check_row,
+    write_permission,
+)
 from casereview.storage.changelog import Change, log_batch, log_change
 from casereview.storage.db import now_utc, transaction
 
@@ -76,6 +86,41 @@ def insert_rows(conn: sqlite3.Connection, table: str, columns: Sequence[str],
     return log_batch(conn, user, at, action, table, columns, first_id, rows, encoded=encoded)
 
 
+# The import connection's page cache: a bulk load's tables and indexes stay in memory instead
+# of being read back from the file (bounded, so memory stays flat however long the file).
+BULK_CACHE_KIB = 64 * 1024
+
+
+@contextmanager
+def bulk_load(conn: sqlite3.Connection, table: str, *, keep: Sequence[str] = ()
+              ) -> Iterator[None]:
+    """Inside the caller's transaction, for loading many rows into ``table``: a larger page
+    cache, and, when the table is empty, its indexes dropped and built again at the end (a
+    sort, instead of a row-by-row insert into each index in the file's order) except those
+    on the ``keep`` columns (the ones the load itself searches). On an error the caller's
+    transaction rolls back, and with it the dropped indexes come back."""
+    cache = conn.execute("PRAGMA cache_size").fetchone()[0]
+    conn.execute(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
+    try:
+        dropped = []
+        if conn.execute(f"SELECT NOT EXISTS (SELECT 1 FROM {table})").fetchone()[0]:
+            for name, sql in conn.execute(
+                    "SELECT name, sql FROM sqlite_master WHERE type = 'index' "
+                    "AND tbl_name = ? AND sql IS NOT NULL", (table,)).fetchall():
+                first = conn.execute(f"PRAGMA index_info({name})").fetchone()
+                if first is None or first[2] not in keep:
+                    dropped.append(sql)
+                    conn.execute(f"DROP INDEX {name}")
+        yield
+        # The index builds sort with the connection's own cache (spilling to a temporary
+        # file beyond it), so their memory does not grow with the table either.
+        conn.execute(f"PRAGMA cache_size = {cache}")
+        for sql in dropped:
+            conn.execute(sql)
+    finally:
+        conn.execute(f"PRAGMA cache_size = {cache}")
+
+
 def _literal(text: str) -> str:
     """``text`` as an SQL string literal (SQLite's only escape in one is a doubled quote)."""
     if "\x00" in text:
@@ -95,10 +140,14 @@ def insert_many(conn: sqlite3.Connection, table: str, rows: Sequence[dict], user
 
 
 def update(db: Database, table: str, record_id: int, values: dict, user: str, *,
-           action: str = "update", reason: str | None = None) -> dict:
+           action: str = "update", reason: str | None = None,
+           access: Access | None = None) -> dict:
     """Change the given columns; returns the row after the change."""
     at = now_utc()
     with transaction(db) as conn:
+        before = _row_dict(conn, table, record_id)
+        authorise_change(conn, access, table, before)
+        authorise_change(conn, access, table, {**before, **values})
         return update_in(conn, table, record_id, values, user, at, action=action, reason=reason)
 
 
@@ -116,11 +165,22 @@ def update_in(conn: sqlite3.Connection, table: str, record_id: int, values: dict
     return after
 
 
+def authorise_change(conn: sqlite3.Connection, access: Access | None, table: str,
+                     row: dict) -> None:
+    """Refuse a change to a stored record that the session's role or site grant does not
+    allow (a review past its draft is a lead's)."""
+    permission = write_permission(table)
+    if table == "review" and row.get("status") not in (None, "draft"):
+        permission = Permission.COMPLETE_REVIEW
+    authorise(conn, access, permission, row.get("site_code") if table in SITE_TABLES else None)
+
+
 def soft_delete(db: Database, table: str, record_id: int, user: str,
-                reason: str | None = None) -> None:
+                reason: str | None = None, *, access: Access | None = None) -> None:
     at = now_utc()
     with transaction(db) as conn:
         before = _row_dict(conn, table, record_id)
+        authorise_change(conn, access, table, before)
         if before["deleted_at"] is not None:
             return
         conn.execute(f"UPDATE {table} SET deleted_at = ?, deleted_by = ? WHERE id = ?",
@@ -129,10 +189,12 @@ def soft_delete(db: Database, table: str, record_id: int, user: str,
                                           None, reason))
 
 
-def restore(db: Database, table: str, record_id: int, user: str) -> None:
+def restore(db: Database, table: str, record_id: int, user: str, *,
+            access: Access | None = None) -> None:
     at = now_utc()
     with transaction(db) as conn:
         before = _row_dict(conn, table, record_id)
+        authorise_change(conn, access, table, before)
         if before["deleted_at"] is None:
             return
         try:
@@ -147,5 +209,9 @@ def restore(db: Database, table: str, record_id: int, user: str) -> None:
                                           _content(before)))
 
 
-def get(db: Database, table: str, record_id: int) -> dict:
-    return _row_dict(db.conn, table, record_id)
+def get(db: Database, table: str, record_id: int, *,
+        access: Access | None = None) -> dict:
+    """One record by id, as the session may see it (refused for a site not granted, patient
+    reference masked for a viewer)."""
+    return check_row(access_of(db, access), table, _row_dict(db.conn, table, record_id))
+

@@ -4,9 +4,11 @@ defaults seeded into every new database."""
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from casereview.domain.reference import Reference, Ward
+from casereview.storage.access import Access, Permission, access_of, authorise
 from casereview.storage.changelog import Change, log_change
 from casereview.storage.db import new_secret, now_utc, transaction
 
@@ -93,9 +95,13 @@ SECRET_SETTINGS = {"secret"}
 REDACTED = "(hidden)"
 
 
-def set_setting(db: Database, key: str, value: str, user: str) -> None:
+def set_setting(db: Database, key: str, value: str, user: str, *,
+                access: Access | None = None,
+                permission: Permission = Permission.ADMIN) -> None:
+    """A setting is an administrator's, unless the caller says it is a target (a lead's)."""
     at = now_utc()
     with transaction(db) as conn:
+        authorise(conn, access, permission)
         write_setting(conn, key, value, user, at)
 
 
@@ -118,13 +124,15 @@ def write_setting(conn, key: str, value: str, user: str, at: str) -> None:
                                       {"value": REDACTED if hidden else value}))
 
 
-def load_reference(db: Database) -> Reference:
+def load_reference(db: Database, access: Access | None = None) -> Reference:
+    """The reference data as the session may see it: a site grant keeps only its sites and
+    their wards (pick lists, validation and every measure's scopes follow)."""
     conn = db.conn
-    return Reference(
+    reference = Reference(
         sites={r[0]: r[1] for r in conn.execute(
-            "SELECT site_code, site_name FROM site ORDER BY site_code")},
+            "SELECT site_code, site_name FROM main.site ORDER BY site_code")},
         wards={r[0]: Ward(r[0], r[1], r[2], bool(r[3])) for r in conn.execute(
-            "SELECT ward_code, ward_name, site_code, older_adults FROM ward "
+            "SELECT ward_code, ward_name, site_code, older_adults FROM main.ward "
             "ORDER BY site_code, ward_code")},
         reasons={r[0]: (r[1], bool(r[2])) for r in conn.execute(
             "SELECT reason_code, label, clinical FROM move_reason ORDER BY clinical, reason_code")},
@@ -135,11 +143,23 @@ def load_reference(db: Database) -> Reference:
         experience_themes={r[0]: r[1] for r in conn.execute(
             "SELECT theme_code, label FROM experience_theme ORDER BY theme_code")},
     )
+    return granted_reference(reference, access_of(db, access))
 
 
-def _upsert(db: Database, table: str, key: str, values: dict, user: str) -> None:
+def granted_reference(reference: Reference, access: Access) -> Reference:
+    if access.every_site:
+        return reference
+    return replace(reference,
+                   sites={k: v for k, v in reference.sites.items() if access.sees_site(k)},
+                   wards={k: w for k, w in reference.wards.items()
+                          if access.sees_site(w.site_code)})
+
+
+def _upsert(db: Database, table: str, key: str, values: dict, user: str,
+            access: Access | None = None) -> None:
     at = now_utc()
     with transaction(db) as conn:
+        authorise(conn, access, Permission.ADMIN)
         before_row = conn.execute(f"SELECT * FROM {table} WHERE {key} = ?",
                                   (values[key],)).fetchone()
         before = dict(before_row) if before_row else None

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from casereview.domain.review import COMPLETE, DRAFT, SIGNED_OFF, Review
+from casereview.storage.access import Access, Permission, access_of, authorise, check_row
 from casereview.storage.changelog import Change, log_changes
 from casereview.storage.db import Database, now_utc, transaction
 from casereview.storage.paging import Keyset
@@ -61,14 +62,18 @@ def _write_links(conn: sqlite3.Connection, pairs: Sequence[tuple[int, Review]],
 
 
 def save_review(db: Database, review: Review, user: str,
-                record_id: int | None = None) -> int:
+                record_id: int | None = None, *, access: Access | None = None) -> int:
     """Insert a new review or replace the fields of one not yet signed off. The review's own
-    status (draft or complete) is stored with it; signing off goes through ``sign_off``."""
+    status (draft or complete) is stored with it; signing off goes through ``sign_off``.
+    An auditor writes drafts; completing a review, or changing a complete one, is a lead's."""
     if review.status == SIGNED_OFF:
         raise ValueError("a review is signed off with sign_off(), not saved as signed off")
     row = review.to_row()
     at = now_utc()
     with transaction(db) as conn:
+        stored = _status_of(conn, record_id) if record_id is not None else DRAFT
+        authorise(conn, access, Permission.ENTER if review.status == DRAFT and stored == DRAFT
+                  else Permission.COMPLETE_REVIEW)
         if record_id is None:
             record_id = insert_in(conn, "review", row, user, at)
             _write_links(conn, [(record_id, review)], replace=False)
@@ -81,10 +86,12 @@ def save_review(db: Database, review: Review, user: str,
     return record_id
 
 
-def sign_off(db: Database, record_id: int, user: str) -> dict:
+def sign_off(db: Database, record_id: int, user: str, *,
+             access: Access | None = None) -> dict:
     """Record who signed the review off and when; from then on it is read-only."""
     at = now_utc()
     with transaction(db) as conn:
+        authorise(conn, access, Permission.COMPLETE_REVIEW)
         status = _status_of(conn, record_id)
         if status == SIGNED_OFF:
             raise NotReadyToSignOff("this review is already signed off")
@@ -97,7 +104,7 @@ def sign_off(db: Database, record_id: int, user: str) -> dict:
 
 
 def amend(db: Database, record_id: int, review: Review, user: str,
-          reason: str | None) -> dict:
+          reason: str | None, *, access: Access | None = None) -> dict:
     """Change a signed-off review. The reason goes in the change log with action 'amend'; the
     original sign-off (who and when) stays on the review."""
     reason = (reason or "").strip()
@@ -109,6 +116,7 @@ def amend(db: Database, record_id: int, review: Review, user: str,
     row = review.to_row()
     at = now_utc()
     with transaction(db) as conn:
+        authorise(conn, access, Permission.COMPLETE_REVIEW)
         if _status_of(conn, record_id) != SIGNED_OFF:
             raise AmendmentRefused("this review is not signed off: save the change instead")
         current = dict(conn.execute("SELECT * FROM review WHERE id = ?", (record_id,))
@@ -150,20 +158,22 @@ def insert_reviews(conn: sqlite3.Connection, reviews: Sequence[Review], user: st
 
 
 def delete_review(db: Database, record_id: int, user: str,
-                  reason: str | None = None) -> None:
+                  reason: str | None = None, *, access: Access | None = None) -> None:
     """Soft delete a review not yet signed off (a signed-off review is the record of what the
-    agencies agreed; it is amended, never removed)."""
-    if _status_of(db.conn, record_id) == SIGNED_OFF:
+    agencies agreed; it is amended, never removed). Deleting a complete one is a lead's."""
+    status = _status_of(db.conn, record_id)
+    if status == SIGNED_OFF:
         raise ReviewLocked("a signed-off review cannot be deleted; amend it instead")
-    soft_delete(db, "review", record_id, user, reason)
+    soft_delete(db, "review", record_id, user, reason, access=access)
 
 
-def get_review(db: Database, record_id: int) -> dict:
+def get_review(db: Database, record_id: int, *,
+               access: Access | None = None) -> dict:
     row = db.conn.execute("SELECT * FROM review WHERE id = ? AND deleted_at IS NULL",
                           (record_id,)).fetchone()
     if row is None:
         raise RecordNotFound(f"review {record_id} does not exist")
-    return dict(row)
+    return check_row(access_of(db, access), "review", dict(row))
 
 
 def find_duplicate(conn: sqlite3.Connection, review: Review) -> int | None:
@@ -215,11 +225,12 @@ LIST_COLUMNS = ("id, review_date, patient_ref, age, dementia, agencies, ideal_ou
                 "second_stage, themes, status, signed_off_by")
 
 
-def review_list(filters: ReviewFilter = ReviewFilter()) -> Keyset:
+def review_list(filters: ReviewFilter = ReviewFilter(), *,
+                access: Access | None = None) -> Keyset:
     """The live reviews matching ``filters``, newest review date first, paged by keyset on
     (review_date, id): page 50, or the oldest page, costs what page 1 does."""
     where, params = filters.where()
-    return Keyset("review", "review_date", LIST_COLUMNS, where, tuple(params))
+    return Keyset("review", "review_date", LIST_COLUMNS, where, tuple(params), access)
 
 
 __all__ = ["AmendmentRefused", "NotReadyToSignOff", "ReviewFilter", "ReviewLocked", "amend",

@@ -11,6 +11,7 @@ import re
 from datetime import date
 
 from casereview.domain.spc import REBASE, UNDO_REBASE, Note, Rebase
+from casereview.storage.access import Permission, authorise
 from casereview.storage.changelog import Change, log_change
 from casereview.storage.db import Database, now_utc, transaction
 
@@ -47,6 +48,7 @@ def _rebase_entry(db, measure: str, scope: str, week: str, action: str, reason: 
     week, reason = _week(week), _required("reason", reason, "a reason for the change")
     at = now_utc()
     with transaction(db) as conn:
+        authorise(conn, None, Permission.MANAGE_ACTIONS)  # rebases are a lead's (SPEC 8)
         active = {r.week for r in active_rebases(db, measure, scope)}
         if action == REBASE and week in active:
             raise ChartSettingInvalid(f"week: the chart of {measure} ({scope}) is already "
@@ -110,6 +112,7 @@ def add_note(db: Database, measure: str, scope: str, week: str, text: str,
     week, text = _week(week), _required("note", text, "some text")
     at = now_utc()
     with transaction(db) as conn:
+        authorise(conn, None, Permission.MANAGE_ACTIONS)
         cursor = conn.execute(
             "INSERT INTO spc_note (measure, scope, week, text, created_at, created_by, "
             "updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -124,6 +127,7 @@ def add_note(db: Database, measure: str, scope: str, week: str, text: str,
 def delete_note(db: Database, note_id: int, user: str) -> None:
     at = now_utc()
     with transaction(db) as conn:
+        authorise(conn, None, Permission.MANAGE_ACTIONS)
         row = conn.execute("SELECT measure, scope, week, text FROM spc_note "
                            "WHERE id = ? AND deleted_at IS NULL", (note_id,)).fetchone()
         if row is None:

@@ -24,6 +24,7 @@ from casereview.domain.toc import (
     derived_columns,
     evaluate,
 )
+from casereview.storage.access import Access, Permission, authorise
 from casereview.storage.changelog import Change, log_change, log_changes
 from casereview.storage.db import Database, connection_of, now_utc, transaction
 from casereview.storage.paging import Keyset
@@ -95,12 +96,13 @@ class PolicyAdded:
 
 
 def add_policy(db: Database, policy: Policy, effective_from: date, user: str,
-               reason: str) -> PolicyAdded:
+               reason: str, *, access: Access | None = None) -> PolicyAdded:
     """Add a dated version of the timeline and re-evaluate the audits it governs."""
     if not reason or not reason.strip():
         raise ValueError("a change of policy needs a reason")
     at = now_utc()
     with transaction(db) as conn:
+        authorise(conn, access, Permission.ADMIN)
         cursor = conn.execute(
             "INSERT INTO toc_policy (effective_from, steps, created_at, created_by, reason) "
             "VALUES (?, ?, ?, ?, ?)",
@@ -146,11 +148,14 @@ def _dates_of(row: dict) -> dict[str, date | None]:
 # --- audits ----------------------------------------------------------------------------------
 
 def save_toc(db: Database, toc: Toc, user: str,
-             record_id: int | None = None) -> int:
+             record_id: int | None = None, *, access: Access | None = None) -> int:
     """Insert a new audit, or replace the fields of an existing one, with its evaluation."""
     at = now_utc()
     with transaction(db) as conn:
         row = toc.to_row() | evaluation_for(load_timeline(conn), toc)
+        stored = [] if record_id is None else [r[0] for r in conn.execute(
+            "SELECT site_code FROM toc WHERE id = ?", (record_id,))]
+        authorise(conn, access, Permission.ENTER, row["site_code"], *stored)
         if record_id is None:
             return insert_in(conn, "toc", row, user, at)
         update_in(conn, "toc", record_id, row, user, at)
@@ -197,15 +202,16 @@ LIST_COLUMNS = ("id, audit_date, auditor, site_code, ward_code, patient_ref, adm
                 "on_time_steps, " + ", ".join(f"{s}_status, {s}_date" for s in STEPS))
 
 
-def toc_list(where: TocFilter = TocFilter()) -> Keyset:
+def toc_list(where: TocFilter = TocFilter(), *, access: Access | None = None) -> Keyset:
     """The live audits matching ``where``, newest audit date first, paged by keyset on
     (audit_date, id) so that any page, the oldest included, costs one index seek."""
     clause, params = where.where()
-    return Keyset("toc", "audit_date", LIST_COLUMNS, clause, tuple(params))
+    return Keyset("toc", "audit_date", LIST_COLUMNS, clause, tuple(params), access)
 
 
-def get_toc(db: Database, record_id: int) -> dict:
-    return get(db, "toc", record_id)
+def get_toc(db: Database, record_id: int, *,
+            access: Access | None = None) -> dict:
+    return get(db, "toc", record_id, access=access)
 
 
 def audits_dated_from(db: Database, day: date) -> int:

@@ -11,8 +11,10 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from casereview.domain.access import Access, AccessDenied, AccountDisabled, Permission
 from casereview.domain.validation import Context
 from casereview.domain.values import LONDON
+from casereview.storage.access import bind
 from casereview.storage.context import load_context
 from casereview.storage.db import connect
 from casereview.tui.key_order import KeysInOrder
@@ -42,12 +44,21 @@ class CaseReviewApp(KeysInOrder, App):
         Binding("shift+tab", "focus_previous", "Previous field", show=False, priority=True),
     ]
 
-    def __init__(self, db_path: Path, user: str, clock: Clock = london_now) -> None:
+    # How often a signed-in session checks that its account is still active (a disabled
+    # account's changes are refused by the storage layer at once; this signs it out too).
+    ACCOUNT_CHECK_SECONDS = 5.0
+
+    def __init__(self, db_path: Path, user: str, clock: Clock = london_now, *,
+                 sign_in_name: str = "") -> None:
         super().__init__()
         self.db_path = Path(db_path)
         self.user = user
         self.clock = clock
         self._db: Database | None = None
+        # The signed-in session (None: a database without accounts, nothing limited).
+        self.access: Access | None = None
+        self.sign_in_name = sign_in_name
+        self._needs_sign_in: bool | None = None
         # The site last shown in the night log: the log opens on it again (a ward team logs
         # one site's nights).
         self.night_log_site: str | None = None
@@ -57,11 +68,115 @@ class CaseReviewApp(KeysInOrder, App):
         """The main thread's connection, opened on first use (never at import time)."""
         if self._db is None:
             self._db = connect(self.db_path)
+            bind(self._db, self.access)
         return self._db
 
     def worker_db(self) -> Database:
-        """A connection for a worker thread; the caller closes it."""
-        return connect(self.db_path, migrate=False)
+        """A connection for a worker thread, carrying the session's access; the caller
+        closes it."""
+        db = connect(self.db_path, migrate=False)
+        bind(db, self.access)
+        return db
+
+    # --- signing in and out -----------------------------------------------------------------
+
+    @property
+    def needs_sign_in(self) -> bool:
+        """Whether the database holds accounts (then every session signs in)."""
+        if self._needs_sign_in is None:
+            from casereview.storage.users import has_accounts
+
+            self._needs_sign_in = has_accounts(self.db)
+        return self._needs_sign_in
+
+    def may(self, permission: Permission) -> bool:
+        return self.access is None or self.access.may(permission)
+
+    def signed_in(self, access: Access) -> None:
+        """The sign-in screen accepted ``access``: every connection now carries it."""
+        from casereview.tui.screens.home import HomeScreen
+
+        self.access, self.user = access, access.user
+        bind(self.db, access)
+        self.sub_title = f"{self.db_path.name}  ·  {access.describe()}"
+        # The sign-in screen stays at the bottom of the stack: signing out returns to it.
+        self.push_screen(HomeScreen())
+        self._account_timer = self.set_interval(self.ACCOUNT_CHECK_SECONDS,
+                                                self.check_account)
+
+    def check_account(self) -> None:
+        from casereview.storage.access import current_account
+
+        if self.access is None:
+            return
+        try:
+            current = current_account(self.db, self.access)
+        except AccountDisabled as exc:
+            self.sign_out(str(exc))
+            return
+        if current != self.access:  # a changed role or grant applies at once
+            self.access = current
+            bind(self.db, current)
+            self.sub_title = f"{self.db_path.name}  ·  {current.describe()}"
+
+    def sign_out(self, message: str = "") -> None:
+        from casereview.tui.screens.sign_in import SignInScreen
+
+        name = self.access.user if self.access else ""
+        self.access = None
+        bind(self.db, None)
+        timer = getattr(self, "_account_timer", None)
+        if timer is not None:
+            timer.stop()
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        if isinstance(self.screen, SignInScreen):
+            self.screen.reset(name, message)
+        self.sub_title = str(self.db_path.name)
+
+    def action_sign_out(self) -> None:
+        if self.access is not None:
+            self.sign_out("Signed out.")
+
+    # --- what the role may use ------------------------------------------------------------
+
+    def role_allows(self, target: object, action: str) -> bool:
+        from casereview.tui.permissions import needed_for
+
+        needed = needed_for(target, action)
+        return needed is None or self.may(needed)
+
+    def _check_action_state(self, action, default_namespace):
+        """Keys the signed-in role may not use are not shown (tui/permissions.py)."""
+        target, name, _ = self._parse_action(action, default_namespace)
+        if not self.role_allows(target, name):
+            return False
+        return super()._check_action_state(action, default_namespace)
+
+    async def run_action(self, action, default_namespace=None, namespaces=None) -> bool:
+        """...and refused if pressed all the same."""
+        target, name, _ = self._parse_action(
+            action, self if default_namespace is None else default_namespace, namespaces)
+        if not self.role_allows(target, name):
+            from casereview.tui.permissions import needed_for
+
+            self.notify(f"{self.access.user} ({self.access.role.value}) may not "
+                        f"{needed_for(target, name).value}.", title="Not allowed",
+                        severity="warning", timeout=10)
+            return True
+        return await super().run_action(action, default_namespace, namespaces)
+
+    def _handle_exception(self, error: Exception) -> None:
+        """A change the role, site grant or account does not allow reached the storage layer
+        (a key the screen should not have offered): say so and carry on, keeping what was
+        typed; a disabled account is signed out. Anything else is a crash as before."""
+        if isinstance(error, AccessDenied) and self.access is not None:
+            if isinstance(error, AccountDisabled):
+                self.sign_out(str(error))
+            else:
+                self.notify(str(error), title="Not allowed", severity="error", timeout=8)
+            return
+        super()._handle_exception(error)
 
     def now(self) -> datetime:
         return self.clock().astimezone(LONDON)
@@ -82,10 +197,15 @@ class CaseReviewApp(KeysInOrder, App):
         and style before the first paint."""
         from casereview.tui.screens.home import HomeScreen
 
+        if self.needs_sign_in:
+            from casereview.tui.screens.sign_in import SignInScreen
+
+            return SignInScreen(self.sign_in_name)
         return HomeScreen()
 
     def on_mount(self) -> None:
-        self.sub_title = f"{self.db_path}  ·  {self.user}"
+        self.sub_title = (str(self.db_path.name) if self.needs_sign_in
+                          else f"{self.db_path}  ·  {self.user}")
 
     def action_help(self) -> None:
         from casereview.tui.screens.help import HelpScreen
@@ -100,9 +220,11 @@ class CaseReviewApp(KeysInOrder, App):
         from casereview.tui.navigation import destinations
 
         yield from super().get_system_commands(screen)
-        for dest in destinations():
+        for dest in destinations(self.access):
             yield SystemCommand(f"Open: {dest.title}", dest.description,
                                 lambda f=dest.factory: self.open_destination(f))
+        if self.access is not None:
+            yield SystemCommand("Sign out", "End this session", self.action_sign_out)
         yield SystemCommand("Help", "Keys and screens", self.action_help)
         # This screen's own actions, as its footer shows them.
         for binding in getattr(screen, "BINDINGS", []):
@@ -119,6 +241,8 @@ class CaseReviewApp(KeysInOrder, App):
             self._db.close()
 
 
-def create_app(db_path: str | Path, user: str, *, clock: Clock = london_now) -> CaseReviewApp:
-    """The app factory used by the CLI and the tests alike."""
-    return CaseReviewApp(Path(db_path), user, clock)
+def create_app(db_path: str | Path, user: str, *, clock: Clock = london_now,
+               sign_in_name: str = "") -> CaseReviewApp:
+    """The app factory used by the CLI and the tests alike. With accounts in the database the
+    app opens on the sign-in screen (``sign_in_name`` typed in for the user)."""
+    return CaseReviewApp(Path(db_path), user, clock, sign_in_name=sign_in_name)

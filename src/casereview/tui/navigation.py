@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 from textual.screen import Screen
 
+from casereview.domain.access import Access, Permission
+
 
 class LazyScreen:
     """A screen class named by "module:Class", imported on first use; calling it makes the
@@ -44,9 +46,39 @@ class Destination:
     title: str
     description: str
     factory: Callable[[], Screen]
+    # What a signed-in user needs to be offered it (SPEC 8); every_site: only for users whose
+    # grant is every site (the screen reads records of every site, e.g. the change log).
+    permission: Permission = Permission.VIEW
+    every_site: bool = False
+
+    def offered_to(self, access: Access | None) -> bool:
+        if access is None:
+            return True
+        return access.may(self.permission) and (access.every_site or not self.every_site)
 
 
-def destinations() -> list[Destination]:
+# Screens a role needs more than viewing for, by key (the rest are every role's).
+NEEDS = {
+    "n": (Permission.ENTER, False), "e": (Permission.ENTER, False),
+    "l": (Permission.ADMIN, False), "a": (Permission.ADMIN, False),
+    "w": (Permission.ADMIN, False), "m": (Permission.ADMIN, False),
+    "h": (Permission.VIEW, True), "d": (Permission.ENTER, True),
+}
+
+
+def destinations(access: Access | None = None) -> list[Destination]:
+    """Every screen, or those offered to a signed-in session's role and sites."""
+    out = []
+    for dest in _all_destinations():
+        permission, every_site = NEEDS.get(dest.key, (dest.permission, dest.every_site))
+        dest = Destination(dest.key, dest.title, dest.description, dest.factory, permission,
+                           every_site)
+        if dest.offered_to(access):
+            out.append(dest)
+    return out
+
+
+def _all_destinations() -> list[Destination]:
     screens = "casereview.tui.screens"
     return [
         Destination("n", "Night log", "Log tonight's ward moves and close the night",
@@ -58,6 +90,10 @@ def destinations() -> list[Destination]:
                     LazyScreen(f"{screens}.toc_list:TocListScreen")),
         Destination("e", "Experience entry", "Type in patient-experience samples, one key per "
                     "answer", LazyScreen(f"{screens}.experience_entry:ExperienceEntryScreen")),
+        Destination("p", "Action plan", "Actions from the findings: owner, due date, rating, "
+                    "progress", LazyScreen(f"{screens}.actions_list:ActionListScreen")),
+        Destination("o", "Programme targets", "Planned audit volumes against what is done",
+                    LazyScreen(f"{screens}.targets:TargetListScreen")),
         Destination("s", "Summary reports", "The scorecard to exports/: xlsx, board paper, csv",
                     LazyScreen(f"{screens}.reports:ReportsScreen")),
         Destination("v", "Moves register", "Every move logged, newest first, at all sites "

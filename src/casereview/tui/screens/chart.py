@@ -62,6 +62,7 @@ class ChartScreen(Screen):
         Binding("r", "rebase", "Rebase at week"),
         Binding("n", "note", "Note on week"),
         Binding("x", "remove_note", "Remove week's note"),
+        Binding("f9", "actions", "Actions"),
     ]
 
     def __init__(self, card: Scorecard, measure: str, scope: str = "all") -> None:
@@ -195,6 +196,13 @@ class ChartScreen(Screen):
         at = scopes.index(self.scope) if self.scope in scopes else -1
         self.scope = scopes[(at + 1) % len(scopes)]
         self.draw()
+
+    def action_actions(self) -> None:
+        """This measure's actions at this scope (raising the first if it has none)."""
+        from casereview.domain.action import Source
+        from casereview.tui.screens.action_sources import show_actions
+
+        show_actions(self.app, Source("measure", self.measure, self.scope))
 
     def action_focus_weeks(self) -> None:
         self.query_one("#weeks", DataTable).focus()

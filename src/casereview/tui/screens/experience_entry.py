@@ -34,6 +34,7 @@ from casereview.storage.experience import (
     weekly_target,
 )
 from casereview.storage.records import soft_delete
+from casereview.tui.screens.action_sources import ACTIONS_BINDING, show_record_actions
 from casereview.tui.screens.form_base import FormScreen, MessageLine
 from casereview.tui.widgets.answer_keys import AnswerKeys, Choice
 from casereview.tui.widgets.code_input import CodeInput
@@ -106,6 +107,7 @@ class ExperienceEntryScreen(FormScreen):
         Binding("f4", "new_ward", "Other ward"),
         Binding("delete", "delete_sample", "Delete sample", show=False),
         Binding("escape", "escape", "Back"),
+        ACTIONS_BINDING,
     ]
 
     def __init__(self, *, ward_code: str | None = None, edit_id: int | None = None) -> None:
@@ -329,6 +331,10 @@ class ExperienceEntryScreen(FormScreen):
             f"sample {record_id}",
             lambda: soft_delete(self.app.db, "experience", record_id, self.app.user),
             self.refresh_week)
+
+    def action_actions(self) -> None:
+        """The sample being edited: its actions (raising the first if it has none)."""
+        show_record_actions(self, "experience", self.editing_id)
 
     def action_escape(self) -> None:
         if self.editing_id is not None and self.start_edit is None:

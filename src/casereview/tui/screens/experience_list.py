@@ -20,6 +20,7 @@ from casereview.domain.values import format_uk_date, parse_date
 from casereview.metrics.periods import PeriodError, parse_week, week_of
 from casereview.storage.experience import SampleFilter, sample_list
 from casereview.storage.records import soft_delete
+from casereview.tui.screens.action_sources import ACTIONS_BINDING
 from casereview.tui.screens.experience_entry import (
     QUESTION_LABELS,
     SAMPLE_COLUMNS,
@@ -85,6 +86,7 @@ class ExperienceListScreen(ShowsMessages, Screen):
         Binding("f5", "shift_week(-1)", "Prev week"),
         Binding("f6", "shift_week(1)", "Next week"),
         Binding("f8", "clear_filters", "Clear filters"),
+        ACTIONS_BINDING,
         Binding("delete", "delete_sample", "Delete", show=False),
         Binding("escape", "app.pop_screen", "Back"),
     ]
@@ -239,6 +241,16 @@ class ExperienceListScreen(ShowsMessages, Screen):
         from casereview.tui.screens.experience_entry import ExperienceEntryScreen
 
         self.app.push_screen(ExperienceEntryScreen(edit_id=int(event.row_key.value)))
+
+    def action_actions(self) -> None:
+        """The selected sample's actions (raising the first if it has none)."""
+        from casereview.domain.action import Source
+        from casereview.tui.screens.action_sources import show_actions
+
+        row = self._selected()
+        if row is not None:
+            show_actions(self.app, Source("experience", str(row["id"])),
+                         {"description": row.get("comment") or ""})
 
     def action_focus_filters(self) -> None:
         self.query_one("#f-ward", CodeInput).focus()

@@ -44,17 +44,20 @@ What the base does, so that a screen does not:
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import Any, ClassVar, TypeVar
 
 from rich.markup import escape
 from textual import on
+from textual.actions import SkipAction
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input, Label, SelectionList, Static, TextArea
 
+from casereview.domain.access import AccountDisabled, Permission
 from casereview.domain.validation import RecordInvalid, validate
 from casereview.storage.errors import DatabaseError
 from casereview.tui.widgets.answer_keys import AnswerKeys
@@ -126,7 +129,11 @@ class FormScreen(ShowsMessages, Screen):
     FormScreen .problem.-shown { display: block; }
     """
 
-    BINDINGS: ClassVar[list[Binding]] = [Binding("ctrl+s", "save", "Save")]
+    BINDINGS: ClassVar[list[Binding]] = [
+        Binding("ctrl+s", "save", "Save"),
+        # Enter in a text field, taken in order with the keys typed before and after it.
+        Binding("enter", "submit_in_order", "Save", show=False, priority=True),
+    ]
 
     # Model field name -> the form field that shows its problem, where they differ.
     FIELD_OF: ClassVar[dict[str, str]] = {}
@@ -275,6 +282,8 @@ class FormScreen(ShowsMessages, Screen):
             return save()
         except Exception as exc:
             self.show_message(f"Not saved: {escape(str(exc))}", "error")
+            if isinstance(exc, AccountDisabled):  # and the session ends (SPEC 8)
+                self.app.call_later(self.app.sign_out, str(exc))
             return None
 
     # --- editing --------------------------------------------------------------------------
@@ -351,8 +360,19 @@ class FormScreen(ShowsMessages, Screen):
 
     # --- read-only ------------------------------------------------------------------------
 
+    def on_mount(self) -> None:
+        """A role that may not enter records (a viewer) sees every form read-only."""
+        if not self.may_enter():
+            self.set_read_only(True)
+
+    def may_enter(self) -> bool:
+        may = getattr(self.app, "may", None)
+        return may is None or may(Permission.ENTER)
+
     def set_read_only(self, read_only: bool) -> None:
-        """Every field disabled (or enabled again); Save leaves the footer while read-only."""
+        """Every field disabled (or enabled again); Save leaves the footer while read-only.
+        A role that may not enter records stays read-only."""
+        read_only = read_only or not self.may_enter()
         self.read_only = read_only
         for name in self.field_names:
             self.field(name).disabled = read_only
@@ -369,3 +389,31 @@ class FormScreen(ShowsMessages, Screen):
         """Move the focus at once, not after the keys already waiting, so that the next key
         goes to ``widget``."""
         self.set_focus(widget)
+
+    async def action_submit_in_order(self) -> None:
+        """Enter in a text field. The app hands each key to the focused field's own queue, but
+        Tab moves the focus at once, so keys typed quickly (a whole move, then the next) would
+        otherwise be read before the fields have taken the keys typed before Enter, and the
+        next record's keys would land wherever the focus happened to be. So: wait until every
+        field has taken its keys, submit, and wait until the form has acted on it (saved and
+        moved the focus) before the app reads the next key."""
+        focused = self.focused
+        if not isinstance(focused, Input) or focused.screen is not self:
+            raise SkipAction()
+        await _drained([*self.query(Input), *self.query(TextArea)])
+        await focused.action_submit()
+        chain = focused.ancestors_with_self  # the field up to this screen (never the app,
+        await _drained(chain[:chain.index(self) + 1])  # whose queue is waiting on this)
+
+
+async def _drained(pumps: list) -> None:
+    """Return once each of ``pumps`` has handled every message posted to it so far (each in
+    turn, so a message one passes to its parent is handled too)."""
+    for pump in pumps:
+        if pump.is_running and not pump._closing:
+            done = asyncio.Event()
+            if pump.call_later(done.set):
+                try:
+                    await asyncio.wait_for(done.wait(), timeout=5)
+                except TimeoutError:
+                    return

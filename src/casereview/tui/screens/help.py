@@ -63,6 +63,24 @@ A draft needs only the review date and the patient. Completing needs the admissi
 least two agencies, a reviewer, both outcomes and the overall score. Outcomes take type-ahead
 (`home`, `support`, `nurs`). Only complete and signed-off reviews count in the measures.
 
+## Action plan and programme targets
+
+| key | does |
+|---|---|
+| p | (home) the action plan: filters by status, rating, owner, agency, source and overdue |
+| o | (home) programme targets: Ctrl+N sets one, Enter edits one |
+| F9 | where a finding is: its actions; with none yet, raise the first |
+| Ctrl+N | (list) raise an action (from the source the list is of) |
+| Ctrl+O | (list, form) open the action's source |
+| F6 | (form) close as done today: change the date if need be, then Ctrl+S |
+| F7 | (form) add a progress note: date, author, text, and optionally the rating from that date |
+
+F9 works on a review (its form), a Transfer of Care audit or an experience sample (its list
+or its form), a ward (sites and wards) and a measure (the dashboard or its chart); an action
+from a review starts with its learning. A rating is required while an action is open; done and
+dropped need the closing date. Progress notes are only ever added. The home screen shows
+each running programme target against what is expected by today, and the overdue actions.
+
 ## Patient experience
 
 | key | does |

@@ -25,6 +25,7 @@ from casereview.metrics.periods import Period, month_of, quarter_of, week_of
 from casereview.storage.changelog import last_change_id
 from casereview.storage.nights import unaudited_nights
 from casereview.tui.navigation import destinations
+from casereview.tui.screens.action_sources import ACTIONS_BINDING
 from casereview.tui.widgets.dialogs import AskText
 from casereview.tui.widgets.menu_grid import MenuGrid
 from casereview.tui.widgets.scorecard_view import ScorecardView
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
     from casereview.metrics.scorecard import Scorecard
 
 KINDS = ("week", "month", "quarter")
+SHOWN_NIGHTS = 3
 PERIOD_OF = {"week": week_of, "month": month_of, "quarter": quarter_of}
 
 
@@ -59,9 +61,10 @@ class ScorecardReady(Message):
 
 class HomeScreen(Screen):
     DEFAULT_CSS = """
-    HomeScreen #bottom { height: 11; border-top: solid $primary-darken-2; }
+    HomeScreen #bottom { height: 14; border-top: solid $primary-darken-2; }
     HomeScreen #menu-box { width: 1fr; height: 100%; }
-    HomeScreen #todo { width: 46; height: 100%; padding: 0 1; }
+    HomeScreen #side { width: 60; height: 100%; padding: 0 1; }
+    HomeScreen #plan, HomeScreen #todo { height: auto; }
     """
 
     BINDINGS = [
@@ -71,6 +74,7 @@ class HomeScreen(Screen):
         Binding("f3", "next_kind", "Week/month/qtr"),
         Binding("f4", "set_target", "Target"),
         Binding("f5", "refresh", "Refresh"),
+        ACTIONS_BINDING,
     ]
 
     def __init__(self) -> None:
@@ -88,13 +92,15 @@ class HomeScreen(Screen):
             with Vertical(id="menu-box"):
                 yield Static("Where to go: press the key, or Tab here, the arrows and Enter",
                              classes="title")
-                yield MenuGrid(destinations(), id="menu")
-            yield Static("", id="todo")
+                yield MenuGrid(destinations(self.app.access), id="menu")
+            with Vertical(id="side"):
+                yield Static("", id="plan")
+                yield Static("", id="todo")
         yield Footer()
 
     def on_mount(self) -> None:
         self.title = "Dashboard"
-        for dest in destinations():
+        for dest in destinations(self.app.access):
             self._bindings.bind(dest.key, f"go('{dest.key}')", dest.title, show=False)
         self.refresh_bindings()
         self.period = default_period(self.app.now().date())
@@ -211,21 +217,47 @@ class HomeScreen(Screen):
     # --- where to go, what needs doing --------------------------------------------------------
 
     def refresh_todo(self) -> None:
+        self.refresh_plan()
         today = self.app.now().date()
         missing = unaudited_nights(self.app.db, today - timedelta(days=7),
                                    today - timedelta(days=1))
         if missing:
+            # The newest few, and how many in all: the panel shares its lines with the
+            # programme targets and the overdue actions.
             lines = [f"  {site}: night of {format_uk_date(date.fromisoformat(night))}"
-                     for site, night in missing[:8]]
-            more = f"\n  ... and {len(missing) - 8} more" if len(missing) > 8 else ""
-            text = ("[b]Nights with no audit return (last 7 days)[/b]\n" + "\n".join(lines)
-                    + more)
+                     for site, night in missing[:SHOWN_NIGHTS]]
+            text = (f"[b]Nights with no return (last 7 days): {len(missing)}[/b]\n"
+                    + "\n".join(lines))
         else:
             text = "[b]Every night of the last 7 has its audit return.[/b]"
         self.query_one("#todo", Static).update(text)
 
+    @work(thread=True, exclusive=True, group="plan", exit_on_error=False)
+    def refresh_plan(self) -> None:
+        """Each current programme target against expected, and the overdue actions: read in
+        a worker (the targets' models are not needed for the first paint)."""
+        from casereview.tui.screens.home_plan import plan_text
+
+        db = self.app.worker_db()
+        try:
+            text = plan_text(db, self.app.now().date())
+        finally:
+            db.close()
+        self.app.call_from_thread(self.query_one("#plan", Static).update, text)
+
+    def action_actions(self) -> None:
+        """The selected measure's actions at its scope (raising the first if none)."""
+        line = self.view.selected_line()
+        if line is None:
+            self.notify("Choose a measure in the scorecard first.", severity="warning")
+            return
+        from casereview.domain.action import Source
+        from casereview.tui.screens.action_sources import show_actions
+
+        show_actions(self.app, Source("measure", line.measure.name, line.scope))
+
     def action_go(self, key: str) -> None:
-        for dest in destinations():
+        for dest in destinations(self.app.access):
             if dest.key == key:
                 self.app.open_destination(dest.factory)
 

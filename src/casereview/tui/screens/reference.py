@@ -16,6 +16,7 @@ from casereview.domain.validation import RecordInvalid, validate
 from casereview.domain.ward_entry import WardEntry
 from casereview.storage.errors import DatabaseError
 from casereview.storage.reference import save_site, save_ward
+from casereview.tui.screens.action_sources import ACTIONS_BINDING
 from casereview.tui.widgets.code_input import CodeInput
 
 
@@ -31,6 +32,7 @@ class ReferenceScreen(Screen):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back"),
         Binding("f3", "focus_table", "Wards list"),
+        ACTIONS_BINDING,
     ]
 
     def compose(self) -> ComposeResult:
@@ -146,6 +148,18 @@ class ReferenceScreen(Screen):
         self.query_one("#ward_site", CodeInput).value = ward.site_code
         self.query_one("#older_adults", Input).value = "y" if ward.older_adults else "n"
         self.query_one("#ward_name", Input).focus()
+
+    def action_actions(self) -> None:
+        """The actions raised for the ward under the cursor in the list."""
+        from casereview.domain.action import Source
+        from casereview.tui.screens.action_sources import show_actions
+
+        table = self.query_one("#wards", DataTable)
+        if table.row_count == 0:
+            return
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        if key:
+            show_actions(self.app, Source("ward", key))
 
     def action_focus_table(self) -> None:
         self.query_one("#wards", DataTable).focus()

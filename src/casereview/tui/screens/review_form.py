@@ -18,6 +18,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Footer, Header, Input, Label, SelectionList, Static, TextArea
 from textual.widgets.selection_list import Selection
 
+from casereview.domain.access import Permission
 from casereview.domain.review import (
     COMPLETE,
     DRAFT,
@@ -44,6 +45,7 @@ from casereview.storage.reviews import (
     save_review,
     sign_off,
 )
+from casereview.tui.screens.action_sources import ACTIONS_BINDING
 from casereview.tui.screens.form_base import FormScreen, MessageLine
 from casereview.tui.widgets.code_input import CodeInput
 from casereview.tui.widgets.dialogs import Confirm
@@ -157,6 +159,7 @@ class ReviewFormScreen(FormScreen):
         Binding("ctrl+down", "section(1)", "Next section"),
         Binding("ctrl+up", "section(-1)", "Prev section", show=False),
         Binding("escape", "back", "Back"),
+        ACTIONS_BINDING,
     ]
     # Read-only (signed off, not being amended): no saving, and no field to jump to.
     READ_ONLY_HIDDEN = ("save", "save_draft", "complete", "sign_off", "section")
@@ -315,6 +318,8 @@ class ReviewFormScreen(FormScreen):
                 text += ("  [b yellow]amending[/b yellow]: give a reason, then Ctrl+S"
                          if self.amending else "  [dim]read-only (PgDn/PgUp scroll); F5 amends "
                          "with a reason[/dim]")
+            elif not self.app.may(Permission.COMPLETE_REVIEW):
+                text += "  [dim]a lead completes and signs off reviews[/dim]"
             elif self.status == COMPLETE:
                 text += "  [dim]F4 signs it off[/dim]"
             else:
@@ -476,6 +481,19 @@ class ReviewFormScreen(FormScreen):
                 widget.focus()
                 target.scroll_visible()
                 return
+
+    def action_actions(self) -> None:
+        """The review's actions; raising one starts from the review's learning."""
+        if self.record_id is None:
+            self.show_message("Save the review first; then F9 raises actions from it.",
+                              "warning")
+            return
+        from casereview.domain.action import Source
+        from casereview.tui.screens.action_sources import show_actions
+
+        learning = get_review(self.app.db, self.record_id)["learning"] or ""
+        show_actions(self.app, Source("review", str(self.record_id)),
+                     {"description": learning})
 
     def action_back(self) -> None:
         if self.amending:

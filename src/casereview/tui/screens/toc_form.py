@@ -24,6 +24,7 @@ from casereview.domain.toc import (
 )
 from casereview.domain.values import blank, format_uk_date, parse_date
 from casereview.storage.toc import PolicyTimeline, get_toc, load_timeline, save_toc
+from casereview.tui.screens.action_sources import ACTIONS_BINDING, show_record_actions
 from casereview.tui.screens.form_base import FormScreen, MessageLine
 from casereview.tui.widgets.code_input import CodeInput
 from casereview.tui.widgets.toc_steps import due_text, status_text, summary_text
@@ -77,6 +78,7 @@ class TocFormScreen(FormScreen):
     BINDINGS = [
         Binding("f4", "clear", "Clear form"),
         Binding("escape", "back", "Back"),
+        ACTIONS_BINDING,
     ]
 
     def __init__(self, record_id: int | None = None) -> None:
@@ -245,6 +247,10 @@ class TocFormScreen(FormScreen):
         self.clear_form(keep=KEPT_FOR_NEXT)
         self.show_message("Cleared.")
         self.focus_now(self.query_one("#patient_ref", Input))
+
+    def action_actions(self) -> None:
+        """The audit's actions (raising the first if it has none)."""
+        show_record_actions(self, "toc", self.record_id)
 
     def action_back(self) -> None:
         self.leave(lambda: self.dismiss(None))

@@ -19,6 +19,7 @@ from casereview.domain.values import format_nhs_number, format_uk_date
 from casereview.metrics.periods import PeriodError, parse_month
 from casereview.storage.records import soft_delete
 from casereview.storage.toc import TocFilter, toc_list
+from casereview.tui.screens.action_sources import ACTIONS_BINDING
 from casereview.tui.screens.form_base import ShowsMessages
 from casereview.tui.widgets.paged_table import PagedTable, position_text
 from casereview.tui.widgets.toc_steps import LEGEND, adherence_cell, status_cell
@@ -65,6 +66,7 @@ class TocListScreen(ShowsMessages, Screen):
         Binding("f3", "focus_list", "List"),
         Binding("f5", "reload", "Refresh"),
         Binding("ctrl+l", "policy", "Policy timeline"),
+        ACTIONS_BINDING,
         Binding("delete", "delete", "Delete", show=False),
         Binding("escape", "app.pop_screen", "Back"),
     ]
@@ -200,6 +202,15 @@ class TocListScreen(ShowsMessages, Screen):
         from casereview.tui.screens.toc_form import TocFormScreen
 
         self.app.push_screen(TocFormScreen(), self._after_form)
+
+    def action_actions(self) -> None:
+        """The selected audit's actions (raising the first if it has none)."""
+        from casereview.domain.action import Source
+        from casereview.tui.screens.action_sources import show_actions
+
+        record_id = self.selected_id()
+        if record_id is not None:
+            show_actions(self.app, Source("toc", str(record_id)))
 
     def action_policy(self) -> None:
         from casereview.tui.screens.toc_policy import TocPolicyScreen
