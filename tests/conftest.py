@@ -6,12 +6,19 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from casereview.domain.reference import Ward
 from casereview.domain.values import LONDON
 from casereview.storage.context import load_context
 from casereview.storage.db import connect
 from casereview.storage.reference import save_site, save_ward
+
+# Hypothesis' per-example deadline is a wall-clock limit: on a busy or slow machine it fails
+# tests whose results are right. Property tests here check results; speed is measured in
+# bench/. (A test's own @settings may still set one.)
+settings.register_profile("casereview", deadline=None)
+settings.load_profile("casereview")
 
 # A fixed "now" for every test: Monday 23 Nov 2026, 09:00 in London.
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=LONDON)

@@ -93,6 +93,7 @@ def _plan(plan: DemoPlan, index: int, raised: date, owner: str,
           notes_text: list[tuple[str, str]]) -> tuple[dict, list[dict]]:
     """Status, dates and dated notes for one action raised on ``raised``."""
     rng, last = plan.rng, plan.last_day
+    raised = min(raised, last)  # a short demo (one week) ends before the usual raise day
     age = (last - raised).days
     due = raised + timedelta(days=rng.choice([56, 90, 120, 150, 180]))
     notes: list[dict] = []
