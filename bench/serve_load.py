@@ -205,6 +205,9 @@ async def level(url: str, db_path: Path, server_pid: int, n: int, seconds: float
                 offset: int) -> dict:
     import aiohttp
 
+    deadline = time.monotonic() + 60  # the previous level's session processes end first
+    while memory(server_pid)[2] > 1 and time.monotonic() < deadline:
+        await asyncio.sleep(0.5)
     base = memory(server_pid)
     async with aiohttp.ClientSession() as http:
         sessions = [Session(http, url, f"user{offset + i:02d}", db_path) for i in range(n)]
@@ -232,6 +235,7 @@ async def level(url: str, db_path: Path, server_pid: int, n: int, seconds: float
     return {
         "sessions": n, "signed_in": sum(ok), "open_seconds": round(opened, 1),
         "processes": with_sessions[2], "base_rss_mb": round(base[0], 1),
+        "base_pss_mb": round(base[1], 1),
         "rss_mb": round(peak_rss, 1), "pss_mb": round(peak_pss, 1),
         "rss_per_session_mb": round((peak_rss - base[0]) / n, 1),
         "pss_per_session_mb": round((peak_pss - base[1]) / n, 1),

@@ -186,3 +186,17 @@ async def test_a_viewer_sees_a_review_read_only_with_the_reference_masked(accoun
         assert type(screen).__name__ == "ReviewFormScreen" and screen.read_only
         assert "save" not in _footer_actions(app)
         assert screen.query_one("#patient_ref", Input).value.startswith("*******")
+
+
+
+async def test_typing_the_sign_in_with_enter_between_fields(accounts, db_path):
+    """Enter in the username moves to the password before the next key is read, so a quick
+    typist's password never lands in the username (the load benchmark found it did)."""
+    app = create_app(db_path, "whoever", clock=lambda: NOW)
+    async with app.run_test(size=(130, 45)) as pilot:
+        await pilot.press(*"bob", "enter", *[k if k != "-" else "minus" for k in PW], "enter")
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if isinstance(app.screen, HomeScreen):
+                break
+        assert isinstance(app.screen, HomeScreen) and app.user == "bob"

@@ -15,6 +15,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, Static
 from textual.worker import get_current_worker
 
+from casereview.tui.screens.form_base import _drained
+
 
 class SignInScreen(Screen):
     DEFAULT_CSS = """
@@ -24,7 +26,12 @@ class SignInScreen(Screen):
     SignInScreen Input { margin-bottom: 1; }
     SignInScreen #sign-in-message { height: auto; min-height: 1; }
     """
-    BINDINGS = [Binding("ctrl+q", "app.quit", "Quit")]
+    BINDINGS = [
+        Binding("ctrl+q", "app.quit", "Quit"),
+        # Priority, and in key order: Enter in the username moves the focus before the next
+        # key is read, so a quick typist's password never lands in the username.
+        Binding("enter", "enter", "Sign in", show=False, priority=True),
+    ]
 
     def __init__(self, username: str = "", message: str = "") -> None:
         super().__init__()
@@ -50,11 +57,14 @@ class SignInScreen(Screen):
         self.title = "Sign in"
         self.query_one("#password" if self.username else "#username", Input).focus()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id == "username":
-            self.query_one("#password", Input).focus()
-            return
-        self.submit()
+    async def action_enter(self) -> None:
+        username, password = self.query_one("#username", Input), self.query_one("#password",
+                                                                                 Input)
+        await _drained([username, password])  # every key typed before Enter is in its field
+        if self.focused is username:
+            self.set_focus(password)
+        else:
+            self.submit()
 
     def submit(self) -> None:
         if self.busy:
