@@ -147,6 +147,7 @@ class HomeScreen(Screen):
         if self.scope not in self.card.scopes():
             self.scope = "all"
         self.view.show(self.card, self.scope)
+        self.app.keep_long_lived()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group == "scorecard" and event.state == WorkerState.ERROR:
