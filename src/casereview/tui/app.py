@@ -186,9 +186,14 @@ class CaseReviewApp(KeysInOrder, App):
         return load_context(self.db, self.now())
 
     def on_ready(self) -> None:
-        """The first screen is painted: import the other screens and the record models in a
-        worker, so that opening one is quick too (the cold start does not wait for them)."""
+        """The first screen is painted: what lives as long as the app is kept out of the
+        garbage collector's sweeps, and the other screens and the record models are imported
+        in a worker, so that opening one is quick too (the cold start does not wait for
+        them)."""
         from casereview.tui.navigation import warm_up
+
+        self.keep_long_lived()
+        gc.enable()  # off while starting (cli._run_app)
 
         def warmed() -> None:
             warm_up()
@@ -203,7 +208,9 @@ class CaseReviewApp(KeysInOrder, App):
         middle of opening a screen or of typing. Called on the home screen alone, so that no
         screen that will be closed is kept (whatever is frozen and left in a cycle is never
         freed; everything else is freed as before, when nothing refers to it)."""
-        if len(self.screen_stack) == 1:
+        if len(self.screen_stack) == 1 and not self.is_headless:
+            # (Headless is a test or the bench in one process with many apps: it would keep
+            # the garbage of the apps before.)
             gc.freeze()
 
     def get_default_screen(self) -> Screen:
