@@ -13,7 +13,7 @@ from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static
 
-from casereview.domain.move import Move, NightAudit
+from casereview.domain.move import Move, NightAudit, moment_in_night
 from casereview.domain.validation import Context, RecordInvalid, validate
 from casereview.domain.values import format_nhs_number, format_uk_date, parse_date, parse_time
 from casereview.storage.errors import DatabaseError
@@ -235,16 +235,16 @@ class NightLogScreen(FormScreen):
     # --- the form -------------------------------------------------------------------------
 
     def moved_at_text(self, time_text: str, context: Context) -> str:
-        """Night + typed time -> a local timestamp: evening times on the night's date, morning
-        times on the next day. Raises ValueError for a time outside the window."""
+        """Night + typed time -> a local timestamp, by the audit-night rule itself
+        (``domain.move.moment_in_night``). Raises ValueError for a time outside the window."""
         assert self.night is not None
         at = parse_time(time_text)
-        window = context.window
-        if not window.contains(at):
+        moment = moment_in_night(context.window, self.night, at)
+        if moment is None:
+            window = context.window
             raise ValueError(f"{at:%H:%M} is outside the night window ({window.label()}); "
                              "moves in the day are not part of the night log")
-        day = self.night if at >= window.start else self.night + timedelta(days=1)
-        return f"{day.isoformat()} {at:%H:%M}"
+        return f"{moment:%Y-%m-%d %H:%M}"
 
     def save(self) -> None:
         self.clear_problems()
