@@ -57,15 +57,30 @@ def default_night(now: datetime, context: Context) -> date:
 class NightLogScreen(FormScreen):
     DEFAULT_CSS = """
     NightLogScreen #bar { height: 3; padding: 0 1; }
-    NightLogScreen #bar Select { width: 40; }
+    NightLogScreen #bar Select { width: 44; }
     NightLogScreen #bar #night { width: 18; }
     NightLogScreen #bar Label { padding: 1 1 0 1; }
-    NightLogScreen #status { padding: 1 1 0 1; width: 1fr; }
+    NightLogScreen #status { height: 1; padding: 0 2; }
     NightLogScreen #form { grid-size: 5; grid-gutter: 0 1; height: auto; padding: 0 1; }
     NightLogScreen #notes-row { height: auto; padding: 0 1; }
     NightLogScreen #message { padding: 0 2; }
-    NightLogScreen #moves { height: 1fr; margin: 0 1; }
+    NightLogScreen #moves { height: 1fr; min-height: 4; margin: 0 1; }
+
+    /* A short terminal (80x24): one-line fields, so that the night's status and its moves
+       stay on screen under the form. */
+    NightLogScreen.-short #bar { height: 1; }
+    NightLogScreen.-short .hint { text-wrap: nowrap; text-overflow: ellipsis; }
+    NightLogScreen.-short #bar Label { padding: 0 1; }
+    NightLogScreen.-short #bar #night { width: 14; }
+    NightLogScreen.-short Input { border: none; height: 1; padding: 0 1; background: $boost; }
+    NightLogScreen.-short Input:focus { background: $primary 30%; }
+    NightLogScreen.-short Input.-invalid { background: $error 30%; }
+    NightLogScreen.-short #bar Select > SelectCurrent { border: none; padding: 0 1;
+                                                        background: $boost; }
+    NightLogScreen.-short #bar Select:focus > SelectCurrent { background: $primary 30%; }
     """
+    # Below this many rows the form's fields are one line high (the "-short" class).
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
 
     BINDINGS = [
         Binding("f2", "close_night", "Close night"),
@@ -105,7 +120,7 @@ class NightLogScreen(FormScreen):
                          value=start if start else Select.NULL)
             yield Label("Night of")
             yield Input(id="night", placeholder="DD/MM/YYYY")
-            yield Static("", id="status")
+        yield Static("", id="status")
         with Grid(id="form"):
             for field_id, label, placeholder in FIELDS:
                 yield self._field(field_id, label, placeholder)
