@@ -17,7 +17,8 @@ from casebench.measure import BENCH_DIR
 from casebench.sections import SECTIONS, available_sections
 from casebench.system import the_system
 
-ALL = ["import", "summary", "scorecard", "pages", "save", "coldstart", "browse"]
+ALL = ["import", "summary", "scorecard", "pages", "save", "coldstart", "browse", "screens",
+       "keys"]
 
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
@@ -26,8 +27,9 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
                         help="size of the history: 1 = 1,000,000 moves and 20 years "
                              "(default); 0.01 for a quick run")
     parser.add_argument("--runs", type=int, default=3,
-                        help="runs of the slow figures (import, browse); cold start takes "
-                             "2 x runs + 1, the in-process figures 15 (default 3)")
+                        help="runs of the slow figures (import, browse, screens); cold start "
+                             "takes 2 x runs + 1, keys runs - 1, the in-process figures 15 "
+                             "(default 3)")
     parser.add_argument("--saves", type=int, default=200,
                         help="records saved per record type for the save p95 (default 200)")
     parser.add_argument("--only", help=f"comma-separated figures to run, of: {', '.join(ALL)}")
@@ -101,7 +103,8 @@ def main(argv: list[str] | None = None) -> int:
     large_mb = ws.large_db.stat().st_size / 1024 / 1024 if built else 0.0
 
     runs = {"summary": 15, "scorecard": 15, "pages": 15, "save": args.saves,
-            "coldstart": 2 * args.runs + 1, "browse": args.runs}
+            "coldstart": 2 * args.runs + 1, "browse": args.runs, "screens": args.runs,
+            "keys": max(1, args.runs - 1)}
     for name in ALL[1:]:
         if name not in args.figures:
             continue
@@ -121,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
         "week": [week.isoformat(), (week + timedelta(days=6)).isoformat()],
         "large_rows": large_rows, "large_mb": large_mb, "week_rows": week_rows,
         "files": file_rows, "build_timings": ws.timings, "skipped": skipped,
-        "figures_run": args.figures,
+        "figures_run": args.figures, "only": bool(args.only),
     }
     print(report.table(results))
     json_path, md_path = report.write(args.results, results, info)

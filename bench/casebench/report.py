@@ -122,9 +122,10 @@ def markdown(figures: list[Figure], info: dict) -> str:
 def write(results: Path, figures: list[Figure], info: dict) -> tuple[Path, Path]:
     results.mkdir(parents=True, exist_ok=True)
     stem = f"scale-{info['scale']:g}"
-    if info.get("figures_run") == ["import"]:
-        # An import-only run keeps the last full run's results beside it.
-        stem = f"import-{stem}"
+    if info.get("only"):
+        # A run of some figures (--only) keeps the last full run's results beside it:
+        # import-scale-1, coldstart-screens-keys-scale-1...
+        stem = f"{'-'.join(info['figures_run'])}-{stem}"
     json_path = results / f"{stem}.json"
     md_path = results / f"{stem}.md"
     json_path.write_text(json.dumps({"info": info, "figures": [f.as_dict() for f in figures]},
