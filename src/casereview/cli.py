@@ -470,7 +470,7 @@ def _demo(args, db_path: Path, user: str) -> int:
 
 
 def _import(args, db_path: Path, user: str) -> int:
-    from casereview.io.csvfile import FileInvalid
+    from casereview.io.csvfile import FileInvalid, OptionMisused
     from casereview.io.importer import ImportFailed, import_file
     from casereview.io.kinds import KINDS
     from casereview.progress import terminal_progress
@@ -485,6 +485,8 @@ def _import(args, db_path: Path, user: str) -> int:
                                  sheet=args.sheet, again=args.again,
                                  allow_duplicates=args.allow_duplicates, progress=bar,
                                  announce=lambda note: print(note, file=sys.stderr))
+    except OptionMisused as exc:
+        return _fail(f"nothing imported.\n{exc}", USAGE)
     except FileInvalid as exc:
         return _fail(f"nothing imported.\n{exc}")
     except ImportFailed as exc:

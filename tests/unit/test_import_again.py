@@ -169,6 +169,34 @@ def test_duplicates_are_found_across_batches(db, tmp_path, capsys, monkeypatch):
     assert live(db) == 0
 
 
+def test_many_moves_in_one_minute_are_compared_whole(db, tmp_path, capsys, monkeypatch):
+    """Sixty moves a minute, in no order, across batches: rows that share only the minute
+    (or every field but one, a blank beside a value) are not duplicates; the exact ones
+    are, named by record and by line."""
+    monkeypatch.setattr(importer, "CHUNK_ROWS", 25)
+    minutes = [f"2026-11-1{d} 23:{m:02d}" for d in (2, 3) for m in (5, 40)]
+    first = [row(moved_at=minutes[i % 4], age=str(60 + i % 50), notes=f"n{i}")
+             for i in range(240)]
+    first += [row(moved_at=minutes[0], age="61", notes="")]  # blank notes beside "n1"
+    order = list(range(len(first)))
+    order.reverse()
+    assert run(db, "moves", str(moves_file(tmp_path / "a.csv", [first[i] for i in order]))
+               ) == 0
+    assert live(db) == 241
+    again = [row(moved_at=minutes[1], age="99", notes="new"), first[7], first[200],
+             row(moved_at=minutes[3], age="63", notes="n3b")]
+    path = moves_file(tmp_path / "b.csv", again)
+    assert run(db, "moves", str(path)) == 1
+    err = capsys.readouterr().err
+    first_id = {tuple(r): 241 - i for i, r in enumerate(reversed([first[i] for i in order]))}
+    assert f"line 3: is the same in every imported field as move {first_id[tuple(first[7])]}" \
+        in err
+    assert f"line 4: is the same in every imported field as move " \
+           f"{first_id[tuple(first[200])]}" in err
+    assert "b.csv, line 2:" not in err and "b.csv, line 5:" not in err
+    assert live(db) == 241
+
+
 def test_a_workbook_duplicate_names_the_sheet_row(db, tmp_path, capsys):
     path = tmp_path / "m.xlsx"
     book = openpyxl.Workbook()

@@ -150,6 +150,31 @@ def test_a_workbook_problem_names_the_sheet_row_and_field_and_writes_nothing(
     assert kept[1][12].startswith("to_ward:")
 
 
+def test_a_formula_saved_without_its_result_is_named_not_read_as_empty(db, tmp_path, capsys):
+    """A program writing workbooks may leave the working-out to Excel: the cell has a formula
+    and no saved result. Read as empty it would lose the value silently; it is an error
+    naming the cell, its column and the formula."""
+    path = tmp_path / "generated.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Moves"
+    sheet.append(list(MOVE_COLUMNS))
+    sheet.append(row())
+    sheet.append(row(age="=80+5"))       # openpyxl saves the formula, not its result
+    sheet.append(row(notes='=A2&" & B"'))  # text formula, quoted characters in the XML
+    book.save(path)
+    assert run(db, "moves", str(path)) == 1
+    err = capsys.readouterr().err
+    assert (f"{path}, sheet 'Moves', row 3: cell G3 (age) holds a formula (=80+5) whose "
+            "result was not saved in the file: open the workbook in Excel or LibreOffice and "
+            "save it") in err
+    assert "row 4: cell L4 (notes) holds a formula (=A2&\" & B\")" in err
+    assert "row 2" not in err
+    assert count(db) == 0
+    assert run(db, "moves", str(path), "--skip-invalid") == 0
+    assert count(db) == 1
+
+
 def test_a_value_under_a_merged_header_cell_is_named_with_the_merge(db, tmp_path, capsys):
     path = tmp_path / "audit.xlsx"
     book = xlsxwriter.Workbook(str(path))
@@ -244,8 +269,9 @@ def test_csv_text_with_an_xlsx_name_is_named_as_such(db, tmp_path, capsys):
 def test_sheet_with_a_csv_file_is_refused(db, tmp_path, capsys):
     path = tmp_path / "moves.csv"
     path.write_text(moves_text([row()]), encoding="utf-8")
-    assert run(db, "moves", str(path), "--sheet", "Moves") == 1
+    assert run(db, "moves", str(path), "--sheet", "Moves") == 2  # a usage error (SPEC 7)
     assert "--sheet is for workbooks" in capsys.readouterr().err
+    assert count(db) == 0
 
 
 def test_an_unknown_separator_is_named(db, tmp_path, capsys):

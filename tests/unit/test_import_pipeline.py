@@ -4,7 +4,9 @@ are the same as an import validated in-process. Here every file counts as large.
 
 from __future__ import annotations
 
+import pickle
 import queue
+import threading
 from datetime import datetime, timedelta
 
 import pytest
@@ -156,7 +158,59 @@ def test_a_validating_process_that_dies_fails_the_import():
             return None
 
     with pytest.raises(RuntimeError, match="stopped unexpectedly .exit code -9.; nothing"):
-        next(pipeline._received(inbox, Gone()))
+        next(pipeline._received(inbox, Gone(), threading.Event(), None))
+
+
+class _Sender:
+    def __init__(self):
+        self.sent = []
+
+    def send(self, message):
+        self.sent.append(pickle.dumps(message))
+
+    def close(self):
+        pass
+
+
+class _Idle:
+    """The importer's "I would wait" flag, as a schedule: set before the batches listed."""
+
+    def __init__(self, raw_batches):
+        self.raw, self.batch = set(raw_batches), 0
+
+    def is_set(self):
+        self.batch += 1
+        return self.batch in self.raw
+
+    def clear(self):
+        pass
+
+
+@pytest.mark.parametrize("raw", [(), (1,), (2, 3), (1, 2, 3)])
+def test_batches_the_importer_validates_itself_are_the_same(tmp_path, ctx, raw):
+    """Whichever batches the child sends as read (because the importer was idle), the
+    importer validates them to the same rows, problems and log JSON, in file order."""
+    from casereview.io.importer import RowChecker, checked_batches
+    from casereview.io.tabular import read_table
+
+    kind = KINDS["moves"]
+    source = _file(tmp_path, bad={3: "2026-02-30 23:00,NGH,A1,A2,CAPACITY,,70,x\n",
+                                  7001: "2026-01-20 23:00,NGH,A1,A1,CAPACITY,,70,y\n",
+                                  11_999: "2026-01-20 23:00,NGH,A1,A2,NOPE,,70,z\n"})
+    table = read_table(source, kind.columns, kind.required)
+    expected = list(checked_batches(kind, ctx, table.columns, table.rows))
+    sender = _Sender()
+    pipeline._validate_in_child(sender, pipeline._for_child(kind, ctx), ctx, str(source),
+                                None, _Idle(raw))
+    tags = [pickle.loads(m)[0] for m in sender.sent]
+    assert tags == [("raw" if n in raw else "batch") for n in (1, 2, 3)] + ["done"]
+    inbox: queue.Queue = queue.Queue()
+    for message in sender.sent:
+        inbox.put(message)
+    got = list(pipeline._received(inbox, None, threading.Event(),
+                                  RowChecker(kind, ctx, table.columns)))
+    assert got == expected
+    assert sum(1 for batch, _ in got for *_, problems in batch if problems) == 3
 
 
 def test_unsendable_kinds_stay_in_process(tmp_path, ctx):

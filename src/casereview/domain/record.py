@@ -32,6 +32,7 @@ fast path; a test holds the two equal on generated rows.
 from __future__ import annotations
 
 import inspect
+import operator
 import types
 import typing
 from collections.abc import Callable
@@ -139,17 +140,15 @@ def stored_row(record: BaseModel) -> dict[str, Any]:
 
 # --- the fast path ---------------------------------------------------------------------------
 
-class _Refused(Exception):
-    """A value the fast path leaves to the model."""
-
-
 _REFUSED = object()
-_MISSING = object()
 # The model settings whose effect the fast path reproduces (any other: rows go to the model).
 _FOLLOWED_CONFIG = {"validate_default", "extra"}
 # Distinct values remembered per field: enough for a file's wards, dates and times, bounded
 # so that a column of unique values (a timestamp, a patient reference) keeps memory flat.
 MEMO_LIMIT = 20_000
+# After this many distinct values, a field repeated less than one time in ten is no longer
+# remembered.
+RARELY_REPEATED = 5000
 
 
 def _takes_info(func: Callable) -> bool:
@@ -162,18 +161,21 @@ def _takes_info(func: Callable) -> bool:
     return len(params) >= 2
 
 
-class _Watched:
-    """``info.data`` as pydantic gives it (the fields validated so far), noting which fields
-    a rule reads. ``data`` holds every input field, those not validated yet as _REFUSED."""
+class _RowData:
+    """``info.data`` as pydantic gives it to a field's rule (the fields validated before it)
+    for one row of a batch, noting which fields the rule reads."""
 
-    __slots__ = ("data", "read")
+    __slots__ = ("columns", "row", "read")
 
-    def __init__(self, data: dict, read: set):
-        self.data, self.read = data, read
+    def __init__(self, columns: dict[str, list]):
+        self.columns, self.row, self.read = columns, 0, set()
 
     def get(self, key, default=None):
         self.read.add(key)
-        value = self.data.get(key, _REFUSED)
+        column = self.columns.get(key)
+        if column is None:
+            return default
+        value = column[self.row]
         return default if value is _REFUSED else value
 
     def __getitem__(self, key):
@@ -251,76 +253,88 @@ def _field_chain(model: type[BaseModel], name: str
 
 
 class _FieldRule:
-    """One field's rule, remembered per distinct value and per whatever other fields it
-    read (found by watching, and widened if a later value reads more). What it remembers is
-    (the validated value, its stored column values). A field whose values hardly repeat (a
-    timestamp, a patient reference) stops being remembered, so memory stays flat."""
+    """One field's rule over a column of a batch: the chain of validators run once per
+    distinct value (and per the values of any other field it read, found by watching, and
+    widened if a later value reads more), remembered across batches. What it gives per row is
+    (the validated value, its stored column values), or the rule's ``refused`` pair. A field
+    whose values hardly repeat (a timestamp, a patient reference) stops being remembered, so
+    memory stays flat."""
 
-    __slots__ = ("name", "before", "after", "types", "stores", "info", "watch", "memo",
-                 "reads", "pick", "seen", "misses", "keep", "stored")
+    __slots__ = ("name", "before", "after", "types", "stored", "info", "data", "memo",
+                 "reads", "inputs", "distinct", "seen", "keep", "refused")
 
-    def __init__(self, name, before, after, kinds, stores, context, seen):
+    def __init__(self, name, before, after, kinds, stores, context, data, inputs):
         self.name, self.before, self.after, self.types = name, before, after, kinds
-        self.stores = stores  # how each of the field's stored columns is made
-        self.info = _Info(context, None, name)
-        self.watch = _Watched({}, set())
-        self.info.data = self.watch
         if len(stores) == 1:
             store = stores[0]
             self.stored = lambda value: (None if value is None else store(value),)
         else:
             self.stored = lambda value: (
                 (None,) * len(stores) if value is None else tuple(m(value) for m in stores))
+        self.refused = (_REFUSED, (None,) * len(stores))
+        self.data = data  # the batch's _RowData, shared by the fields of one import
+        self.info = _Info(context, data, name)
+        self.inputs = inputs
         self.memo: dict = {}
         self.reads: tuple[str, ...] = ()
-        self.pick: Callable[[dict], Any] | None = None  # the read fields' values
-        self.seen = seen  # [rows looked at], shared by the fields of one import
-        self.misses = 0
+        self.distinct = self.seen = 0
         self.keep = True
 
-    def run(self, value: Any, data: dict) -> Any:
-        """(validated value, stored values) or _REFUSED; remembered."""
-        given = value
-        watch, info = self.watch, self.info
-        watch.data = data
-        read = watch.read
+    def run(self, value: Any, row: int) -> tuple:
+        """(validated value, stored values) of one row's value, or ``refused``."""
+        data, info = self.data, self.info
+        data.row = row
+        read = data.read
         read.clear()
         try:
             for func, takes_info in self.before:
                 value = func(value, info) if takes_info else func(value)
             if type(value) not in self.types:
-                result = _REFUSED  # pydantic would coerce or refuse it: the model decides
-            elif self.after:
-                for func, takes_info in self.after:
-                    value = func(value, info) if takes_info else func(value)
-                result = (value, self.stored(value))
-            else:
-                result = (value, self.stored(value))
+                return self.refused  # pydantic would coerce or refuse it: the model decides
+            for func, takes_info in self.after:
+                value = func(value, info) if takes_info else func(value)
+            return value, self.stored(value)
         except Exception:  # any verdict but acceptance is the model's to give
-            result = _REFUSED
-        watch.data = None
-        if read:
-            read.intersection_update(data)  # a field not an input reads as absent always
-        if read and not read.issubset(self.reads):
-            self.reads = tuple(sorted(read.union(self.reads)))
-            self.pick = itemgetter(*self.reads)
-            self.memo.clear()
-        self.misses += 1
-        if self.keep:
+            return self.refused
+        finally:
+            if read:
+                read &= self.inputs  # a field that is not an input reads as absent always
+                if not read.issubset(self.reads):
+                    self.reads = tuple(sorted(read.union(self.reads)))
+                    self.memo.clear()
+
+    def column(self, values: list, columns: dict[str, list]) -> list[tuple]:
+        """The rule's result for each value of a column (``columns``: the fields validated
+        before it, by name)."""
+        while True:
+            reads = self.reads
+            keys = values if not reads else list(zip(values, *(columns[r] for r in reads)))
+            if not self.keep:
+                return [self.run(v, i) for i, v in enumerate(values)]
             memo = self.memo
-            if len(memo) >= MEMO_LIMIT:
-                memo.clear()
-            memo[given if self.pick is None else (given, self.pick(data))] = result
-            if self.misses == RARELY_REPEATED and (self.seen[0] - self.misses) * 10 \
-                    < self.misses:
-                self.keep = False
-                memo.clear()
-        return result
-
-
-# After this many distinct values, a field repeated less than one time in ten is no longer
-# remembered.
-RARELY_REPEATED = 5000
+            results = list(map(memo.get, keys))
+            if None not in results:
+                self.seen += len(values)
+                return results
+            for i, result in enumerate(results):
+                if result is None:
+                    key = keys[i]
+                    result = memo.get(key)
+                    if result is None:
+                        result = self.run(values[i], i)
+                        if self.reads is not reads:
+                            break  # it read another field: every key changes
+                        if len(memo) >= MEMO_LIMIT:
+                            memo.clear()
+                        memo[key] = result
+                        self.distinct += 1
+                    results[i] = result
+            else:
+                self.seen += len(values)
+                if self.distinct >= RARELY_REPEATED and self.distinct * 10 > self.seen * 9:
+                    self.keep = False
+                    memo.clear()
+                return results
 
 
 def _storer(kinds: tuple[type, ...] | None) -> Callable[[Any], Any]:
@@ -344,19 +358,20 @@ def _same(value: Any) -> Any:
 
 
 class FastRows:
-    """An import's fast path for one model: ``row(raw)`` is the record's stored values as a
-    tuple in ``shape(model).stored_columns`` order, or None to leave the row to the model.
-    The remembered values live as long as the import.
+    """An import's fast path for one model: ``batch()`` gives a function from a list of raw
+    rows (by column) to, for each, the record's stored values as a tuple in
+    ``shape(model).stored_columns`` order, or None to leave the row to the model.
 
-    The per-row function is written out for the model (one statement per field, like
-    dataclasses write ``__init__``): an import calls it a million times."""
+    It works a column at a time (an import calls it for a million rows): each field's rule
+    runs once per distinct value of its column, in the order pydantic validates the fields;
+    then, row by row, the model's own after-validators derive the rest from the validated
+    values. The remembered values live as long as the import."""
 
     def __init__(self, model: type[BaseModel], context: Context):
         self.model = model
         self.shape = shape(model)
         self.context = context.validation_context
         self.rules: list[_FieldRule] | None = []
-        self.seen = [0]
         decorators = model.__pydantic_decorators__
         self.after_model = [(d.func, _takes_info(d.func))
                             for d in decorators.model_validators.values()
@@ -369,7 +384,7 @@ class FastRows:
             self.rules = None  # something this path does not run: every row to the model
             return
         fields = model.model_fields
-        inputs = set(self.shape.input_columns)
+        inputs = frozenset(self.shape.input_columns)
         self.storers: dict[str, tuple[Callable, ...]] = {}
         for name, info in fields.items():
             stored_as = _marker(info.metadata, StoredAs)
@@ -377,6 +392,8 @@ class FastRows:
             if stored_as is None and makes:
                 makes = [_storer(_types_of(info.annotation))]
             self.storers[name] = tuple(makes)
+        self.columns: dict[str, list] = {}
+        data = _RowData(self.columns)
         for name in [n for n in fields if n in inputs]:  # in the order pydantic runs them
             chain = _field_chain(model, name)
             kinds = _types_of(fields[name].annotation)
@@ -384,80 +401,117 @@ class FastRows:
                 self.rules = None
                 return
             self.rules.append(_FieldRule(name, *chain, kinds, self.storers[name],
-                                         self.context, self.seen))
+                                         self.context, data, inputs))
         self.defaults = {name: info.default for name, info in fields.items()}
-        self.known = frozenset(self.shape.input_columns)
+        self.known = inputs
 
-    def rows(self) -> Callable[[dict[str, Any]], tuple | None] | None:
-        """The per-row function, or None if this model's rows all go to the model."""
+    def batch(self) -> Callable[[list[dict[str, Any]]], list[tuple | None]] | None:
+        """The per-batch function, or None if this model's rows all go to the model."""
         if self.rules is None:
             return None
-        env: dict[str, Any] = {
-            "R": _REFUSED, "Record": _Record, "known": self.known,
-            "info": _Info(self.context, {}, None), "defaults": self.defaults,
-            "blank": dict.fromkeys(self.known, _REFUSED), "seen": self.seen,
-            "M": _MISSING,
-        }
-        lines = ["def row(raw):",
-                 f"    if len(raw) != {len(self.rules)} and not known.issuperset(raw):",
-                 "        return None",
-                 "    seen[0] += 1",
-                 "    get = raw.get",
-                 "    data = blank.copy()",
-                 "    try:  # a value that is not a file's (unhashable) goes to the model",
-                 "        return row_of(raw, get, data)",
-                 "    except TypeError:",
-                 "        return None",
-                 "",
-                 "def row_of(raw, get, data):"]
-        inputs = {}
-        for i, rule in enumerate(self.rules):
-            env[f"f{i}"], env[f"m{i}"] = rule, rule.memo
-            env[f"d{i}"] = self.defaults[rule.name]
-            inputs[rule.name] = i
-            lines += [
-                f"    v = get({rule.name!r}, d{i})",
-                f"    r = m{i}.get(v if f{i}.pick is None else (v, f{i}.pick(data)), M)",
-                "    if r is M:",
-                f"        r = f{i}.run(v, data)",
-                "    if r is R:",
-                "        return None",
-                f"    data[{rule.name!r}], s{i} = r",
-            ]
-        lines += ["    record = Record(defaults, data)", "    try:"]
-        for j, (validator, takes_info) in enumerate(self.after_model):
-            env[f"a{j}"] = validator
-            call = f"a{j}(record, info)" if takes_info else f"a{j}(record)"
-            lines += [f"        if {call} is not record:", "            return None"]
-        # A validator that replaced an input's value would make its remembered stored value
-        # stale: such a row goes to the model.
-        lines += ["    except Exception:", "        return None",
-                  "    values = record.__dict__"]
-        for name in inputs:
-            lines += [f"    if values[{name!r}] is not data[{name!r}]:", "        return None"]
-        pieces, k = [], 0
-        for name in self.model.model_fields:
-            makes = self.storers[name]
+
+        def rows_of(raws: list[dict[str, Any]]) -> list[tuple | None]:
+            try:
+                return self._rows_of(raws)
+            except TypeError:  # a value that is not a file's (unhashable): one at a time
+                if len(raws) == 1:
+                    return [None]
+                return [rows_of([raw])[0] for raw in raws]
+            finally:
+                self.columns.clear()
+
+        return rows_of
+
+    def rows(self) -> Callable[[dict[str, Any]], tuple | None] | None:
+        """The per-row function (``batch`` of one row), or None as ``batch``."""
+        batch = self.batch()
+        return None if batch is None else (lambda raw: batch([raw])[0])
+
+    def _rows_of(self, raws: list[dict[str, Any]]) -> list[tuple | None]:
+        if not raws:
+            return []
+        known, columns, defaults = self.known, self.columns, self.defaults
+        columns.clear()
+        bad = [not known.issuperset(raw) for raw in raws]
+        # Each field's column: a file's rows all have the same columns, so the rows are
+        # taken apart once (in C) by the first row's keys; otherwise row by row.
+        given = [rule.name for rule in self.rules if rule.name in raws[0]]
+        try:
+            picked = dict(zip(given, zip(*map(itemgetter(*given), raws)) if len(given) > 1
+                              else [[raw[given[0]] for raw in raws]] if given else []))
+        except KeyError:
+            picked = {}
+        stored: list[list] = []  # the stored columns of the input fields, in field order
+        for rule in self.rules:
+            name = rule.name
+            column = picked.get(name)
+            if column is None:
+                default = defaults[name]
+                column = [raw.get(name, default) for raw in raws]
+            results = rule.column(column, columns)
+            values = columns[name] = [r[0] for r in results]
+            if _REFUSED in values:
+                for i, value in enumerate(values):
+                    if value is _REFUSED:
+                        bad[i] = True
+            if len(results[0][1]) == 1:
+                stored.append([[r[1][0] for r in results]])
+            else:
+                stored.append(list(zip(*(r[1] for r in results))))
+        by_field = {rule.name: pieces for rule, pieces in zip(self.rules, stored)}
+        names = [rule.name for rule in self.rules]
+        info = _Info(self.context, {}, None)
+        after_model = self.after_model
+        is_ = operator.is_
+        records: list[dict | None] = []
+        keep = records.append
+        for i, values in enumerate(zip(*(columns[name] for name in names))):
+            if bad[i]:
+                keep(None)
+                continue
+            record = _Record(defaults, names, values)
+            try:
+                for validator, takes_info in after_model:
+                    if (validator(record, info) if takes_info
+                            else validator(record)) is not record:
+                        raise _Replaced
+            except Exception:
+                bad[i] = True
+                keep(None)
+                continue
+            fields = record.__dict__
+            # A validator that replaced an input's value would make its remembered stored
+            # value stale: such a row goes to the model.
+            if all(map(is_, map(fields.__getitem__, names), values)):
+                keep(fields)
+            else:
+                bad[i] = True
+                keep(None)
+        pieces: list[list] = []
+        for name, makes in self.storers.items():
             if not makes:
                 continue
-            if name in inputs:
-                pieces.append(f"*s{inputs[name]}")
+            if name in by_field:
+                pieces += by_field[name]
                 continue
-            for make in makes:
-                env[f"c{k}"] = make
-                pieces.append(f"None if (x := values[{name!r}]) is None else c{k}(x)")
-                k += 1
-        lines += ["    try:", f"        return ({', '.join(pieces)},)",
-                  "    except Exception:", "        return None"]
-        self.source = "\n".join(lines)
-        exec(self.source, env)  # the source is made above from the model
-        return env["row"]
+            derived = [None if fields is None else fields[name] for fields in records]
+            pieces += [[None if value is None else make(value) for value in derived]
+                       for make in makes]
+        rows: list[tuple | None] = list(zip(*pieces))
+        if True in bad:
+            for i, refused in enumerate(bad):
+                if refused:
+                    rows[i] = None
+        return rows
+
+
+class _Replaced(Exception):
+    """An after-validator gave back another object than the record: the model decides."""
 
 
 class _Record:
     """The fields of a row as the model's after-validators see ``self``."""
 
-    def __init__(self, defaults: dict, data: dict):
+    def __init__(self, defaults: dict, names: list[str], values: tuple):
         self.__dict__.update(defaults)
-        self.__dict__.update(data)
-
+        self.__dict__.update(zip(names, values))

@@ -96,11 +96,13 @@ def localise(day: date, at: time, *, offset: timedelta | None = None) -> datetim
     """
     # fold=0 whatever the caller's time carries: which of two October times is meant is
     # decided below (or by ``offset``), never by a flag the person could not have typed.
-    naive = datetime.combine(day, at.replace(fold=0))
+    if at.fold or at.tzinfo is not None:
+        at = at.replace(fold=0, tzinfo=None)
     if offset is not None:
         # An explicit offset fixes the instant; it is shown in UK local time.
-        return naive.replace(tzinfo=timezone(offset)).astimezone(LONDON)
-    local = naive.replace(tzinfo=LONDON)
+        return datetime.combine(day, at, timezone(offset)).astimezone(LONDON)
+    # (combine with the zone, not replace: an import runs this once per row)
+    local = datetime.combine(day, at, LONDON)
     # A wall time in the spring gap has a smaller offset read as before the change (fold=0)
     # than as after it (fold=1); an ambiguous autumn time the other way round. Only the
     # days the clocks change can hold either, so other days skip the test.
@@ -158,8 +160,9 @@ def parse_timestamp(value: object) -> datetime:
     return _timestamp_text(str(value).strip())
 
 
-@lru_cache(maxsize=65536)
 def _timestamp_text(text: str) -> datetime:
+    # Not cached: a file's timestamps rarely repeat (its dates and times do, and their
+    # parsers are cached).
     match = _TIMESTAMP.match(text)
     if not match:
         raise ValueError(

@@ -57,6 +57,14 @@ class FileInvalid(ValueError):
         return FileInvalid, (self.filename, self.problems, self.unit)
 
 
+class OptionMisused(FileInvalid):
+    """An option that does not apply to this file (e.g. --sheet with CSV text): a usage
+    error, not a problem with the file."""
+
+    def __reduce__(self):
+        return OptionMisused, (self.filename, self.problems, self.unit)
+
+
 def unreadable(name: str, exc: OSError) -> FileInvalid:
     if isinstance(exc, FileNotFoundError):
         return FileInvalid(name, [FileProblem(None, None, "no such file")])

@@ -5,8 +5,8 @@ record or line (unless the import is told --allow-duplicates).
 A kind says what makes two of its records the same (``SameRecord``): the stored columns that
 come from the file, and one indexed column to find candidates by (a move's time). Each batch
 of rows costs one statement that looks the batch's probe values up through that index and
-returns only the records holding one of them (usually none), which are compared here; the
-batch's own rows are compared in a dictionary. So neither the table nor the file is ever held
+compares the whole rows in SQL, returning only the records the same as a row (usually none);
+the batch's own rows are compared in a dictionary. So neither the table nor the file is ever held
 in Python. Rows written earlier in the same import are in the table already, so the same
 statement finds them, and a small array of line numbers (4 bytes a row) names their line.
 """
@@ -54,11 +54,10 @@ class DuplicateFinder:
         rule = self.rule
         keys = [rule.key(r) for r in records]
         stored: dict[tuple, int] = {}
-        for found in live_candidates(conn, rule.table, rule.probe, rule.columns,
-                                     [k[0] for k in keys]):
-            key = tuple(found[2:])
-            if key not in stored or found[1] < stored[key]:
-                stored[key] = found[1]
+        for found in live_candidates(conn, rule.table, rule.probe, rule.columns, keys):
+            key = tuple(found[1:])
+            if key not in stored or found[0] < stored[key]:
+                stored[key] = found[0]
         earlier: dict[tuple, int] = {}
         duplicates = {}
         for index, (key, line) in enumerate(zip(keys, lines, strict=True)):

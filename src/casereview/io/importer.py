@@ -9,6 +9,7 @@ import csv
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import nullcontext
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -55,9 +56,10 @@ class ImportKind:
     # Optional check of a built row against the rows before it and the store
     # (e.g. a second night return); raises RowRejected. Gets a dict it may keep state in.
     check: Callable[[Any, Any, dict], None] | None = None
-    # Optional fast path, made once per import: gives what ``build`` would for a row it can
-    # prove valid, or None to leave the row to ``build`` (whose verdict and messages rule).
-    fast: Callable[[Context], Callable[[dict[str, str]], Any]] | None = None
+    # Optional fast path, made once per import: for a list of rows, gives for each what
+    # ``build`` would for a row it can prove valid, or None to leave the row to ``build``
+    # (whose verdict and messages rule).
+    fast: Callable[[Context], Callable[[list[dict[str, str]]], list[Any]]] | None = None
     # Optional: the JSON the change log keeps of a list of built rows (changelog.encode_rows),
     # made where the rows are validated (in the second process of a parallel import);
     # ``write`` then takes it as ``encoded=``.
@@ -289,26 +291,37 @@ def checked_batches(kind: ImportKind, context: Context, columns: list[str],
     """The rows validated on their own, ``size`` (CHUNK_ROWS) at a time: by the kind's fast
     path where it has one and the row is one it can prove valid, by the kind's model
     otherwise; each batch with the JSON of its good records when the kind makes it
-    (``ImportKind.encode``). (One loop, no generator per row: an import runs it a million
-    times.)"""
+    (``ImportKind.encode``)."""
     size = size or CHUNK_ROWS
-    fast = kind.fast(context) if kind.fast is not None else None
-    keep_values = kind.check is not None
-    batch: list[Checked] = []
-    append = batch.append
-    for line, raw in rows:
-        record = fast(raw) if fast is not None else None
-        if record is not None:
-            append((line, [raw.get(c, "") for c in columns] if keep_values else None, record,
-                    None))
-        else:
-            append(_checked_by_model(kind, context, columns, line, raw, keep_values))
-        if len(batch) >= size:
-            yield batch, _encoded(kind, batch)
-            batch = []
-            append = batch.append
-    if batch:
-        yield batch, _encoded(kind, batch)
+    checker = RowChecker(kind, context, columns)
+    rows = iter(rows)
+    while chunk := list(islice(rows, size)):
+        yield checker.batch(chunk)
+
+
+class RowChecker:
+    """One import's validation of its rows, a batch at a time (the fast path takes a whole
+    batch, a column at a time, and remembers the values it has seen for the import)."""
+
+    def __init__(self, kind: ImportKind, context: Context, columns: list[str]):
+        self.kind, self.context, self.columns = kind, context, columns
+        self.fast = kind.fast(context) if kind.fast is not None else None
+
+    def batch(self, chunk: list[tuple[int, dict[str, str]]]
+              ) -> tuple[list[Checked], str | None]:
+        kind, context, columns = self.kind, self.context, self.columns
+        keep_values = kind.check is not None
+        records = self.fast([raw for _, raw in chunk]) if self.fast is not None else None
+        batch: list[Checked] = []
+        append = batch.append
+        for index, (line, raw) in enumerate(chunk):
+            record = records[index] if records is not None else None
+            if record is not None:
+                append((line, [raw.get(c, "") for c in columns] if keep_values else None,
+                        record, None))
+            else:
+                append(_checked_by_model(kind, context, columns, line, raw, keep_values))
+        return batch, _encoded(kind, batch)
 
 
 def _encoded(kind: ImportKind, batch: list[Checked]) -> str | None:

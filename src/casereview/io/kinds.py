@@ -44,7 +44,7 @@ def _build_move(raw: dict[str, str], context: Context) -> tuple:
 
 
 def _fast_moves(context: Context):
-    return FastRows(Move, context).rows()
+    return FastRows(Move, context).batch()
 
 
 def _write_moves(conn: sqlite3.Connection, rows: list[tuple], user: str, at: str, *,

@@ -1,19 +1,23 @@
 """Validating a large import in a second process while this one writes.
 
 Validating a row (reading the CSV, the fast path or the model) and writing it (SQLite's
-executemany and the change log) each take about half of an import's time, and both are
-Python work that one process cannot overlap (the GIL). For a large file the command line's
-import validates in a child process that streams its results back a batch at a time, while
-this process writes the batch before; with two free processors the import takes about as
-long as the slower half. (A machine whose processors are busy gains little: the benchmark's
-notes say how much this one did.)
+executemany and the change log) are both Python work that one process cannot overlap (the
+GIL). For a large file the command line's import reads and validates in a child process
+that streams its results back a batch at a time, while this process writes the batch before.
 
-The child only reads the file, validates rows and makes the JSON the change log will keep of
-them (``importer.checked_batches``, the same function an in-process import runs), so the
-rows, the problems, their messages and their order are the same either way; everything that
-touches the database (checks against the store, the writes, the transaction) stays here. A
-problem reading the file (e.g. a byte that is not UTF-8 half-way through) is raised here as it
-would be in-process; if the child dies, the import fails and its transaction is rolled back.
+Validating takes longer than writing, so the two share it: whenever this process has
+nothing left to write and would wait, it raises a flag, and the child sends its next batch
+as read (raw rows) instead of validating it; this process validates that batch itself (the
+same ``importer.RowChecker``) while the child goes on with the next. Each process takes the
+share of the validation its spare time allows, with no fixed split to tune. With two free
+processors the import takes about as long as half the work; a machine whose processors are
+busy gains less (the benchmark's notes say how much this one did).
+
+Either way the rows, the problems, their messages and their order are those of an
+in-process import: batches stay in file order, and everything that touches the database
+(checks against the store, the writes, the transaction) stays here. A problem reading the
+file (e.g. a byte that is not UTF-8 half-way through) is raised here as it would be
+in-process; if the child dies, the import fails and its transaction is rolled back.
 
 Only the command line asks for it (``import_file(parallel=True)``): a child is started with
 ``spawn``, which imports the caller's main module again, and a script embedding casereview
@@ -30,6 +34,7 @@ import pickle
 import queue
 import threading
 from collections.abc import Iterator
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +54,7 @@ def validated_rows(kind: Any, context: Context, path: Path, table: Table, *,
     """The file's rows validated, in file order, as ``importer.checked_batches`` gives them:
     from a child process when ``parallel`` is asked for, the file is large and the machine
     has a second processor; in this process otherwise."""
-    from casereview.io.importer import checked_batches
+    from casereview.io.importer import RowChecker, checked_batches
 
     child_kind = _for_child(kind, context) if parallel and _processors() > 1 else None
     if child_kind is None or _size(path) < PARALLEL_MIN_BYTES:
@@ -57,8 +62,9 @@ def validated_rows(kind: Any, context: Context, path: Path, table: Table, *,
         return
     spawn = multiprocessing.get_context("spawn")  # safe whatever threads this process has
     receiver, sender = spawn.Pipe(duplex=False)
+    idle = spawn.Event()  # set here when this process would wait: "send the next one raw"
     child = spawn.Process(target=_validate_in_child, name="casereview-validate",
-                          args=(sender, child_kind, context, str(path), table.layout),
+                          args=(sender, child_kind, context, str(path), table.layout, idle),
                           daemon=True)
     child.start()
     sender.close()  # the child holds the only writing end: its exit ends the stream
@@ -71,7 +77,7 @@ def validated_rows(kind: Any, context: Context, path: Path, table: Table, *,
                              name="casereview-import-inbox", daemon=True)
     drain.start()
     try:
-        yield _received(inbox, child)
+        yield _received(inbox, child, idle, RowChecker(kind, context, table.columns))
     finally:
         stop.set()
         if child.is_alive():
@@ -122,8 +128,10 @@ def _drain(receiver: Any, inbox: queue.Queue, stop: threading.Event) -> None:
             return
 
 
-def _received(inbox: queue.Queue, child: Any) -> Iterator[Any]:
+def _received(inbox: queue.Queue, child: Any, idle: Any, checker: Any) -> Iterator[Any]:
     while True:
+        if inbox.empty():
+            idle.set()  # nothing to write: the child's next batch comes raw, for us
         data = inbox.get()
         if data is None:
             child.join(timeout=5)
@@ -133,6 +141,8 @@ def _received(inbox: queue.Queue, child: Any) -> Iterator[Any]:
         tag, payload = pickle.loads(data)
         if tag == "batch":
             yield payload
+        elif tag == "raw":
+            yield checker.batch(payload)
         elif tag == "error":
             raise payload
         else:
@@ -140,14 +150,21 @@ def _received(inbox: queue.Queue, child: Any) -> Iterator[Any]:
 
 
 def _validate_in_child(sender: Any, kind: Any, context: Context, path: str,
-                       layout: Any = None) -> None:
-    """The child: read and validate the file, sending results in batches."""
-    from casereview.io.importer import checked_batches
+                       layout: Any = None, idle: Any = None) -> None:
+    """The child: read the file and validate it, sending results in batches; a batch read
+    while the importer is idle goes as read, for the importer to validate."""
+    from casereview.io.importer import CHUNK_ROWS, RowChecker
 
     try:
         table = read_table(Path(path), kind.columns, kind.required, layout=layout)
-        for batch in checked_batches(kind, context, table.columns, table.rows):
-            sender.send(("batch", batch))
+        checker = RowChecker(kind, context, table.columns)
+        rows = iter(table.rows)
+        while chunk := list(islice(rows, CHUNK_ROWS)):
+            if idle is not None and idle.is_set():
+                idle.clear()
+                sender.send(("raw", chunk))
+            else:
+                sender.send(("batch", checker.batch(chunk)))
         sender.send(("done", None))
     except BaseException as exc:  # raised again in the importer, as in-process
         try:

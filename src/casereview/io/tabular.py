@@ -51,6 +51,7 @@ from pathlib import Path
 from casereview.io.csvfile import (
     FileInvalid,
     FileProblem,
+    OptionMisused,
     Table,
     check_header,
     read_csv,
@@ -95,7 +96,7 @@ def read_table(path: Path, known: tuple[str, ...], required: tuple[str, ...], *,
         layout = Layout("xlsx", sheet=sheet)
     else:
         if sheet is not None:
-            raise FileInvalid(name, [FileProblem(None, None, (
+            raise OptionMisused(name, [FileProblem(None, None, (
                 "--sheet is for workbooks, and this file is CSV text; leave --sheet out"))])
         encoding = "utf-8-sig" if scan.utf8 else "cp1252"
         if not scan.utf8:

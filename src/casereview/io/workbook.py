@@ -22,6 +22,11 @@ from casereview.io.csvfile import (
 )
 
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
+# A cell of the sheet's XML (not self-closing), its attributes and its content.
+_CELL = re.compile(rb'<(?:\w+:)?c\b([^>]*?)(?<!/)>(.*?)</(?:\w+:)?c>', re.S)
+_CELL_REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
+_FORMULA = re.compile(rb'<(?:\w+:)?f\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?f>)', re.S)
+_VALUE = re.compile(rb'<(?:\w+:)?v>[^<]')
 
 
 def read_sheet(path: Path, known: tuple[str, ...], required: tuple[str, ...],
@@ -59,6 +64,9 @@ def read_sheet(path: Path, known: tuple[str, ...], required: tuple[str, ...],
     columns, named, unnamed = checked.columns, checked.positions, set(checked.unnamed)
     width = len(header)
     merges: list[dict[int, str]] = []  # the header's merged cells, found when first needed
+    # Formulas saved without their result (a program that writes workbooks may leave the
+    # working-out to Excel): read as empty, they would be silently lost.
+    unsaved = _formulas_without_results(path, ws._worksheet_path)
     notes = [f"{name}: sheet '{ws.title}'" + (
         f" (the first of {len(book.sheetnames)}; choose another with --sheet NAME)"
         if sheet is None and len(book.sheetnames) > 1 else "")]
@@ -82,6 +90,8 @@ def read_sheet(path: Path, known: tuple[str, ...], required: tuple[str, ...],
                                else "")
                         error = unnamed_value(column_letter(i + 1), known, why)
                         break
+                if error is None and number in unsaved:
+                    error = _unsaved_message(number, unsaved[number], header, named)
                 if error is None:
                     too_long = next((c for c, v in zip(columns, kept) if len(v) > MAX_FIELD),
                                     None)
@@ -140,3 +150,57 @@ def _merged_header(path: Path, part: str) -> dict[int, str]:
     except (KeyError, zipfile.BadZipFile, OSError):
         return found
     return found
+
+
+def _formulas_without_results(path: Path, part: str) -> dict[int, dict[int, str]]:
+    """{sheet row: {column (0-based): the formula}} of the cells holding a formula with no
+    saved result. read-only openpyxl gives such a cell as empty, so the sheet's XML is
+    searched (streamed; only the rows of a sheet that has formulas are looked at)."""
+    from openpyxl.utils import column_index_from_string
+
+    found: dict[int, dict[int, str]] = {}
+    tail = b""
+    try:
+        with zipfile.ZipFile(path) as archive, archive.open(part.lstrip("/")) as xml:
+            while chunk := xml.read(1 << 20):
+                text = tail + chunk
+                cut = text.rfind(b"row>")  # the end of the last whole row
+                if cut < 0:
+                    tail = text
+                    continue
+                body, tail = text[:cut + 4], text[cut + 4:]
+                if b"<f" not in body and b":f" not in body:
+                    continue
+                for cell in _CELL.finditer(body):
+                    attributes, content = cell.groups()
+                    formula = _FORMULA.search(content)
+                    if formula is None or _VALUE.search(content):
+                        continue
+                    ref = _CELL_REF.search(attributes)
+                    if ref is None:
+                        continue
+                    column = column_index_from_string(ref[1].decode()) - 1
+                    found.setdefault(int(ref[2]), {})[column] = (
+                        "=" + _xml_text(formula[1]) if formula[1] else "a shared formula")
+    except (KeyError, zipfile.BadZipFile, OSError):
+        return found
+    return found
+
+
+def _xml_text(raw: bytes) -> str:
+    from html import unescape
+
+    return unescape(raw.decode("utf-8", "replace"))
+
+
+def _unsaved_message(number: int, cells: dict[int, str], header: list[str],
+                     named: list[int]) -> str | None:
+    from casereview.io.tabular import column_letter
+
+    for i, formula in sorted(cells.items()):
+        if i in named:
+            return (f"cell {column_letter(i + 1)}{number} ({header[i]}) holds a formula "
+                    f"({formula}) whose result was not saved in the file: open the workbook "
+                    "in Excel or LibreOffice and save it (they save each formula's result), "
+                    "or type the value")
+    return None

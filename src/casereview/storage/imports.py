@@ -41,13 +41,35 @@ def last_id(conn: sqlite3.Connection, table: str) -> int:
 
 
 def live_candidates(conn: sqlite3.Connection, table: str, probe: str,
-                    columns: Sequence[str], probes: Sequence) -> list[tuple]:
-    """(index in ``probes``, id, probe, *columns) of every live record of ``table`` whose
-    ``probe`` column (an indexed one) holds ``probes[index]``: the only records that can be
-    the same as the rows with those values. One statement for the lot (the values go in as
-    one JSON array), found through the index however large the table; only the candidates
-    come back."""
-    sql = (f"SELECT b.key, m.id, m.{probe}, {', '.join('m.' + c for c in columns)} "
-           f"FROM json_each(?) AS b JOIN {table} AS m ON m.{probe} = b.value "
-           "WHERE m.deleted_at IS NULL")
-    return conn.execute(sql, (json.dumps(list(probes)),)).fetchall()
+                    columns: Sequence[str], keys: Sequence[tuple]) -> list[tuple]:
+    """(id, probe, *columns) of every live record of ``table`` holding one of ``keys``
+    (each the ``probe`` value, then the value of each of ``columns``): the records the same
+    as those rows. Found through the index on the ``probe`` column however large the table,
+    and compared in SQL, so only the records that are the same come back, however many
+    records share a probe value (sixty moves in one minute). Two statements for the lot
+    (the values go in as JSON): the probe values that any live record holds, then the whole
+    keys of only the rows with one of those."""
+    probes = {key[0] for key in keys}
+    held = {row[0] for row in conn.execute(
+        f"SELECT DISTINCT m.{probe} FROM json_each(?) AS b JOIN {table} AS m "
+        f"ON m.{probe} = b.value WHERE m.deleted_at IS NULL",
+        (json.dumps(sorted(probes)),))}
+    if not held:
+        return []
+    wanted = [key for key in set(keys) if key[0] in held]
+    # The keys of the rows that may be the same, in a table of their own for one join: each
+    # is looked up through the index and compared column by column (IS: NULL is NULL).
+    slots = [f"k{i}" for i in range(len(columns) + 1)]  # the probe may be a column too
+    conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS same_keys_{len(slots)} "
+                 f"({', '.join(slots)})")
+    keys_table = f"temp.same_keys_{len(slots)}"
+    try:
+        conn.executemany(f"INSERT INTO {keys_table} VALUES ({', '.join('?' * len(slots))})",
+                         wanted)
+        same = " AND ".join(f"m.{c} IS k.k{i}" for i, c in enumerate(columns, start=1))
+        return conn.execute(
+            f"SELECT m.id, m.{probe}, {', '.join('m.' + c for c in columns)} "
+            f"FROM {keys_table} AS k JOIN {table} AS m ON m.{probe} = k.k0 "
+            f"WHERE m.deleted_at IS NULL AND {same}").fetchall()
+    finally:
+        conn.execute(f"DELETE FROM {keys_table}")

@@ -50,7 +50,6 @@ from typing import Any, ClassVar, TypeVar
 
 from rich.markup import escape
 from textual import on
-from textual.actions import SkipAction
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
@@ -136,11 +135,7 @@ class FormScreen(ShowsMessages, Screen):
     FormScreen .problem.-shown { display: block; }
     """
 
-    BINDINGS: ClassVar[list[Binding]] = [
-        Binding("ctrl+s", "save", "Save"),
-        # Enter in a text field, taken in order with the keys typed before and after it.
-        Binding("enter", "submit_in_order", "Save", show=False, priority=True),
-    ]
+    BINDINGS: ClassVar[list[Binding]] = [Binding("ctrl+s", "save", "Save")]
 
     # Model field name -> the form field that shows its problem, where they differ.
     FIELD_OF: ClassVar[dict[str, str]] = {}
@@ -396,21 +391,6 @@ class FormScreen(ShowsMessages, Screen):
         """Move the focus at once, not after the keys already waiting, so that the next key
         goes to ``widget``."""
         self.set_focus(widget)
-
-    async def action_submit_in_order(self) -> None:
-        """Enter in a text field. The app hands each key to the focused field's own queue, but
-        Tab moves the focus at once, so keys typed quickly (a whole move, then the next) would
-        otherwise be read before the fields have taken the keys typed before Enter, and the
-        next record's keys would land wherever the focus happened to be. So: wait until every
-        field has taken its keys, submit, and wait until the form has acted on it (saved and
-        moved the focus) before the app reads the next key."""
-        focused = self.focused
-        if not isinstance(focused, Input) or focused.screen is not self:
-            raise SkipAction()
-        await _drained([*self.query(Input), *self.query(TextArea)])
-        await focused.action_submit()
-        chain = focused.ancestors_with_self  # the field up to this screen (never the app,
-        await _drained(chain[:chain.index(self) + 1])  # whose queue is waiting on this)
 
 
 async def _drained(pumps: list) -> None:
