@@ -201,6 +201,19 @@ class CaseReviewApp(KeysInOrder, App):
 
         self.run_worker(warmed, thread=True, group="warm-up", exit_on_error=False)
 
+    def pop_screen(self):
+        """Close the screen on top; its garbage (a closed screen's widgets refer to each
+        other, so only a sweep frees them) is swept a moment later, while the person looks
+        at the screen below, rather than in the middle of opening the next one."""
+        done = super().pop_screen()
+        if not self.is_headless:
+            self.set_timer(0.2, self._sweep_closed)
+        return done
+
+    def _sweep_closed(self) -> None:
+        if not getattr(self, "_held_keys", None):  # never while keys wait
+            gc.collect()
+
     def keep_long_lived(self) -> None:
         """Take what lives while the app runs (modules, the home screen, its scorecard) out of
         the garbage collector's sweeps (gc.freeze). A sweep of the oldest generation visits
