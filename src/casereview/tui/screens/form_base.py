@@ -52,6 +52,7 @@ from rich.markup import escape
 from textual import on
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input, Label, SelectionList, Static, TextArea
@@ -93,7 +94,10 @@ class ShowsMessages:
 
     def show_message(self, text: str, kind: str = "") -> None:
         """``text`` is markup: escape anything a person typed. ``kind``: ok, warning, error."""
-        widget = self.query_one("#message", Static)  # type: ignore[attr-defined]
+        by_id = getattr(self, "by_id", None)  # a form's index of its widgets
+        widget = by_id("message") if by_id else None
+        if not isinstance(widget, Static):
+            widget = self.query_one("#message", Static)  # type: ignore[attr-defined]
         widget.set_classes(kind)
         set_text(widget, text)
 
@@ -147,6 +151,7 @@ class FormScreen(ShowsMessages, Screen):
         self.field_names: list[str] = []
         self.read_only = False
         self._clean: dict | None = None
+        self._index: dict[str, Widget] | None = None
 
     # --- building -------------------------------------------------------------------------
 
@@ -174,8 +179,34 @@ class FormScreen(ShowsMessages, Screen):
 
     # --- values ---------------------------------------------------------------------------
 
+    def by_id(self, widget_id: str) -> Widget | None:
+        """The form's widget with this id, or None. A query walks every widget on the screen,
+        and a form looks up a field, its hint line and its problem line on every key and for
+        every field it fills; so the screen's widgets are indexed by id once it is composed
+        (no form adds or removes widgets of its own after that; an index that has lost a
+        widget is made again)."""
+        if not self.children:  # not composed yet
+            found = self.query(f"#{widget_id}")
+            return found.first() if found else None
+        if self._index is None:
+            self._index = {w.id: w for w in self.walk_children() if w.id}
+        widget = self._index.get(widget_id)
+        if widget is not None and not widget.is_attached:
+            self._index = None
+            return self.by_id(widget_id)
+        return widget
+
+    def problem_lines(self) -> list[Widget]:
+        if not self.children:
+            return list(self.query(".problem"))
+        self.by_id("")  # the index made (or made again)
+        return [w for w in (self._index or {}).values() if w.has_class("problem")]
+
     def field(self, name: str) -> Widget:
-        return self.query_one(f"#{name}")
+        widget = self.by_id(name)
+        if widget is None:
+            raise NoMatches(f"No field #{name} on {self!r}")
+        return widget
 
     def read_field(self, name: str) -> str:
         widget = self.field(name)
@@ -200,9 +231,9 @@ class FormScreen(ShowsMessages, Screen):
                 widget.select(code)
         else:
             widget.value = "" if value is None else str(value)  # type: ignore[attr-defined]
-        hint = self.query(f"#{name}-hint")
-        if hint:
-            set_text(hint.first(Static), self.hint_of(widget))
+        hint = self.by_id(f"{name}-hint")
+        if isinstance(hint, Static):
+            set_text(hint, self.hint_of(widget))
 
     def raw_values(self) -> dict[str, str]:
         """Every field as typed (code fields as the code they stand for)."""
@@ -229,8 +260,8 @@ class FormScreen(ShowsMessages, Screen):
 
     def problem_widget(self, name: str) -> Static | None:
         """Where the problem of model field ``name`` is shown (None: on the message line)."""
-        found = self.query(f"#{self.FIELD_OF.get(name, name)}-problem") if name else None
-        return found.first(Static) if found else None
+        found = self.by_id(f"{self.FIELD_OF.get(name, name)}-problem") if name else None
+        return found if isinstance(found, Static) else None
 
     def set_problem(self, name: str, message: str) -> None:
         widget = self.problem_widget(name)
@@ -239,7 +270,7 @@ class FormScreen(ShowsMessages, Screen):
             widget.set_class(bool(message), "-shown")
 
     def clear_problems(self) -> None:
-        for widget in self.query(".problem"):
+        for widget in self.problem_lines():
             set_text(widget, "")  # type: ignore[arg-type]
             widget.remove_class("-shown")
 
@@ -259,7 +290,7 @@ class FormScreen(ShowsMessages, Screen):
         if other:
             text += " " + escape("; ".join(other))
         self.show_message(text, "error")
-        if first and self.query(f"#{first}"):
+        if first and self.by_id(first) is not None:
             self.focus_now(self.field(first))
 
     def validated(self, model: type[T], raw: dict[str, str],
@@ -302,8 +333,9 @@ class FormScreen(ShowsMessages, Screen):
         """Called after a field's value changes (by typing or by the screen): override to
         react (a timeline, a status line); call super() to keep the hint and problem lines."""
         widget = self.field(name)
-        if self.query(f"#{name}-hint"):
-            set_text(self.query_one(f"#{name}-hint", Static), self.hint_of(widget))
+        hint = self.by_id(f"{name}-hint")
+        if isinstance(hint, Static):
+            set_text(hint, self.hint_of(widget))
         if self.problem_widget(name) is not None:
             self.set_problem(name, "")
 

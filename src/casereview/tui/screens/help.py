@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from rich import box
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Markdown
+from textual.widgets import Markdown, Static
 
 from casereview.tui.navigation import destinations
 
@@ -137,12 +141,12 @@ class HelpScreen(ModalScreen):
     BINDINGS = [Binding("escape,f1,q", "app.pop_screen", "Close")]
 
     def compose(self) -> ComposeResult:
-        screens = "\n".join(f"| `{d.key}` | {d.title} | {d.description} |" for d in destinations())
         with VerticalScroll():
-            # What the window shows first; the rest follows once it is on screen (a Markdown
-            # table is a widget per cell: the whole text took over a second to lay out).
-            yield Markdown("# casereview help\n\n## Screens (keys on the home screen)\n\n"
-                           "| key | screen | what for |\n|---|---|---|\n" + screens + "\n")
+            # What the window shows first is drawn as one widget; the text follows once that
+            # is on screen (Textual's Markdown makes a widget of every block and table cell:
+            # the whole help took over a second to lay out).
+            yield Static(screens_table(), id="screens")
+            yield Markdown("")
 
     def on_mount(self) -> None:
         self.call_after_refresh(self.show_the_rest)
@@ -154,6 +158,17 @@ class HelpScreen(ModalScreen):
             if not self.is_attached:
                 return
             await markdown.append(section)
+
+
+def screens_table() -> Group:
+    """The title and the screens with their keys on the home screen."""
+    table = Table(box=box.SIMPLE_HEAD, expand=True, show_edge=False)
+    for heading in ("key", "screen", "what for"):
+        table.add_column(heading)
+    for dest in destinations():
+        table.add_row(Text(dest.key, style="bold"), dest.title, dest.description)
+    return Group(Text("casereview help", style="bold underline", justify="center"), Text(""),
+                 Text("Screens (keys on the home screen)", style="bold"), table)
 
 
 def sections(text: str) -> list[str]:
