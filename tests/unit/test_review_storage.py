@@ -222,3 +222,27 @@ def test_list_filters(ref_db, ctx, filters, names):
     rows, _ = walk(review_list(filters), ref_db.conn)
     assert [r["id"] for r in rows] == [ids[n] for n in names]
     assert review_list(filters).count(ref_db.conn) == len(names)
+
+
+def test_review_usage_counts_live_reviews_by_agency_and_theme(ref_db):
+    """The Agencies and themes screen's counts: each code's live reviews; a deleted review
+    no longer counts, and a code no review uses is left out."""
+    from casereview.storage.context import load_context
+    from casereview.storage.reference import agencies_and_themes, review_usage
+    from casereview.storage.reviews import delete_review, save_review
+    from tests.conftest import NOW
+    from tests.review_samples import complete_raw
+
+    ctx = load_context(ref_db, NOW)
+    save_review(ref_db, validate(Review, complete_raw(), ctx), "lead")
+    second = save_review(ref_db, validate(Review, complete_raw(
+        patient_ref="9990000026", agencies="ACUTE;GP", themes="RISK_AVERSE"), ctx), "lead")
+    save_review(ref_db, validate(Review, complete_raw(patient_ref="9990000034"), ctx), "lead")
+    assert review_usage(ref_db) == ({"ACUTE": 3, "ASC": 2, "GP": 1},
+                                    {"RISK_AVERSE": 3, "CARE_AVAILABILITY": 2})
+    delete_review(ref_db, second, "lead")
+    assert review_usage(ref_db) == ({"ACUTE": 2, "ASC": 2}, {"RISK_AVERSE": 2,
+                                                             "CARE_AVAILABILITY": 2})
+    agencies, themes = agencies_and_themes(ref_db)
+    assert ("ACUTE",) == agencies[0][:1] and all(len(a) == 3 for a in agencies)
+    assert {"RISK_AVERSE", "CARE_AVAILABILITY"} <= {code for code, _ in themes}

@@ -14,8 +14,9 @@ subtracts the moment it wrote a key to the terminal):
   included, finished; the frame therefore holds what the key did;
 - ``screen``: a screen came to the top (``first``: its first frame) and ``data``: the first
   frame written once it holds its data: it is mounted, every keyset-paged list in it holds its
-  first page, and no worker of the screen or its widgets is waiting or running (the count of a
-  paged list excepted: it follows the first page in its own worker and is not waited for);
+  first page, and no worker of the screen or its widgets is waiting or running (counts
+  excepted, workers of a group named "...-count": a paged list's "of N" or the number of
+  reviews using each agency follow the rows they count in their own worker);
 - ``busy`` and ``quiet``: each change between a worker running or a key held, and neither
   (polled from a thread, so that the polling adds nothing to the app's own event loop).
 
@@ -31,8 +32,12 @@ import sys
 import threading
 import time
 
-# Workers the first frame with data does not wait for (the list's count: "of N" follows).
-NOT_WAITED_FOR = {"paged-table-count", "warm-up"}
+
+# Workers the first frame with data does not wait for: counts (a worker group named
+# "...-count": a list's "of N", how many reviews use each code) follow the rows they count,
+# and the app's warm-up is not the screen's.
+def _not_waited_for(group: str) -> bool:
+    return group.endswith("-count") or group == "warm-up"
 
 
 class Events:
@@ -125,7 +130,7 @@ def instrument(events: Events) -> None:
             if table.page is None and table.failed is None:
                 return False
         for worker in app.workers:
-            if worker.group in NOT_WAITED_FOR or worker.state not in (
+            if _not_waited_for(worker.group) or worker.state not in (
                     WorkerState.PENDING, WorkerState.RUNNING):
                 continue
             node = worker.node

@@ -205,22 +205,27 @@ def save_theme(db: Database, table: str, code: str, label: str, user: str) -> No
     _upsert(db, table, "theme_code", {"theme_code": code, "label": label}, user)
 
 
-def agencies_in_use(db: Database) -> list[tuple[str, str, str, int]]:
-    """Every agency (code, name, type) with the number of live reviews it takes part in."""
-    return [tuple(r) for r in db.conn.execute(
-        "SELECT a.agency_code, a.agency_name, a.agency_type, "
-        "(SELECT COUNT(*) FROM review_agency l JOIN review r ON r.id = l.review_id "
-        " WHERE l.agency_code = a.agency_code AND r.deleted_at IS NULL) "
-        "FROM agency a ORDER BY a.agency_code")]
+def agencies_and_themes(db: Database) -> tuple[list[tuple[str, str, str]],
+                                                list[tuple[str, str]]]:
+    """Every agency (code, name, type) and every review theme (code, label), by code."""
+    agencies = [tuple(r) for r in db.conn.execute(
+        "SELECT agency_code, agency_name, agency_type FROM agency ORDER BY agency_code")]
+    themes = [tuple(r) for r in db.conn.execute(
+        "SELECT theme_code, label FROM review_theme ORDER BY theme_code")]
+    return agencies, themes
 
 
-def review_themes_in_use(db: Database) -> list[tuple[str, str, int]]:
-    """Every review theme (code, label) with the number of live reviews that carry it."""
-    return [tuple(r) for r in db.conn.execute(
-        "SELECT t.theme_code, t.label, "
-        "(SELECT COUNT(*) FROM review_theme_link l JOIN review r ON r.id = l.review_id "
-        " WHERE l.theme_code = t.theme_code AND r.deleted_at IS NULL) "
-        "FROM review_theme t ORDER BY t.theme_code")]
+def review_usage(db: Database) -> tuple[dict[str, int], dict[str, int]]:
+    """How many live reviews each agency takes part in, and carry each theme (codes in no
+    live review are left out). It reads every review's links: a screen shows it after the
+    lists themselves."""
+    agencies = dict(db.conn.execute(
+        "SELECT l.agency_code, COUNT(*) FROM review_agency l JOIN review r ON r.id = "
+        "l.review_id WHERE r.deleted_at IS NULL GROUP BY l.agency_code").fetchall())
+    themes = dict(db.conn.execute(
+        "SELECT l.theme_code, COUNT(*) FROM review_theme_link l JOIN review r ON r.id = "
+        "l.review_id WHERE r.deleted_at IS NULL GROUP BY l.theme_code").fetchall())
+    return agencies, themes
 
 
 def get_agency(db: Database, code: str) -> dict | None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from rich.markup import escape
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -18,10 +18,10 @@ from textual.widgets import DataTable, Header, Input, Static
 from casereview.domain.reference import parse_reference_code
 from casereview.storage.errors import DatabaseError
 from casereview.storage.reference import (
-    agencies_in_use,
+    agencies_and_themes,
     get_agency,
     get_review_theme,
-    review_themes_in_use,
+    review_usage,
     save_agency,
     save_theme,
 )
@@ -81,14 +81,34 @@ class ReviewReferenceScreen(Screen):
         self.query_one(f"#{widget_id}", Input).focus()
 
     def reload(self) -> None:
+        """The two lists at once; how many reviews use each code (a count over every
+        review) follows from a worker."""
+        listed_agencies, listed_themes = agencies_and_themes(self.app.db)
         agencies = self.query_one("#agencies", DataTable)
         agencies.clear()
-        for code, name, kind, used in agencies_in_use(self.app.db):
-            agencies.add_row(code, Text(name), Text(kind), str(used), key=code)
+        for code, name, kind in listed_agencies:
+            agencies.add_row(code, Text(name), Text(kind), "…", key=code)
         themes = self.query_one("#themes", DataTable)
         themes.clear()
-        for code, label, used in review_themes_in_use(self.app.db):
-            themes.add_row(code, Text(label), str(used), key=code)
+        for code, label in listed_themes:
+            themes.add_row(code, Text(label), "…", key=code)
+        self.count_usage()
+
+    @work(thread=True, exclusive=True, group="usage-count", exit_on_error=False)
+    def count_usage(self) -> None:
+        db = self.app.worker_db()
+        try:
+            used = review_usage(db)
+        finally:
+            db.close()
+        self.app.call_from_thread(self._show_usage, *used)
+
+    def _show_usage(self, by_agency: dict[str, int], by_theme: dict[str, int]) -> None:
+        for table_id, used in (("#agencies", by_agency), ("#themes", by_theme)):
+            table = self.query_one(table_id, DataTable)
+            column = list(table.columns)[-1]
+            for row in list(table.rows):
+                table.update_cell(row, column, str(used.get(row.value, 0)))
 
     @on(Input.Submitted, "#agency_code, #agency_name, #agency_type")
     def save_agency_form(self, event: Input.Submitted) -> None:
