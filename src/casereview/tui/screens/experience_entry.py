@@ -13,7 +13,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical
-from textual.widgets import DataTable, Header, Input, Label, Static
+from textual.widgets import DataTable, Header, Label, Static
 
 from casereview.domain.experience import (
     ANSWER_KEYS,
@@ -40,6 +40,7 @@ from casereview.tui.widgets.answer_keys import AnswerKeys, Choice
 from casereview.tui.widgets.code_input import CodeInput
 from casereview.tui.widgets.code_list_input import CodeListInput
 from casereview.tui.widgets.footer import Footer
+from casereview.tui.widgets.text_input import Input
 
 
 def _choices(question: str, labels: dict[str, str]) -> list[Choice]:

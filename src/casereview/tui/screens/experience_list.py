@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Header, Input, Label, Select, Static
+from textual.widgets import DataTable, Header, Label, Select, Static
 
 from casereview.domain.experience import QUESTIONS
 from casereview.domain.values import format_uk_date, parse_date
@@ -30,6 +30,7 @@ from casereview.tui.screens.form_base import ShowsMessages
 from casereview.tui.widgets.code_input import CodeInput
 from casereview.tui.widgets.footer import Footer
 from casereview.tui.widgets.paged_table import PagedTable, position_text
+from casereview.tui.widgets.text_input import Input
 
 # The entry screen's columns with the ward after the date.
 COLUMNS = (SAMPLE_COLUMNS[0], ("Ward", 9), *SAMPLE_COLUMNS[1:])

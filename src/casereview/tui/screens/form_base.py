@@ -55,13 +55,14 @@ from textual.containers import Vertical
 from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Input, Label, SelectionList, Static, TextArea
+from textual.widgets import Label, SelectionList, Static, TextArea
 
 from casereview.domain.access import AccountDisabled, Permission
 from casereview.domain.validation import RecordInvalid, validate
 from casereview.storage.errors import DatabaseError
 from casereview.tui.widgets.answer_keys import AnswerKeys
 from casereview.tui.widgets.dialogs import Confirm
+from casereview.tui.widgets.text_input import Input
 
 T = TypeVar("T")
 
@@ -69,10 +70,17 @@ LEAVE_QUESTION = "Leave without saving what you have typed? It will be lost."
 
 
 def set_text(widget: Static, text: str) -> None:
-    """Show ``text`` in ``widget`` unless it already shows it: an update lays the whole screen
-    out again, and a form clears its hint and problem lines on every key typed."""
-    if widget.content != text:
-        widget.update(text)
+    """Show ``text`` in ``widget`` unless it already shows it. An update lays the whole screen
+    out again, and a form changes its hint and problem lines on every key typed: so when the
+    line was one line and stays one line (no line break, no longer than the widget is wide,
+    markup and all), only the widget is drawn again."""
+    old = widget.content
+    if old == text:
+        return
+    width = widget.content_size.width
+    same_height = (widget.is_mounted and width > 0 and isinstance(old, str)
+                   and all("\n" not in t and len(t) <= width for t in (old, text)))
+    widget.update(text, layout=not same_height)
 
 
 class MessageLine(Static):

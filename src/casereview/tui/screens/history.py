@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Header, Input, Label, Select, Static
+from textual.widgets import DataTable, Header, Label, Select, Static
 
 from casereview.storage.history import (
     PAGE,
@@ -22,6 +22,7 @@ from casereview.storage.history import (
 )
 from casereview.tui.screens.form_base import ShowsMessages
 from casereview.tui.widgets.footer import Footer
+from casereview.tui.widgets.text_input import Input
 
 # Rows left below the cursor when the next page is fetched.
 PREFETCH = 10

@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import DataTable, Header, Input, Static
+from textual.widgets import DataTable, Header, Static
 
 from casereview.domain.reference import parse_reference_code
 from casereview.domain.validation import NightWindow
@@ -18,6 +18,7 @@ from casereview.storage.errors import DatabaseError
 from casereview.storage.moves import set_night_window
 from casereview.storage.reference import save_reason
 from casereview.tui.widgets.footer import Footer
+from casereview.tui.widgets.text_input import Input
 
 
 class MoveSettingsScreen(Screen):

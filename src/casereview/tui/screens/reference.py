@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Header, Input, Label, Static
+from textual.widgets import DataTable, Header, Label, Static
 
 from casereview.domain.reference import Ward
 from casereview.domain.validation import RecordInvalid, validate
@@ -19,6 +19,7 @@ from casereview.storage.reference import save_site, save_ward
 from casereview.tui.screens.action_sources import ACTIONS_BINDING
 from casereview.tui.widgets.code_input import CodeInput
 from casereview.tui.widgets.footer import Footer
+from casereview.tui.widgets.text_input import Input
 
 
 class ReferenceScreen(Screen):

@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import DataTable, Header, Input, Label, Select, Static
+from textual.widgets import DataTable, Header, Label, Select, Static
 
 from casereview.domain.review import SIGNED_OFF, STATUS_LABELS
 from casereview.domain.values import format_nhs_number, format_uk_date, parse_date
@@ -22,6 +22,7 @@ from casereview.tui.screens.form_base import ShowsMessages
 from casereview.tui.screens.review_form import ReviewFormScreen
 from casereview.tui.widgets.footer import Footer
 from casereview.tui.widgets.paged_table import PagedTable, position_text
+from casereview.tui.widgets.text_input import Input
 
 ANY = "any"
 # Fixed widths: one review a line, and nothing reflows as the pages turn. Themes, the

@@ -11,7 +11,7 @@ from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
-from textual.widgets import Header, Input, Static
+from textual.widgets import Header, Static
 
 from casereview.domain.toc import (
     DATE_FIELDS,
@@ -28,6 +28,7 @@ from casereview.tui.screens.action_sources import ACTIONS_BINDING, show_record_a
 from casereview.tui.screens.form_base import FormScreen, MessageLine
 from casereview.tui.widgets.code_input import CodeInput
 from casereview.tui.widgets.footer import Footer
+from casereview.tui.widgets.text_input import Input
 from casereview.tui.widgets.toc_steps import due_text, status_text, summary_text
 
 # (id, label, placeholder) in tab order, by section

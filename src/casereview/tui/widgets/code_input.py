@@ -4,9 +4,9 @@ the match is suggested inline (accept with Right) and shown beside the field."""
 from __future__ import annotations
 
 from textual.suggester import Suggester
-from textual.widgets import Input
 
 from casereview.domain.values import resolve_code
+from casereview.tui.widgets.text_input import Input
 
 
 class CodeSuggester(Suggester):

@@ -7,9 +7,9 @@ from __future__ import annotations
 import re
 
 from textual.suggester import Suggester
-from textual.widgets import Input
 
 from casereview.domain.values import resolve_code
+from casereview.tui.widgets.text_input import Input
 
 _SPLIT = re.compile(r"[\s;,]+")
 _LAST_WORD = re.compile(r"[^\s;,]+$")
