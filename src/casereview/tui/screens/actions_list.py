@@ -15,13 +15,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Checkbox, DataTable, Footer, Header, Select, Static
+from textual.widgets import Checkbox, DataTable, Header, Select, Static
 
 from casereview.domain.action import CLOSED, RAGS, SOURCE_KINDS, STATUSES, Source
 from casereview.domain.values import format_uk_date
 from casereview.storage.actions import ActionFilter, action_list, action_source, owners
 from casereview.storage.records import soft_delete
 from casereview.tui.widgets.dialogs import Confirm
+from casereview.tui.widgets.footer import Footer
 from casereview.tui.widgets.paged_table import PagedTable, position_text
 from casereview.tui.widgets.ticks import TickBox
 

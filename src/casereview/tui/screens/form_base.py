@@ -67,6 +67,13 @@ T = TypeVar("T")
 LEAVE_QUESTION = "Leave without saving what you have typed? It will be lost."
 
 
+def set_text(widget: Static, text: str) -> None:
+    """Show ``text`` in ``widget`` unless it already shows it: an update lays the whole screen
+    out again, and a form clears its hint and problem lines on every key typed."""
+    if widget.content != text:
+        widget.update(text)
+
+
 class MessageLine(Static):
     """The message line of a form or a list (its kinds, ok, warning and error, are styled by
     app.tcss)."""
@@ -78,7 +85,7 @@ class MessageLine(Static):
 
     def show(self, text: str, kind: str = "") -> None:
         self.set_classes(kind)
-        self.update(text)
+        set_text(self, text)
 
 
 class ShowsMessages:
@@ -88,7 +95,7 @@ class ShowsMessages:
         """``text`` is markup: escape anything a person typed. ``kind``: ok, warning, error."""
         widget = self.query_one("#message", Static)  # type: ignore[attr-defined]
         widget.set_classes(kind)
-        widget.update(text)
+        set_text(widget, text)
 
     def confirm_delete(self, what: str, delete: Callable[[], object],
                        then: Callable[[], None] | None = None, *, restorable: bool = True,
@@ -195,7 +202,7 @@ class FormScreen(ShowsMessages, Screen):
             widget.value = "" if value is None else str(value)  # type: ignore[attr-defined]
         hint = self.query(f"#{name}-hint")
         if hint:
-            hint.first(Static).update(self.hint_of(widget))
+            set_text(hint.first(Static), self.hint_of(widget))
 
     def raw_values(self) -> dict[str, str]:
         """Every field as typed (code fields as the code they stand for)."""
@@ -228,12 +235,12 @@ class FormScreen(ShowsMessages, Screen):
     def set_problem(self, name: str, message: str) -> None:
         widget = self.problem_widget(name)
         if widget is not None:
-            widget.update(escape(message))  # it may quote what was typed
+            set_text(widget, escape(message))  # it may quote what was typed
             widget.set_class(bool(message), "-shown")
 
     def clear_problems(self) -> None:
         for widget in self.query(".problem"):
-            widget.update("")  # type: ignore[attr-defined]
+            set_text(widget, "")  # type: ignore[arg-type]
             widget.remove_class("-shown")
 
     def show_problems(self, problems: dict[str, str], summary: str | None = None) -> None:
@@ -296,7 +303,7 @@ class FormScreen(ShowsMessages, Screen):
         react (a timeline, a status line); call super() to keep the hint and problem lines."""
         widget = self.field(name)
         if self.query(f"#{name}-hint"):
-            self.query_one(f"#{name}-hint", Static).update(self.hint_of(widget))
+            set_text(self.query_one(f"#{name}-hint", Static), self.hint_of(widget))
         if self.problem_widget(name) is not None:
             self.set_problem(name, "")
 

@@ -11,7 +11,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical
-from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static
+from textual.widgets import DataTable, Header, Input, Label, Select, Static
 
 from casereview.domain.move import Move, NightAudit, moment_in_night
 from casereview.domain.validation import Context, RecordInvalid, validate
@@ -29,6 +29,7 @@ from casereview.storage.records import soft_delete
 from casereview.tui.screens.form_base import FormScreen, MessageLine
 from casereview.tui.widgets.code_input import CodeInput
 from casereview.tui.widgets.dialogs import AskText
+from casereview.tui.widgets.footer import Footer
 
 # Form fields in tab order: (id, label, width hint, placeholder)
 FIELDS = [

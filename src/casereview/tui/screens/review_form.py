@@ -15,7 +15,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Footer, Header, Input, Label, SelectionList, Static, TextArea
+from textual.widgets import Header, Input, Label, SelectionList, Static, TextArea
 from textual.widgets.selection_list import Selection
 
 from casereview.domain.access import Permission
@@ -49,6 +49,7 @@ from casereview.tui.screens.action_sources import ACTIONS_BINDING
 from casereview.tui.screens.form_base import FormScreen, MessageLine
 from casereview.tui.widgets.code_input import CodeInput
 from casereview.tui.widgets.dialogs import Confirm
+from casereview.tui.widgets.footer import Footer
 from casereview.tui.widgets.ticks import TickList
 
 # (field, label, placeholder) per section, in tab order.

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Checkbox, DataTable, Footer, Header, Input, Label, Select, Static
+from textual.widgets import Checkbox, DataTable, Header, Input, Label, Select, Static
 
 from casereview.domain.toc import ANCHORS, MAX_STEP_DAYS, STEPS, Policy, PolicyInvalid, StepRule
 from casereview.domain.values import format_uk_date, parse_date, parse_int
@@ -25,6 +25,7 @@ from casereview.storage.toc import (
 )
 from casereview.tui.screens.form_base import ShowsMessages
 from casereview.tui.widgets.dialogs import Confirm
+from casereview.tui.widgets.footer import Footer
 from casereview.tui.widgets.ticks import TickBox
 
 SHORT = {"letter1": "Letter 1", "choice_discussion": "Choice", "letter2": "Letter 2",
