@@ -21,7 +21,7 @@ from pathlib import Path
 from statistics import median
 
 from casebench.build import Workspace, new_database
-from casebench.measure import child_env, median_of, p95, python, run_in_terminal
+from casebench.measure import child_env, compile_code, median_of, p95, python, run_in_terminal
 from casebench.sections import Section
 from casebench.system import BENCH_USER, today_only
 
@@ -355,6 +355,7 @@ def coldstart_figures(ws: Workspace, runs: int) -> list[Figure]:
     """From starting the process to the first painted frame (Textual's Ready), in a real
     terminal: casereview on the large database, casereview on the week's database, and a
     minimal Textual app (Header, Static, Footer); interleaved, after one warm-up each."""
+    compile_code()
     harness = [python(), "-m", "casebench.harness.coldstart"]
     cases = {
         "large": (harness + ["app", str(ws.large_db)], b"Where to go"),
@@ -382,6 +383,7 @@ def coldstart_figures(ws: Workspace, runs: int) -> list[Figure]:
 def _browse(db: Path) -> dict:
     from casebench.measure import run_quiet
 
+    compile_code()
     elapsed, done = run_quiet([python(), "-m", "casebench.harness.browse", str(db)],
                               child_env(), timeout=1800)
     if done.returncode != 0:
@@ -447,6 +449,7 @@ def browse_figures(ws: Workspace, runs: int) -> list[Figure]:
 def _harness(module: str, *args: str) -> dict:
     from casebench.measure import run_quiet
 
+    compile_code()
     _, done = run_quiet([python(), "-m", f"casebench.harness.{module}", *args], child_env(),
                         timeout=3600)
     if done.returncode != 0:

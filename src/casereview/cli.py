@@ -431,10 +431,19 @@ def _serve(args, db_path: Path, user: str) -> int:
 def _run_app(db_path: Path, user: str, sign_in_name: str = "") -> int:
     """The terminal application; with accounts in the database it opens on the sign-in
     screen (the name given with --user, or the login name, typed in)."""
+    import gc
+
+    # Starting makes objects that live as long as the app (modules, styles, the first
+    # screen): sweeping them for garbage before the first frame only delays it. The app
+    # turns collection back on once the first frame is on screen (CaseReviewApp.on_ready).
+    gc.disable()
     from casereview.tui.app import create_app
 
     _open(db_path).close()
-    create_app(db_path, user, sign_in_name=sign_in_name).run()
+    try:
+        create_app(db_path, user, sign_in_name=sign_in_name).run()
+    finally:
+        gc.enable()
     return OK
 
 

@@ -4,8 +4,8 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from casereview.domain.move import Move, NightAudit
-from casereview.domain.validation import RecordInvalid, validate
+from casereview.domain.move import Move, NightAudit, moment_in_night, night_of
+from casereview.domain.validation import NightWindow, RecordInvalid, validate
 from casereview.domain.values import LONDON
 from casereview.storage.context import load_context
 
@@ -123,6 +123,26 @@ def test_window_is_a_setting(ref_db):
     ctx = load_context(ref_db, datetime(2026, 11, 23, 9, 0, tzinfo=LONDON))
     assert move(ctx, moved_at="2026-11-16 21:30").audit_night == date(2026, 11, 16)
     assert move(ctx, moved_at="2026-11-17 07:30").audit_night == date(2026, 11, 16)
+
+
+@pytest.mark.parametrize("window", [
+    NightWindow(), NightWindow.from_settings("21:00", "08:00"),
+    NightWindow.from_settings("00:00", "06:00"), NightWindow.from_settings("18:00", "23:30"),
+])
+def test_a_time_typed_for_a_night_is_the_moment_the_audit_night_rule_puts_in_it(window):
+    """The night log's typed time -> timestamp is the inverse of night_of, minute by minute,
+    for windows across midnight and within one day."""
+    night = date(2026, 11, 16)
+    for minute in range(24 * 60):
+        at = (datetime(2026, 1, 1) + timedelta(minutes=minute)).time()
+        moment = moment_in_night(window, night, at)
+        if window.contains(at):
+            assert moment is not None and moment.time() == at
+            assert night_of(window, moment) == (True, night)
+        else:
+            assert moment is None
+    assert moment_in_night(NightWindow(), night, datetime(2026, 1, 1, 2, 30).time()) \
+        == datetime(2026, 11, 17, 2, 30)
 
 
 def test_night_audit_rules(ctx):

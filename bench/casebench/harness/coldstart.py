@@ -29,6 +29,11 @@ def _ready(self) -> None:
 def main() -> int:
     mode = sys.argv[1]
     if mode == "app":
+        import gc
+
+        # As `casereview` does before it imports the app (cli._run_app); the harness imports
+        # it sooner, to wrap its Ready handler.
+        gc.disable()
         from casereview.tui.app import CaseReviewApp
 
         own = CaseReviewApp.__dict__.get("on_ready")

@@ -2,7 +2,7 @@
 moment it is written to the terminal to the first frame written after the app has handled it
 (harness/terminal.py). Run by the benchmark:
 
-    python -m casebench.harness.keys DB RUNS
+    python -m casebench.harness.keys DB RUNS ["FORM|FORM..."]     (some forms only)
 
 Prints one JSON object: {"forms": {title: {"ms": [one per key typed in the form], "keys":
 [their names], "saved": records the run added}}}. The keys that open a form are not counted;
@@ -139,7 +139,7 @@ def type_form(session: Session, form: Form, rng: random.Random) -> tuple[list[fl
     return times, keys
 
 
-def measure(db: Path, runs: int, seed: int = 2026) -> dict:
+def measure(db: Path, runs: int, seed: int = 2026, only: set[str] | None = None) -> dict:
     rng = random.Random(seed)
     out: dict[str, dict] = {}
     for _ in range(runs):
@@ -147,6 +147,8 @@ def measure(db: Path, runs: int, seed: int = 2026) -> dict:
             session.wait_for(lambda e: e["ev"] == "ready", 60)
             session.wait_quiet(hold=0.5)
             for form in forms():
+                if only is not None and form.title not in only:
+                    continue
                 before = _count(db, form.table)
                 times, keys = type_form(session, form, rng)
                 entry = out.setdefault(form.title, {"ms": [], "keys": [], "saved": 0})
@@ -157,7 +159,8 @@ def measure(db: Path, runs: int, seed: int = 2026) -> dict:
 
 
 def main() -> int:
-    print(json.dumps(measure(Path(sys.argv[1]), int(sys.argv[2]))))
+    only = set(sys.argv[3].split("|")) if len(sys.argv) > 3 else None
+    print(json.dumps(measure(Path(sys.argv[1]), int(sys.argv[2]), only=only)))
     return 0
 
 

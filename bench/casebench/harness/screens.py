@@ -2,7 +2,7 @@
 key to the first frame that shows the screen with its data (harness/terminal.py says when a
 screen holds its data). Run by the benchmark:
 
-    python -m casebench.harness.screens DB RUNS
+    python -m casebench.harness.screens DB RUNS ["TITLE|TITLE..."]     (some screens only)
 
 Prints one JSON object: {"screens": {title: {"screen", "open_ms": [...], "first_ms": [...]}}}
 with one value a run. Each run is its own casereview process: it starts, paints the home

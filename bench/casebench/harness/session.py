@@ -56,7 +56,7 @@ def keys_of(text: str) -> list[str]:
 class Session:
     """casereview on ``db`` in a terminal of ``size``; ``events`` are its marks so far."""
 
-    def __init__(self, db: Path, size: tuple[int, int] = (130, 40)) -> None:
+    def __init__(self, db: Path, size: tuple[int, int] = (130, 40), **env: str) -> None:
         self.dir = tempfile.TemporaryDirectory()
         self.events_path = Path(self.dir.name) / "events"
         self.events_path.touch()
@@ -68,7 +68,7 @@ class Session:
         columns, lines = size
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", lines, columns, 0, 0))
         env = child_env(BENCH_EVENTS=str(self.events_path), COLUMNS=str(columns),
-                        LINES=str(lines))
+                        LINES=str(lines), **env)
         self.proc = subprocess.Popen(
             [python(), "-m", "casebench.harness.terminal", str(db)], stdin=slave,
             stdout=slave, stderr=slave, env=env, close_fds=True, start_new_session=True)

@@ -135,12 +135,17 @@ def instrument(events: Events) -> None:
 
     original_display = App._display
 
+    every_frame = bool(os.environ.get("BENCH_FRAMES"))  # for looking into a figure
+
     def display(self, screen, renderable) -> None:
         writes = renderable is not None and not self._batch_count
+        began = time.perf_counter()
         original_display(self, screen, renderable)
         if not writes:
             return
         now = time.perf_counter()
+        if every_frame:
+            events.write(ev="frame", t=now, took=now - began, screen=type(self.screen).__name__)
         held = getattr(self, "_held_keys", ())
         while pending:
             key = pending[0]
@@ -162,6 +167,23 @@ def instrument(events: Events) -> None:
                          keys=state["keys"])
 
     App._display = display
+
+    if every_frame:  # and every collection of the oldest generation, with its time
+        import gc
+
+        started: list[float] = []
+
+        def collected(phase: str, info: dict) -> None:
+            if info.get("generation") != 2:
+                return
+            if phase == "start":
+                started[:] = [time.perf_counter()]
+            elif started:
+                now = time.perf_counter()
+                events.write(ev="gc", t=now, took=now - started[0],
+                             collected=info.get("collected"), frozen=gc.get_freeze_count())
+
+        gc.callbacks.append(collected)
 
     own_ready = CaseReviewApp.__dict__.get("on_ready")
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator, model_validator
@@ -35,6 +35,17 @@ def night_of(window: NightWindow, moved_at: datetime) -> tuple[bool, date | None
     belongs to (the date the night began): the audit-night rule, here once. The model derives
     its fields with it, and storage recomputes stored moves with it when the window changes."""
     return window.contains(moved_at.time()), window.audit_night(moved_at)
+
+
+def moment_in_night(window: NightWindow, night: date, at: time) -> datetime | None:
+    """The moment (UK local time) that ``at``, typed for the night that began on ``night``,
+    stands for: the calendar day on which ``night_of`` puts that time in that night (evening
+    times on the night's date, morning times on the next day); None outside the window."""
+    for day in (night, night + timedelta(days=1)):
+        moment = datetime.combine(day, at)
+        if night_of(window, moment)[1] == night:
+            return moment
+    return None
 
 
 def utc_minute(local: datetime) -> str:

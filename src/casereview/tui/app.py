@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
@@ -185,11 +186,32 @@ class CaseReviewApp(KeysInOrder, App):
         return load_context(self.db, self.now())
 
     def on_ready(self) -> None:
-        """The first screen is painted: import the other screens and the record models in a
-        worker, so that opening one is quick too (the cold start does not wait for them)."""
+        """The first screen is painted: what lives as long as the app is kept out of the
+        garbage collector's sweeps, and the other screens and the record models are imported
+        in a worker, so that opening one is quick too (the cold start does not wait for
+        them)."""
         from casereview.tui.navigation import warm_up
 
-        self.run_worker(warm_up, thread=True, group="warm-up", exit_on_error=False)
+        self.keep_long_lived()
+        gc.enable()  # off while starting (cli._run_app)
+
+        def warmed() -> None:
+            warm_up()
+            self.call_from_thread(self.keep_long_lived)
+
+        self.run_worker(warmed, thread=True, group="warm-up", exit_on_error=False)
+
+    def keep_long_lived(self) -> None:
+        """Take what lives while the app runs (modules, the home screen, its scorecard) out of
+        the garbage collector's sweeps (gc.freeze). A sweep of the oldest generation visits
+        every object: with the scorecard's rows that took over 100 ms, and it fell in the
+        middle of opening a screen or of typing. Called on the home screen alone, so that no
+        screen that will be closed is kept (whatever is frozen and left in a cycle is never
+        freed; everything else is freed as before, when nothing refers to it)."""
+        if len(self.screen_stack) == 1 and not self.is_headless:
+            # (Headless is a test or the bench in one process with many apps: it would keep
+            # the garbage of the apps before.)
+            gc.freeze()
 
     def get_default_screen(self) -> Screen:
         """The home screen is the app's base screen (nothing to go back to from it), made

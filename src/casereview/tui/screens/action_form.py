@@ -15,7 +15,7 @@ from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Vertical, VerticalScroll
-from textual.widgets import Footer, Header, Static, TextArea
+from textual.widgets import Header, Static, TextArea
 
 from casereview.domain.action import (
     DONE,
@@ -37,6 +37,7 @@ from casereview.storage.actions import (
 )
 from casereview.tui.screens.form_base import FormScreen, MessageLine
 from casereview.tui.widgets.code_input import CodeInput
+from casereview.tui.widgets.footer import Footer
 
 DATE_FIELDS = ("raised_on", "due_date", "closed_on")
 

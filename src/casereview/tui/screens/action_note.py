@@ -8,13 +8,14 @@ from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Vertical
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from casereview.domain.action import RAGS, ProgressNote
 from casereview.domain.validation import RecordInvalid
 from casereview.storage.actions import add_progress, get_action
 from casereview.tui.screens.form_base import FormScreen, MessageLine
 from casereview.tui.widgets.code_input import CodeInput
+from casereview.tui.widgets.footer import Footer
 
 
 class ProgressNoteScreen(FormScreen):

@@ -15,14 +15,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Checkbox, DataTable, Footer, Header, Select, Static
+from textual.widgets import Checkbox, DataTable, Header, Select, Static
 
 from casereview.domain.action import CLOSED, RAGS, SOURCE_KINDS, STATUSES, Source
 from casereview.domain.values import format_uk_date
 from casereview.storage.actions import ActionFilter, action_list, action_source, owners
 from casereview.storage.records import soft_delete
 from casereview.tui.widgets.dialogs import Confirm
+from casereview.tui.widgets.footer import Footer
 from casereview.tui.widgets.paged_table import PagedTable, position_text
+from casereview.tui.widgets.ticks import TickBox
 
 RAG_STYLES = {"RED": "bold white on #c00000", "AMBER": "bold black on #ffc000",
               "GREEN": "bold white on #00803c"}
@@ -120,7 +122,7 @@ class ActionListScreen(Screen):
             if self.source is None:
                 yield Select([(f"from: {label}", kind) for kind, label in
                               SOURCE_KINDS.items()], id="source-kind", prompt="from: any")
-            yield Checkbox("overdue", self.initial_overdue, id="overdue")
+            yield TickBox("overdue", self.initial_overdue, id="overdue")
         yield Static("", id="count")
         yield PagedTable(self.app.worker_db, action_cells(self.app.now().date()), id="actions")
         yield Static("", id="message")

@@ -16,7 +16,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from casereview.domain.values import format_uk_date
 from casereview.metrics.definitions import MEASURES
@@ -42,6 +42,7 @@ from casereview.storage.spc import (
     undo_rebase,
 )
 from casereview.tui.widgets.dialogs import AskText, Confirm
+from casereview.tui.widgets.footer import Footer
 from casereview.tui.widgets.scorecard_view import VARIATION_STYLES
 from casereview.tui.widgets.xmr_chart import NOTE, REBASE, XmrChart
 

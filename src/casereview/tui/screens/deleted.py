@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Label, Select, Static
+from textual.widgets import DataTable, Header, Label, Select, Static
 
 from casereview.storage.check import record_tables
 from casereview.storage.errors import DatabaseError
@@ -18,6 +18,7 @@ from casereview.storage.history import PAGE, DeletedRecord, deleted_records
 from casereview.storage.records import RecordNotFound, RestoreRefused, restore
 from casereview.tui.screens.form_base import ShowsMessages
 from casereview.tui.widgets.dialogs import Confirm
+from casereview.tui.widgets.footer import Footer
 
 PREFETCH = 10
 

@@ -13,7 +13,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical
-from textual.widgets import DataTable, Footer, Header, Input, Label, Static
+from textual.widgets import DataTable, Header, Input, Label, Static
 
 from casereview.domain.experience import (
     ANSWER_KEYS,
@@ -39,6 +39,7 @@ from casereview.tui.screens.form_base import FormScreen, MessageLine
 from casereview.tui.widgets.answer_keys import AnswerKeys, Choice
 from casereview.tui.widgets.code_input import CodeInput
 from casereview.tui.widgets.code_list_input import CodeListInput
+from casereview.tui.widgets.footer import Footer
 
 
 def _choices(question: str, labels: dict[str, str]) -> list[Choice]:

@@ -11,13 +11,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from casereview.domain.values import format_uk_date
 from casereview.metrics.periods import week_of
 from casereview.storage.errors import DatabaseError
 from casereview.storage.experience import WardWeekGrid, set_weekly_target, ward_week_grid
 from casereview.tui.widgets.dialogs import AskText
+from casereview.tui.widgets.footer import Footer
 
 WEEKS_SHOWN = 8
 WARD_WIDTH = 30

@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static
+from textual.widgets import DataTable, Header, Input, Label, Select, Static
 
 from casereview.domain.experience import QUESTIONS
 from casereview.domain.values import format_uk_date, parse_date
@@ -28,6 +28,7 @@ from casereview.tui.screens.experience_entry import (
 )
 from casereview.tui.screens.form_base import ShowsMessages
 from casereview.tui.widgets.code_input import CodeInput
+from casereview.tui.widgets.footer import Footer
 from casereview.tui.widgets.paged_table import PagedTable, position_text
 
 # The entry screen's columns with the ward after the date.

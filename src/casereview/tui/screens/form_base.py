@@ -50,7 +50,6 @@ from typing import Any, ClassVar, TypeVar
 
 from rich.markup import escape
 from textual import on
-from textual.actions import SkipAction
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
@@ -68,6 +67,13 @@ T = TypeVar("T")
 LEAVE_QUESTION = "Leave without saving what you have typed? It will be lost."
 
 
+def set_text(widget: Static, text: str) -> None:
+    """Show ``text`` in ``widget`` unless it already shows it: an update lays the whole screen
+    out again, and a form clears its hint and problem lines on every key typed."""
+    if widget.content != text:
+        widget.update(text)
+
+
 class MessageLine(Static):
     """The message line of a form or a list (its kinds, ok, warning and error, are styled by
     app.tcss)."""
@@ -79,7 +85,7 @@ class MessageLine(Static):
 
     def show(self, text: str, kind: str = "") -> None:
         self.set_classes(kind)
-        self.update(text)
+        set_text(self, text)
 
 
 class ShowsMessages:
@@ -89,7 +95,7 @@ class ShowsMessages:
         """``text`` is markup: escape anything a person typed. ``kind``: ok, warning, error."""
         widget = self.query_one("#message", Static)  # type: ignore[attr-defined]
         widget.set_classes(kind)
-        widget.update(text)
+        set_text(widget, text)
 
     def confirm_delete(self, what: str, delete: Callable[[], object],
                        then: Callable[[], None] | None = None, *, restorable: bool = True,
@@ -129,11 +135,7 @@ class FormScreen(ShowsMessages, Screen):
     FormScreen .problem.-shown { display: block; }
     """
 
-    BINDINGS: ClassVar[list[Binding]] = [
-        Binding("ctrl+s", "save", "Save"),
-        # Enter in a text field, taken in order with the keys typed before and after it.
-        Binding("enter", "submit_in_order", "Save", show=False, priority=True),
-    ]
+    BINDINGS: ClassVar[list[Binding]] = [Binding("ctrl+s", "save", "Save")]
 
     # Model field name -> the form field that shows its problem, where they differ.
     FIELD_OF: ClassVar[dict[str, str]] = {}
@@ -200,7 +202,7 @@ class FormScreen(ShowsMessages, Screen):
             widget.value = "" if value is None else str(value)  # type: ignore[attr-defined]
         hint = self.query(f"#{name}-hint")
         if hint:
-            hint.first(Static).update(self.hint_of(widget))
+            set_text(hint.first(Static), self.hint_of(widget))
 
     def raw_values(self) -> dict[str, str]:
         """Every field as typed (code fields as the code they stand for)."""
@@ -233,12 +235,12 @@ class FormScreen(ShowsMessages, Screen):
     def set_problem(self, name: str, message: str) -> None:
         widget = self.problem_widget(name)
         if widget is not None:
-            widget.update(escape(message))  # it may quote what was typed
+            set_text(widget, escape(message))  # it may quote what was typed
             widget.set_class(bool(message), "-shown")
 
     def clear_problems(self) -> None:
         for widget in self.query(".problem"):
-            widget.update("")  # type: ignore[attr-defined]
+            set_text(widget, "")  # type: ignore[arg-type]
             widget.remove_class("-shown")
 
     def show_problems(self, problems: dict[str, str], summary: str | None = None) -> None:
@@ -301,7 +303,7 @@ class FormScreen(ShowsMessages, Screen):
         react (a timeline, a status line); call super() to keep the hint and problem lines."""
         widget = self.field(name)
         if self.query(f"#{name}-hint"):
-            self.query_one(f"#{name}-hint", Static).update(self.hint_of(widget))
+            set_text(self.query_one(f"#{name}-hint", Static), self.hint_of(widget))
         if self.problem_widget(name) is not None:
             self.set_problem(name, "")
 
@@ -389,21 +391,6 @@ class FormScreen(ShowsMessages, Screen):
         """Move the focus at once, not after the keys already waiting, so that the next key
         goes to ``widget``."""
         self.set_focus(widget)
-
-    async def action_submit_in_order(self) -> None:
-        """Enter in a text field. The app hands each key to the focused field's own queue, but
-        Tab moves the focus at once, so keys typed quickly (a whole move, then the next) would
-        otherwise be read before the fields have taken the keys typed before Enter, and the
-        next record's keys would land wherever the focus happened to be. So: wait until every
-        field has taken its keys, submit, and wait until the form has acted on it (saved and
-        moved the focus) before the app reads the next key."""
-        focused = self.focused
-        if not isinstance(focused, Input) or focused.screen is not self:
-            raise SkipAction()
-        await _drained([*self.query(Input), *self.query(TextArea)])
-        await focused.action_submit()
-        chain = focused.ancestors_with_self  # the field up to this screen (never the app,
-        await _drained(chain[:chain.index(self) + 1])  # whose queue is waiting on this)
 
 
 async def _drained(pumps: list) -> None:

@@ -138,8 +138,25 @@ class HelpScreen(ModalScreen):
 
     def compose(self) -> ComposeResult:
         screens = "\n".join(f"| `{d.key}` | {d.title} | {d.description} |" for d in destinations())
-        text = ("# casereview help\n\n## Screens (keys on the home screen)\n\n"
-                "| key | screen | what for |\n|---|---|---|\n" + screens + "\n" + GENERAL
-                + "\n" + screen_keys())
         with VerticalScroll():
-            yield Markdown(text)
+            # What the window shows first; the rest follows once it is on screen (a Markdown
+            # table is a widget per cell: the whole text took over a second to lay out).
+            yield Markdown("# casereview help\n\n## Screens (keys on the home screen)\n\n"
+                           "| key | screen | what for |\n|---|---|---|\n" + screens + "\n")
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self.show_the_rest)
+
+    async def show_the_rest(self) -> None:
+        """The other sections, one at a time, each after the frame before is drawn."""
+        markdown = self.query_one(Markdown)
+        for section in sections(GENERAL + "\n" + screen_keys()):
+            if not self.is_attached:
+                return
+            await markdown.append(section)
+
+
+def sections(text: str) -> list[str]:
+    """``text`` cut before each second-level heading."""
+    parts = text.split("\n## ")
+    return [parts[0], *("\n## " + part for part in parts[1:])]

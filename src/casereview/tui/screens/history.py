@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static
+from textual.widgets import DataTable, Header, Input, Label, Select, Static
 
 from casereview.storage.history import (
     PAGE,
@@ -21,6 +21,7 @@ from casereview.storage.history import (
     shown_value,
 )
 from casereview.tui.screens.form_base import ShowsMessages
+from casereview.tui.widgets.footer import Footer
 
 # Rows left below the cursor when the next page is fetched.
 PREFETCH = 10

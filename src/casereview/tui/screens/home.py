@@ -16,7 +16,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from casereview.domain.values import format_uk_date
@@ -27,6 +27,7 @@ from casereview.storage.nights import unaudited_nights
 from casereview.tui.navigation import destinations
 from casereview.tui.screens.action_sources import ACTIONS_BINDING
 from casereview.tui.widgets.dialogs import AskText
+from casereview.tui.widgets.footer import Footer
 from casereview.tui.widgets.menu_grid import MenuGrid
 from casereview.tui.widgets.scorecard_view import ScorecardView
 
@@ -146,6 +147,7 @@ class HomeScreen(Screen):
         if self.scope not in self.card.scopes():
             self.scope = "all"
         self.view.show(self.card, self.scope)
+        self.app.keep_long_lived()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group == "scorecard" and event.state == WorkerState.ERROR:

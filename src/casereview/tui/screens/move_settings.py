@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 
 from casereview.domain.reference import parse_reference_code
 from casereview.domain.validation import NightWindow
@@ -17,6 +17,7 @@ from casereview.domain.values import parse_bool
 from casereview.storage.errors import DatabaseError
 from casereview.storage.moves import set_night_window
 from casereview.storage.reference import save_reason
+from casereview.tui.widgets.footer import Footer
 
 
 class MoveSettingsScreen(Screen):

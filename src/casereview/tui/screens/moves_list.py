@@ -11,10 +11,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Label, Select, Static
+from textual.widgets import DataTable, Header, Label, Select, Static
 
 from casereview.domain.values import format_nhs_number, format_uk_date
 from casereview.storage.moves import moves_register
+from casereview.tui.widgets.footer import Footer
 from casereview.tui.widgets.paged_table import PagedTable, position_text
 
 ALL_SITES = "*"

@@ -11,9 +11,9 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical
-from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static
+from textual.widgets import DataTable, Header, Input, Label, Select, Static
 
-from casereview.domain.move import Move, NightAudit
+from casereview.domain.move import Move, NightAudit, moment_in_night
 from casereview.domain.validation import Context, RecordInvalid, validate
 from casereview.domain.values import format_nhs_number, format_uk_date, parse_date, parse_time
 from casereview.storage.errors import DatabaseError
@@ -29,6 +29,7 @@ from casereview.storage.records import soft_delete
 from casereview.tui.screens.form_base import FormScreen, MessageLine
 from casereview.tui.widgets.code_input import CodeInput
 from casereview.tui.widgets.dialogs import AskText
+from casereview.tui.widgets.footer import Footer
 
 # Form fields in tab order: (id, label, width hint, placeholder)
 FIELDS = [
@@ -57,15 +58,30 @@ def default_night(now: datetime, context: Context) -> date:
 class NightLogScreen(FormScreen):
     DEFAULT_CSS = """
     NightLogScreen #bar { height: 3; padding: 0 1; }
-    NightLogScreen #bar Select { width: 40; }
+    NightLogScreen #bar Select { width: 44; }
     NightLogScreen #bar #night { width: 18; }
     NightLogScreen #bar Label { padding: 1 1 0 1; }
-    NightLogScreen #status { padding: 1 1 0 1; width: 1fr; }
+    NightLogScreen #status { height: 1; padding: 0 2; }
     NightLogScreen #form { grid-size: 5; grid-gutter: 0 1; height: auto; padding: 0 1; }
     NightLogScreen #notes-row { height: auto; padding: 0 1; }
     NightLogScreen #message { padding: 0 2; }
-    NightLogScreen #moves { height: 1fr; margin: 0 1; }
+    NightLogScreen #moves { height: 1fr; min-height: 4; margin: 0 1; }
+
+    /* A short terminal (80x24): one-line fields, so that the night's status and its moves
+       stay on screen under the form. */
+    NightLogScreen.-short #bar { height: 1; }
+    NightLogScreen.-short .hint { text-wrap: nowrap; text-overflow: ellipsis; }
+    NightLogScreen.-short #bar Label { padding: 0 1; }
+    NightLogScreen.-short #bar #night { width: 14; }
+    NightLogScreen.-short Input { border: none; height: 1; padding: 0 1; background: $boost; }
+    NightLogScreen.-short Input:focus { background: $primary 30%; }
+    NightLogScreen.-short Input.-invalid { background: $error 30%; }
+    NightLogScreen.-short #bar Select > SelectCurrent { border: none; padding: 0 1;
+                                                        background: $boost; }
+    NightLogScreen.-short #bar Select:focus > SelectCurrent { background: $primary 30%; }
     """
+    # Below this many rows the form's fields are one line high (the "-short" class).
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
 
     BINDINGS = [
         Binding("f2", "close_night", "Close night"),
@@ -105,7 +121,7 @@ class NightLogScreen(FormScreen):
                          value=start if start else Select.NULL)
             yield Label("Night of")
             yield Input(id="night", placeholder="DD/MM/YYYY")
-            yield Static("", id="status")
+        yield Static("", id="status")
         with Grid(id="form"):
             for field_id, label, placeholder in FIELDS:
                 yield self._field(field_id, label, placeholder)
@@ -235,16 +251,16 @@ class NightLogScreen(FormScreen):
     # --- the form -------------------------------------------------------------------------
 
     def moved_at_text(self, time_text: str, context: Context) -> str:
-        """Night + typed time -> a local timestamp: evening times on the night's date, morning
-        times on the next day. Raises ValueError for a time outside the window."""
+        """Night + typed time -> a local timestamp, by the audit-night rule itself
+        (``domain.move.moment_in_night``). Raises ValueError for a time outside the window."""
         assert self.night is not None
         at = parse_time(time_text)
-        window = context.window
-        if not window.contains(at):
+        moment = moment_in_night(context.window, self.night, at)
+        if moment is None:
+            window = context.window
             raise ValueError(f"{at:%H:%M} is outside the night window ({window.label()}); "
                              "moves in the day are not part of the night log")
-        day = self.night if at >= window.start else self.night + timedelta(days=1)
-        return f"{day.isoformat()} {at:%H:%M}"
+        return f"{moment:%Y-%m-%d %H:%M}"
 
     def save(self) -> None:
         self.clear_problems()

@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Label, Static
+from textual.widgets import DataTable, Header, Input, Label, Static
 
 from casereview.domain.reference import Ward
 from casereview.domain.validation import RecordInvalid, validate
@@ -18,6 +18,7 @@ from casereview.storage.errors import DatabaseError
 from casereview.storage.reference import save_site, save_ward
 from casereview.tui.screens.action_sources import ACTIONS_BINDING
 from casereview.tui.widgets.code_input import CodeInput
+from casereview.tui.widgets.footer import Footer
 
 
 class ReferenceScreen(Screen):

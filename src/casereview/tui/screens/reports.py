@@ -14,7 +14,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Checkbox, Footer, Header, Input, Label, ProgressBar, Static
+from textual.widgets import Checkbox, Header, Input, Label, ProgressBar, Static
 from textual.worker import Worker, WorkerState
 
 from casereview.domain.values import format_uk_date
@@ -22,6 +22,8 @@ from casereview.io.summary_files import write_summary
 from casereview.metrics.engine import summarise
 from casereview.metrics.periods import Period, PeriodError, parse_period
 from casereview.metrics.scorecard import build_scorecard
+from casereview.tui.widgets.footer import Footer
+from casereview.tui.widgets.ticks import TickBox
 
 FORMATS = [("pdf", "Board pack (pdf)", True), ("xlsx", "Excel scorecard (xlsx)", True),
            ("md", "Board paper (md)", True), ("csv", "Measures (csv)", False),
@@ -88,8 +90,8 @@ class ReportsScreen(Screen):
         with Vertical(id="choices"):
             with Horizontal():
                 for fmt, label, on_by_default in FORMATS:
-                    yield Checkbox(label, on_by_default, id=f"fmt-{fmt}")
-            yield Checkbox("Published: show counts of 1-7 as * (for papers that leave the "
+                    yield TickBox(label, on_by_default, id=f"fmt-{fmt}")
+            yield TickBox("Published: show counts of 1-7 as * (for papers that leave the "
                            "organisation)", False, id="publish")
         yield Static("", id="problem")
         yield ProgressBar(id="progress", show_eta=False)

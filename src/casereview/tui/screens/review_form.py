@@ -15,7 +15,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Footer, Header, Input, Label, SelectionList, Static, TextArea
+from textual.widgets import Header, Input, Label, SelectionList, Static, TextArea
 from textual.widgets.selection_list import Selection
 
 from casereview.domain.access import Permission
@@ -49,6 +49,8 @@ from casereview.tui.screens.action_sources import ACTIONS_BINDING
 from casereview.tui.screens.form_base import FormScreen, MessageLine
 from casereview.tui.widgets.code_input import CodeInput
 from casereview.tui.widgets.dialogs import Confirm
+from casereview.tui.widgets.footer import Footer
+from casereview.tui.widgets.ticks import TickList
 
 # (field, label, placeholder) per section, in tab order.
 EPISODE = [
@@ -192,7 +194,7 @@ class ReviewFormScreen(FormScreen):
                 yield Static("2  Agencies and reviewers   [dim]Space ticks an agency; at least "
                              "two[/dim]", classes="section-title")
                 self.register_field("agencies")
-                yield SelectionList(*[Selection(f"{code}  {name}", code) for code, name in
+                yield TickList(*[Selection(f"{code}  {name}", code) for code, name in
                                       reference.agencies.items()], id="agencies", compact=True)
                 yield self.problem_line("agencies")
                 yield self._field("reviewers", "Reviewers",
@@ -212,7 +214,7 @@ class ReviewFormScreen(FormScreen):
                 yield Static("5  Themes   [dim]Space ticks a theme[/dim]",
                              classes="section-title")
                 self.register_field("themes")
-                yield SelectionList(*[Selection(f"{code}  {label}", code) for code, label in
+                yield TickList(*[Selection(f"{code}  {label}", code) for code, label in
                                       reference.review_themes.items()], id="themes", compact=True)
                 yield self.problem_line("themes")
             with Vertical(classes="section", id="sec-learning"):

@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 
 from casereview.domain.reference import parse_reference_code
 from casereview.storage.errors import DatabaseError
@@ -25,6 +25,7 @@ from casereview.storage.reference import (
     save_agency,
     save_theme,
 )
+from casereview.tui.widgets.footer import Footer
 
 AGENCY_FIELDS = ("agency_code", "agency_name", "agency_type")
 THEME_FIELDS = ("theme_code", "theme_label")

@@ -13,13 +13,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static
+from textual.widgets import DataTable, Header, Input, Label, Select, Static
 
 from casereview.domain.review import SIGNED_OFF, STATUS_LABELS
 from casereview.domain.values import format_nhs_number, format_uk_date, parse_date
 from casereview.storage.reviews import ReviewFilter, ReviewLocked, delete_review, review_list
 from casereview.tui.screens.form_base import ShowsMessages
 from casereview.tui.screens.review_form import ReviewFormScreen
+from casereview.tui.widgets.footer import Footer
 from casereview.tui.widgets.paged_table import PagedTable, position_text
 
 ANY = "any"

@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from casereview.domain.programme_target import PROGRAMMES, ProgrammeTarget
 from casereview.domain.values import format_uk_date
@@ -23,6 +23,7 @@ from casereview.storage.actions import get_target, save_target
 from casereview.storage.records import soft_delete
 from casereview.tui.screens.form_base import FormScreen, MessageLine, ShowsMessages
 from casereview.tui.widgets.code_input import CodeInput
+from casereview.tui.widgets.footer import Footer
 
 
 def _uk(iso: str | None) -> str:

@@ -11,7 +11,7 @@ from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 
 from casereview.domain.toc import (
     DATE_FIELDS,
@@ -27,6 +27,7 @@ from casereview.storage.toc import PolicyTimeline, get_toc, load_timeline, save_
 from casereview.tui.screens.action_sources import ACTIONS_BINDING, show_record_actions
 from casereview.tui.screens.form_base import FormScreen, MessageLine
 from casereview.tui.widgets.code_input import CodeInput
+from casereview.tui.widgets.footer import Footer
 from casereview.tui.widgets.toc_steps import due_text, status_text, summary_text
 
 # (id, label, placeholder) in tab order, by section

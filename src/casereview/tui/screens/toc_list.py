@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static
+from textual.widgets import DataTable, Header, Input, Label, Select, Static
 
 from casereview.domain.toc import STEPS, Adherence
 from casereview.domain.values import format_nhs_number, format_uk_date
@@ -21,6 +21,7 @@ from casereview.storage.records import soft_delete
 from casereview.storage.toc import TocFilter, toc_list
 from casereview.tui.screens.action_sources import ACTIONS_BINDING
 from casereview.tui.screens.form_base import ShowsMessages
+from casereview.tui.widgets.footer import Footer
 from casereview.tui.widgets.paged_table import PagedTable, position_text
 from casereview.tui.widgets.toc_steps import LEGEND, adherence_cell, status_cell
 

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Checkbox, DataTable, Footer, Header, Input, Label, Select, Static
+from textual.widgets import Checkbox, DataTable, Header, Input, Label, Select, Static
 
 from casereview.domain.toc import ANCHORS, MAX_STEP_DAYS, STEPS, Policy, PolicyInvalid, StepRule
 from casereview.domain.values import format_uk_date, parse_date, parse_int
@@ -25,6 +25,8 @@ from casereview.storage.toc import (
 )
 from casereview.tui.screens.form_base import ShowsMessages
 from casereview.tui.widgets.dialogs import Confirm
+from casereview.tui.widgets.footer import Footer
+from casereview.tui.widgets.ticks import TickBox
 
 SHORT = {"letter1": "Letter 1", "choice_discussion": "Choice", "letter2": "Letter 2",
          "escalation": "Escalation", "letter3": "Letter 3"}
@@ -75,7 +77,7 @@ class TocPolicyScreen(ShowsMessages, Screen):
                          "date by a number of days", classes="section")
             for step, label in STEPS.items():
                 with Horizontal(classes="rule"):
-                    yield Checkbox(label, id=f"{step}-timed")
+                    yield TickBox(label, id=f"{step}-timed")
                     yield Select([(f"from {name}", anchor) for anchor, name in ANCHORS.items()],
                                  id=f"{step}-anchor", allow_blank=False,
                                  value="medically_fit_date")
