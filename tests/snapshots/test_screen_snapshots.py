@@ -77,13 +77,12 @@ def snap_db(ref_db, db_path):
 @pytest.fixture
 def make_app(snap_db, monkeypatch):
     """The app on the picture's database, with nothing of this machine in the picture."""
-    monkeypatch.chdir(snap_db.parent)
-    for name in ("NO_COLOR", "TEXTUAL_THEME", "TEXTUAL_COLOR_SYSTEM", "TEXTUAL_ANIMATIONS"):
-        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(snap_db.parent)  # the header names the file, not this machine's folder
+    monkeypatch.delenv("NO_COLOR", raising=False)  # read by each App as it is made
 
     def make():
         app = create_app(snap_db.name, "nurse", clock=lambda: NOW)
-        app.theme = "textual-dark"
+        app.theme = "textual-dark"  # whatever TEXTUAL_THEME says
         return app
 
     return make
