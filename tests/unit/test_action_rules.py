@@ -169,3 +169,15 @@ def test_progress_against_expected(ctx):
     # Before the start nothing is expected; after the end, the whole target.
     assert progress_of(t, 0, date(2026, 3, 1)).expected == 0
     assert progress_of(t, 79, date(2027, 6, 1)).expected == 80
+
+
+def test_a_date_on_the_earlier_date_is_not_before_it():
+    """The one wording of the date-order rules, and its edge: the same day is not before."""
+    from casereview.domain.values import before_message, not_before
+
+    assert before_message(date(2026, 11, 1), date(2026, 11, 1), "start date") is None
+    assert before_message(date(2026, 11, 1), None, "start date") is None
+    assert before_message(date(2026, 10, 31), date(2026, 11, 1), "start date") == (
+        "31 Oct 2026 is before the start date (1 Nov 2026)")
+    with pytest.raises(ValueError, match="^31 Oct 2026 is before the admission date"):
+        not_before(date(2026, 10, 31), date(2026, 11, 1), "admission date")

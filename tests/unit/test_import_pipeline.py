@@ -234,3 +234,47 @@ def test_the_second_process_is_only_used_when_asked_for(tmp_path, ctx, monkeypat
     finally:
         db.conn.close()
     assert result.written == ROWS and started == []
+
+
+class _Value:
+    def __init__(self, value):
+        self.value = value
+
+
+class _StartingInbox(queue.Queue):
+    """The inbox while the child is starting: empty for the importer's first ``k`` looks."""
+
+    def __init__(self, k):
+        super().__init__()
+        self.k = k
+
+    def empty(self):
+        self.k -= 1
+        return self.k >= 0 or super().empty()
+
+
+@pytest.mark.parametrize("own", [0, 1, 2, 3])
+def test_the_first_batches_are_validated_here_while_the_child_starts(tmp_path, ctx, own):
+    """While the second process starts, the importer validates the file's first batches
+    itself, then tells the child how many rows to pass over: every row once, in order."""
+    from casereview.io.importer import RowChecker, checked_batches
+    from casereview.io.tabular import read_table
+
+    kind = KINDS["moves"]
+    source = _file(tmp_path, bad={4999: "2026-02-30 23:00,NGH,A1,A2,CAPACITY,,70,x\n",
+                                  5000: "2026-01-20 23:00,NGH,A1,A1,CAPACITY,,70,y\n"})
+    table = read_table(source, kind.columns, kind.required)
+    expected = list(checked_batches(kind, ctx, table.columns, table.rows))
+    taken = min(own * importer.CHUNK_ROWS, ROWS)
+    sender = _Sender()
+    pipeline._validate_in_child(sender, pipeline._for_child(kind, ctx), ctx, str(source),
+                                None, _Idle(()), _Value(taken))
+    inbox = _StartingInbox(own)
+    for message in sender.sent:
+        inbox.put(message)
+    start = _Value(-1)
+    got = list(pipeline._received(inbox, None, threading.Event(),
+                                  RowChecker(kind, ctx, table.columns),
+                                  read_table(source, kind.columns, kind.required).rows, start))
+    assert start.value == taken
+    assert got == expected

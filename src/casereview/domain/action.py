@@ -27,7 +27,12 @@ from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
 
 from casereview.domain.fields import RequiredDate, RequiredText, Text
 from casereview.domain.validation import ctx_of, optional, required
-from casereview.domain.values import format_uk_date, normalise_code, parse_date
+from casereview.domain.values import (
+    before_message,
+    normalise_code,
+    not_before,
+    parse_date,
+)
 
 OPEN, IN_PROGRESS, DONE, DROPPED = "OPEN", "IN_PROGRESS", "DONE", "DROPPED"
 STATUSES: dict[str, str] = {OPEN: "open", IN_PROGRESS: "in progress", DONE: "done",
@@ -210,12 +215,8 @@ class Action(BaseModel):
     def _due(cls, value, info: ValidationInfo):
         # A due date lies ahead as a rule: only the raise date and closing date are checked
         # against today.
-        due = parse_date(required(value))
-        raised = info.data.get("raised_on")
-        if raised is not None and due < raised:
-            raise ValueError(f"{format_uk_date(due)} is before the date the action was raised "
-                             f"({format_uk_date(raised)})")
-        return due
+        return not_before(parse_date(required(value)), info.data.get("raised_on"),
+                          "date the action was raised")
 
     @field_validator("status", mode="before")
     @classmethod
@@ -235,11 +236,7 @@ class Action(BaseModel):
         if status is not None and status not in CLOSED:
             raise ValueError(f"an action that is {STATUSES[status]} has no closing date "
                              "(set the status to done or dropped, or clear the date)")
-        raised = info.data.get("raised_on")
-        if raised is not None and closed < raised:
-            raise ValueError(f"{format_uk_date(closed)} is before the date the action was "
-                             f"raised ({format_uk_date(raised)})")
-        return closed
+        return not_before(closed, info.data.get("raised_on"), "date the action was raised")
 
     @field_validator("rag", mode="before")
     @classmethod
@@ -302,10 +299,9 @@ class ProgressNote(BaseModel):
 
     def problem_with(self, raised_on: date) -> str | None:
         """Why this note cannot belong to an action raised on ``raised_on`` (None if it can)."""
-        if self.noted_on is not None and self.noted_on < raised_on:
-            return (f"{format_uk_date(self.noted_on)} is before the date the action was raised "
-                    f"({format_uk_date(raised_on)})")
-        return None
+        if self.noted_on is None:
+            return None
+        return before_message(self.noted_on, raised_on, "date the action was raised")
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,13 @@ from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
 
 from casereview.domain.fields import Text
 from casereview.domain.validation import ctx_of, required
-from casereview.domain.values import format_uk_date, normalise_code, parse_date, parse_int
+from casereview.domain.values import (
+    format_uk_date,
+    normalise_code,
+    not_before,
+    parse_date,
+    parse_int,
+)
 
 PROGRAMMES: dict[str, str] = {
     "reviews": "Case-note reviews",
@@ -76,12 +82,8 @@ class ProgrammeTarget(BaseModel):
     @field_validator("end_date", mode="before")
     @classmethod
     def _end(cls, value, info: ValidationInfo):
-        end = parse_date(required(value))
-        start = info.data.get("start_date")
-        if start is not None and end < start:
-            raise ValueError(f"{format_uk_date(end)} is before the start date "
-                             f"({format_uk_date(start)})")
-        return end
+        return not_before(parse_date(required(value)), info.data.get("start_date"),
+                          "start date")
 
     @field_validator("target_count", mode="before")
     @classmethod

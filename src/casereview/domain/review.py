@@ -28,6 +28,7 @@ from casereview.domain.values import (
     blank,
     format_uk_date,
     normalise_code,
+    not_before,
     parse_bool,
     parse_code_list,
     parse_date,
@@ -221,10 +222,7 @@ class Review(BaseModel):
     def _episode_date(cls, day: date | None, info: ValidationInfo):
         if day is None:
             return None
-        admitted = info.data.get("admission_date")
-        if admitted is not None and day < admitted:
-            raise ValueError(f"{format_uk_date(day)} is before the admission date "
-                             f"({format_uk_date(admitted)})")
+        not_before(day, info.data.get("admission_date"), "admission date")
         reviewed = info.data.get("review_date")
         # A discharge after the review date cannot be known at the review: blank means
         # "still in hospital at review".

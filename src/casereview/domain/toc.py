@@ -34,7 +34,7 @@ from casereview.domain.fields import (
 )
 from casereview.domain.record import REQUIRED, stored_row
 from casereview.domain.validation import required
-from casereview.domain.values import blank, format_uk_date, normalise_code, parse_date
+from casereview.domain.values import blank, format_uk_date, normalise_code, not_before, parse_date
 
 # --- steps, anchors, outcomes ----------------------------------------------------------------
 
@@ -301,10 +301,7 @@ class Toc(BaseModel):
         # After the field type has read the date (medically fit required, the rest optional).
         if day is None:
             return None
-        admitted = info.data.get("admission_date")
-        if admitted is not None and day < admitted:
-            raise ValueError(f"{format_uk_date(day)} is before the admission date "
-                             f"({format_uk_date(admitted)})")
+        not_before(day, info.data.get("admission_date"), "admission date")
         _not_after_audit(day, info)
         return day
 

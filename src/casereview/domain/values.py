@@ -317,6 +317,23 @@ def format_uk_date(value: date | None) -> str:
     return f"{value.day} {value:%b %Y}"
 
 
+def before_message(day: date, earlier: date | None, what: str) -> str | None:
+    """The problem with ``day`` lying before ``earlier`` (the ``what``, e.g. "admission
+    date"), or None when it does not or there is no ``earlier``: the one wording of the
+    date-order rules (a due date before the raise date, a discharge before admission)."""
+    if earlier is None or day >= earlier:
+        return None
+    return f"{format_uk_date(day)} is before the {what} ({format_uk_date(earlier)})"
+
+
+def not_before(day: date, earlier: date | None, what: str) -> date:
+    """``day``, or ValueError if it lies before ``earlier`` (``before_message``)."""
+    problem = before_message(day, earlier, what)
+    if problem:
+        raise ValueError(problem)
+    return day
+
+
 def format_nhs_number(ref: str) -> str:
     """999 123 4567 for NHS numbers; local numbers as they are."""
     if ref.isdigit() and len(ref) == 10:

@@ -58,6 +58,8 @@ class DuplicateFinder:
             key = tuple(found[1:])
             if key not in stored or found[0] < stored[key]:
                 stored[key] = found[0]
+        if not stored and len(dict.fromkeys(keys)) == len(keys):
+            return {}  # the usual batch: nothing stored like it, no row twice (one C pass)
         earlier: dict[tuple, int] = {}
         duplicates = {}
         for index, (key, line) in enumerate(zip(keys, lines, strict=True)):

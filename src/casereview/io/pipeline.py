@@ -5,10 +5,13 @@ executemany and the change log) are both Python work that one process cannot ove
 GIL). For a large file the command line's import reads and validates in a child process
 that streams its results back a batch at a time, while this process writes the batch before.
 
-Validating takes longer than writing, so the two share it: whenever this process has
-nothing left to write and would wait, it raises a flag, and the child sends its next batch
-as read (raw rows) instead of validating it; this process validates that batch itself (the
-same ``importer.RowChecker``) while the child goes on with the next. Each process takes the
+Validating takes longer than writing, so the two share it. While the child is starting (a
+second Python loading the application, a few tenths of a second) this process validates the
+first batches itself from its own reading of the file, then tells the child how many rows to
+pass over. After that, whenever this process has nothing left to write and would wait, it
+raises a flag, and the child sends its next batch as read (raw rows) instead of validating
+it; this process validates that batch itself (the same ``importer.RowChecker``) while the
+child goes on with the next. Each process takes the
 share of the validation its spare time allows, with no fixed split to tune. With two free
 processors the import takes about as long as half the work; a machine whose processors are
 busy gains less (the benchmark's notes say how much this one did).
@@ -33,6 +36,7 @@ import os
 import pickle
 import queue
 import threading
+import time
 from collections.abc import Iterator
 from itertools import islice
 from pathlib import Path
@@ -63,8 +67,11 @@ def validated_rows(kind: Any, context: Context, path: Path, table: Table, *,
     spawn = multiprocessing.get_context("spawn")  # safe whatever threads this process has
     receiver, sender = spawn.Pipe(duplex=False)
     idle = spawn.Event()  # set here when this process would wait: "send the next one raw"
+    # The rows this process validated itself while the child was starting (-1: not yet told)
+    start = spawn.Value("q", -1)
     child = spawn.Process(target=_validate_in_child, name="casereview-validate",
-                          args=(sender, child_kind, context, str(path), table.layout, idle),
+                          args=(sender, child_kind, context, str(path), table.layout, idle,
+                                start),
                           daemon=True)
     child.start()
     sender.close()  # the child holds the only writing end: its exit ends the stream
@@ -77,7 +84,8 @@ def validated_rows(kind: Any, context: Context, path: Path, table: Table, *,
                              name="casereview-import-inbox", daemon=True)
     drain.start()
     try:
-        yield _received(inbox, child, idle, RowChecker(kind, context, table.columns))
+        yield _received(inbox, child, idle, RowChecker(kind, context, table.columns),
+                        table.rows, start)
     finally:
         stop.set()
         if child.is_alive():
@@ -128,7 +136,25 @@ def _drain(receiver: Any, inbox: queue.Queue, stop: threading.Event) -> None:
             return
 
 
-def _received(inbox: queue.Queue, child: Any, idle: Any, checker: Any) -> Iterator[Any]:
+def _received(inbox: queue.Queue, child: Any, idle: Any, checker: Any, rows: Any = None,
+              start: Any = None) -> Iterator[Any]:
+    """The batches in file order: while the child is starting (a second Python loading the
+    application), the first ones validated here from this process's own reading of the file
+    (``rows``); then the child's, told how many rows to pass over (``start``)."""
+    from casereview.io.importer import CHUNK_ROWS
+
+    if rows is not None:
+        taken = 0
+        rows = iter(rows)
+        while inbox.empty():  # the child has not said it is ready
+            chunk = list(islice(rows, CHUNK_ROWS))
+            if not chunk:
+                break
+            taken += len(chunk)
+            yield checker.batch(chunk)
+        start.value = taken
+        if hasattr(rows, "close"):
+            rows.close()
     while True:
         if inbox.empty():
             idle.set()  # nothing to write: the child's next batch comes raw, for us
@@ -145,20 +171,27 @@ def _received(inbox: queue.Queue, child: Any, idle: Any, checker: Any) -> Iterat
             yield checker.batch(payload)
         elif tag == "error":
             raise payload
-        else:
+        elif tag == "done":
             return
 
 
 def _validate_in_child(sender: Any, kind: Any, context: Context, path: str,
-                       layout: Any = None, idle: Any = None) -> None:
+                       layout: Any = None, idle: Any = None, start: Any = None) -> None:
     """The child: read the file and validate it, sending results in batches; a batch read
-    while the importer is idle goes as read, for the importer to validate."""
+    while the importer is idle goes as read, for the importer to validate. Once ready, it
+    says so and passes over the rows the importer validated meanwhile (``start``)."""
     from casereview.io.importer import CHUNK_ROWS, RowChecker
 
     try:
         table = read_table(Path(path), kind.columns, kind.required, layout=layout)
         checker = RowChecker(kind, context, table.columns)
         rows = iter(table.rows)
+        if start is not None:
+            sender.send(("ready", None))
+            while start.value < 0:
+                time.sleep(0.002)
+            for _ in islice(rows, start.value):
+                pass
         while chunk := list(islice(rows, CHUNK_ROWS)):
             if idle is not None and idle.is_set():
                 idle.clear()

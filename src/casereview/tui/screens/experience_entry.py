@@ -97,8 +97,17 @@ class ExperienceEntryScreen(FormScreen):
     ExperienceEntryScreen .question Label { width: 26; }
     ExperienceEntryScreen .wide { height: auto; padding: 0 1; }
     ExperienceEntryScreen #message { padding: 0 2; margin-top: 1; }
-    ExperienceEntryScreen #week-samples { height: 1fr; margin: 0 1; }
+    ExperienceEntryScreen #week-samples { height: 1fr; min-height: 3; margin: 0 1; }
+
+    /* A short terminal (80x24): no blank lines, themes and comment side by side, so that
+       the ward's samples for the week stay in view under the form. */
+    ExperienceEntryScreen.-short #week-status { margin-bottom: 0; }
+    ExperienceEntryScreen.-short #message { margin-top: 0; }
+    ExperienceEntryScreen.-short .wide { layout: grid; grid-size: 2; grid-gutter: 0 2; }
+    ExperienceEntryScreen.-short .hint { text-wrap: nowrap; text-overflow: ellipsis; }
     """
+    # Below this many rows the form has no blank lines (the "-short" class).
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
 
     # on_mount chooses what to focus; the default would take the first field first.
     AUTO_FOCUS = ""

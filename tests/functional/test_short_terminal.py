@@ -1,15 +1,21 @@
-"""The night log fits the terminal: at 80x24 as at 130x42, the night's status (its moves and
-whether it is closed) and the list of its moves are on screen under the form, with a move
-typed, and with problems shown beside the fields."""
+"""The entry screens fit the terminal. The night log: at 80x24 as at 130x42, the night's
+status (its moves and whether it is closed) and the list of its moves are on screen under the
+form, with a move typed, and with problems shown beside the fields. The experience entry form:
+at 80x24 the ward's samples for the week are on screen under the form."""
 
 from __future__ import annotations
 
 import pytest
 from textual.widgets import DataTable, Footer, Header, Static
 
+from casereview.domain.experience import Experience
+from casereview.domain.validation import validate
+from casereview.storage.context import load_context
+from casereview.storage.experience import save_experience
 from casereview.tui.app import create_app
+from casereview.tui.screens.experience_entry import ExperienceEntryScreen
 from casereview.tui.screens.night_log import NightLogScreen
-from tests.conftest import NOW
+from tests.conftest import NOW, settle
 
 MOVE = ["23:15", "a1", "a2", "cap", "2", "84", "y", "S Okafor", "y", "9990000018"]
 
@@ -65,3 +71,23 @@ async def test_the_fields_are_one_line_high_only_on_a_short_terminal(ref_db, db_
         await pilot.resize_terminal(130, 42)
         await pilot.pause()
         assert app.screen.query_one("#time").region.height == 3
+
+
+async def test_the_wards_samples_for_the_week_are_on_screen_at_80x24(ref_db, db_path):
+    context = load_context(ref_db, NOW)
+    for day in ("2026-11-23", "2026-11-23", "2026-11-23"):
+        save_experience(ref_db, validate(Experience, {
+            "sample_date": day, "site_code": "NGH", "ward_code": "A1", "fft": "GOOD",
+            "collected_by": "T. Volunteer"}, context), "seed")
+    app = create_app(db_path, "typist", clock=lambda: NOW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("e")
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, ExperienceEntryScreen)
+        await pilot.press("a", "1", "tab")
+        await settle(app, pilot)
+        samples = screen.query_one("#week-samples", DataTable)
+        assert samples.row_count == 3
+        assert _shown(screen, samples)
+        assert samples.region.height >= 1 + 3  # its header and the week's three samples
