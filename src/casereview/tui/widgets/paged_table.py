@@ -1,8 +1,9 @@
 """A DataTable that shows one page of a keyset-paged list at a time.
 
 Textual's DataTable takes seconds to paint a hundred thousand rows, so a list over the whole
-history never loads it: the table holds one page (a hundred rows), fetched from SQLite in a
-worker thread by keyset (storage/paging.py). PgDn/PgUp move a screenful and, from a page's
+history never loads it: the table holds one page (a hundred rows), read from SQLite by keyset
+(storage/paging.py): the first page at once, so that the screen's first frame shows it (an
+index search of a few milliseconds), every other page in a worker thread. PgDn/PgUp move a screenful and, from a page's
 last or first row, turn to the next or the previous page, as the cursor keys and the mouse
 wheel do at a page's ends; Home and End jump to the newest and the oldest page. The count of
 records, a scan of an index, is taken in its own worker once the page is drawn, so the first
@@ -84,6 +85,7 @@ class PagedTable(DataTable):
         self.position: int | None = None
         self.total: int | None = None
         self.fetching = False
+        self._just_shown = False
         self._generation = 0  # bumped by show(): results of an older list are dropped
         # The count (a scan of an index: half a second for a million moves) starts once the
         # page is drawn, so that on a busy machine it never delays the page itself.
@@ -136,8 +138,22 @@ class PagedTable(DataTable):
         self._generation += 1
         self.page, self.position, self.total = None, None, None
         self.clear()  # no row of the list before may be opened or deleted from this one
-        self._fetch(_Request("first", None, "top", 0))
         self._count_after_page = True
+        # The first page is read here and now (an index search of a few milliseconds), so
+        # that the screen's first frame holds it; turning pages reads in a worker.
+        request = _Request("first", None, "top", 0)
+        self.fetching = True
+        self._request_no += 1
+        # What was just read is what the screen's reload on its first showing (before the
+        # first frame) would read again.
+        self._just_shown = True
+        self.call_after_refresh(self._shown_once)
+        try:
+            page = self._read_page(keyset, request)
+        except Exception as exc:  # shown with a retry, as a worker's failed read is
+            self._read_failed(exc, request, self._request_no, self._generation)
+            return
+        self._apply(page, request, self._request_no, self._generation)
 
     def _recount(self) -> None:
         keyset, generation = self.keyset, self._generation
@@ -153,6 +169,9 @@ class PagedTable(DataTable):
     def reload(self) -> None:
         """Fetch the page on screen again (after a change), keeping its place and the
         cursor's row, and count the list again."""
+        if self._just_shown:
+            self._just_shown = False
+            return
         if isinstance(self.failed, _Request):
             self.action_retry()
             return
@@ -241,23 +260,28 @@ class PagedTable(DataTable):
 
     def _fetch(self, request: _Request) -> None:
         assert self.keyset is not None
+        self._just_shown = False
         self.fetching = True
         self._request_no += 1
         number, generation, keyset = self._request_no, self._generation, self.keyset
         self.run_worker(lambda: self._read(keyset, request, number, generation), thread=True,
                         exclusive=True, group="paged-table-page", exit_on_error=False)
 
+    def _shown_once(self) -> None:
+        self._just_shown = False
+
+    def _read_page(self, keyset: Keyset, request: _Request) -> Page:
+        db = self.open_db()
+        try:
+            if request.how in ("first", "last"):
+                return getattr(keyset, request.how)(db, self.page_size)
+            return getattr(keyset, request.how)(db, request.key, self.page_size)
+        finally:
+            db.close()
+
     def _read(self, keyset: Keyset, request: _Request, number: int, generation: int) -> None:
         try:
-            db = self.open_db()
-            try:
-                size = self.page_size
-                if request.how in ("first", "last"):
-                    page = getattr(keyset, request.how)(db, size)
-                else:
-                    page = getattr(keyset, request.how)(db, request.key, size)
-            finally:
-                db.close()
+            page = self._read_page(keyset, request)
         except Exception as exc:  # shown with a retry: a failed read must not end the app
             self.app.call_from_thread(self._read_failed, exc, request, number, generation)
             return
