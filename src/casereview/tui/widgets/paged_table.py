@@ -4,10 +4,10 @@ Textual's DataTable takes seconds to paint a hundred thousand rows, so a list ov
 history never loads it: the table holds one page (a hundred rows), read from SQLite by keyset
 (storage/paging.py): the first page at once, so that the screen's first frame shows it (an
 index search of a few milliseconds), every other page in a worker thread. PgDn/PgUp move a
-screenful and, from a page's last or first row, turn to the next or the previous page, as the cursor keys and the mouse
-wheel do at a page's ends; Home and End jump to the newest and the oldest page. The count of
-records, a scan of an index, is taken in its own worker once the page is drawn, so the first
-page never waits for it.
+screenful and, from a page's last or first row, turn to the next or the previous page, as
+the cursor keys and the mouse wheel do at a page's ends; Home and End jump to the newest and
+the oldest page. The count of records, a scan of an index, is taken in its own worker once
+the page is drawn, so the first page never waits for it.
 
 A read that fails (a locked, damaged or vanished database) never ends the app: the table shows
 what went wrong in place of the rows, says so in a notification, and ``r`` reads it again.
