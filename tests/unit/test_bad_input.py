@@ -351,6 +351,26 @@ def _formula_like(cell: str) -> bool:
     return False  # a number, read as the number it is
 
 
+@pytest.mark.parametrize("notes", ["x\r+1", "a\r\n=SUM(A1)", "ok\r-x", "ward\rround"])
+def test_a_carriage_return_inside_a_text_does_not_split_the_exported_row(ref_db, ctx,
+                                                                       tmp_path, notes):
+    """A lone carriage return in a stored note: the CSV export keeps the record on one row
+    (a spreadsheet starts a new row at an unquoted CR, and the rest of the text would land
+    in the next row's first cell, unneutralised)."""
+    from casereview.domain.move import Move
+    from casereview.io.record_export import export_records
+    from casereview.storage.moves import save_move
+
+    save_move(ref_db, validate(Move, move_raw(1, notes=notes), ctx), "tester")
+    out = tmp_path / "moves.csv"
+    export_records(ref_db, "moves", "tester", identifiable=True, fmt="csv", out=out)
+    rows = list(csv.reader(out.open(encoding="utf-8", newline="")))
+    assert len(rows) == 2 and len(rows[1]) == len(rows[0])
+    cell = rows[1][rows[0].index("notes")]
+    assert cell == notes.strip().replace("\r\n", "\n").replace("\r", "\n")
+    assert not [c for row in rows for c in row if _formula_like(c)]
+
+
 @settings(max_examples=25, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(notes=formula_text, authorised=formula_text, identifiable=st.booleans())

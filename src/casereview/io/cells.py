@@ -16,3 +16,16 @@ def neutralise(value):
         except ValueError:
             return "'" + value
     return value
+
+
+def csv_cell(value):
+    """A value as a CSV export writes it: neutralised, and any line break inside a text
+    written as a line feed. (With rows ending in a line feed, the csv module does not quote a
+    text holding a lone carriage return, and a spreadsheet starts a new row at it: the rest
+    of the text would land in the next row's first cell, unneutralised.)"""
+    if value is None:
+        return ""
+    value = neutralise(value)
+    if isinstance(value, str) and "\r" in value:
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
+    return value

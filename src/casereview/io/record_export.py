@@ -36,7 +36,7 @@ from casereview.domain.record import shape
 from casereview.domain.review import Review
 from casereview.domain.toc import Toc
 from casereview.domain.ward_entry import WardEntry
-from casereview.io.cells import neutralise
+from casereview.io.cells import csv_cell, neutralise
 from casereview.io.pseudonym import database_key, patient_key
 from casereview.storage.access import Access, Permission, access_of, authorise, site_clause
 from casereview.storage.changelog import Change, log_change
@@ -169,7 +169,7 @@ def _write_csv(stream: TextIO, heading: list[str], rows: Iterator[list],
     writer.writerow(heading)
     n = 0
     for row in rows:
-        writer.writerow(["" if v is None else neutralise(v) for v in row])
+        writer.writerow([csv_cell(v) for v in row])
         n += 1
         if progress and n % 1000 == 0:
             progress(n)
