@@ -175,6 +175,33 @@ def test_a_formula_saved_without_its_result_is_named_not_read_as_empty(db, tmp_p
     assert count(db) == 1
 
 
+def test_a_formula_whose_saved_result_is_empty_text_is_read_as_empty(db, tmp_path, capsys):
+    """Excel saves a formula giving "" with an empty result: that result was saved."""
+    path = tmp_path / "audit.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("Moves")
+    sheet.write_row(0, 0, list(MOVE_COLUMNS))
+    sheet.write_row(1, 0, row())
+    sheet.write_formula(1, 11, '=IF(1,"",2)', None, "")  # notes: blank, by formula
+    book.close()
+    assert run(db, "moves", str(path)) == 0, capsys.readouterr().err
+    assert stored(db, "SELECT notes FROM move") == [(None,)]
+
+
+def test_a_row_of_formulas_saved_without_results_is_not_skipped_as_blank(db, tmp_path,
+                                                                         capsys):
+    path = tmp_path / "generated.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(list(MOVE_COLUMNS))
+    sheet.append(row())
+    sheet.append(["=A2" if i == 0 else f"=B{i}" for i in range(len(MOVE_COLUMNS))])
+    book.save(path)
+    assert run(db, "moves", str(path)) == 1
+    assert "row 3: cell A3 (moved_at) holds a formula (=A2)" in capsys.readouterr().err
+    assert count(db) == 0
+
+
 def test_a_value_under_a_merged_header_cell_is_named_with_the_merge(db, tmp_path, capsys):
     path = tmp_path / "audit.xlsx"
     book = xlsxwriter.Workbook(str(path))

@@ -278,3 +278,21 @@ def test_the_first_batches_are_validated_here_while_the_child_starts(tmp_path, c
                                   read_table(source, kind.columns, kind.required).rows, start))
     assert start.value == taken
     assert got == expected
+
+
+def test_a_child_waiting_to_be_told_where_to_start_stops_if_the_importer_has_gone(
+        tmp_path, ctx, monkeypatch):
+    """Killed after the child said it was ready, the importer never says where to start:
+    the child does not wait for ever."""
+    kind = KINDS["moves"]
+    source = _file(tmp_path)
+
+    class Gone:
+        def is_alive(self):
+            return False
+
+    monkeypatch.setattr(pipeline.multiprocessing, "parent_process", lambda: Gone())
+    sender = _Sender()
+    pipeline._validate_in_child(sender, pipeline._for_child(kind, ctx), ctx, str(source),
+                                None, _Idle(()), _Value(-1))
+    assert [pickle.loads(m)[0] for m in sender.sent] == ["ready"]

@@ -107,3 +107,21 @@ def test_a_rule_reading_another_field_is_remembered_per_that_field(ctx):
 def test_a_constraint_the_fast_path_cannot_run_sends_every_row_to_the_model(ctx):
     assert FastRows(_Constrained, ctx).rows() is None
     assert FastRows(Move, ctx).rows() is not None
+
+
+class _LooksAhead(Move):
+    """A rule reading a field pydantic validates after it (it sees it as absent)."""
+
+    @field_validator("site_code")
+    @classmethod
+    def _peek(cls, code, info: ValidationInfo):
+        if info.data.get("notes") == "stop":
+            raise ValueError("never: notes is not validated yet")
+        return code
+
+
+def test_a_rule_reading_a_later_field_sees_it_absent_as_the_model_does(ctx):
+    rows = FastRows(_LooksAhead, ctx).batch()
+    raws = [dict(MOVE, notes="stop"), dict(MOVE, notes="go"), dict(MOVE)]
+    assert rows(raws) == [_model_row(_LooksAhead, raw, ctx) for raw in raws]
+    assert rows([dict(MOVE)]) == [_model_row(_LooksAhead, MOVE, ctx)]

@@ -308,7 +308,9 @@ class _FieldRule:
         before it, by name)."""
         while True:
             reads = self.reads
-            keys = values if not reads else list(zip(values, *(columns[r] for r in reads)))
+            keys = values if not reads else list(zip(values, *(
+                # a field not validated yet (later in pydantic's order) reads as absent
+                columns.get(r) or [_REFUSED] * len(values) for r in reads)))
             if not self.keep:
                 return [self.run(v, i) for i, v in enumerate(values)]
             memo = self.memo

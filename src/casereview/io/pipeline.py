@@ -188,7 +188,10 @@ def _validate_in_child(sender: Any, kind: Any, context: Context, path: str,
         rows = iter(table.rows)
         if start is not None:
             sender.send(("ready", None))
+            parent = multiprocessing.parent_process()
             while start.value < 0:
+                if parent is not None and not parent.is_alive():
+                    return  # the importer has gone (killed): nothing to send it
                 time.sleep(0.002)
             for _ in islice(rows, start.value):
                 pass

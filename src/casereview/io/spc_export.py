@@ -13,7 +13,7 @@ import io
 import json
 from datetime import datetime
 
-from casereview.io.cells import neutralise
+from casereview.io.cells import csv_cell
 from casereview.metrics.definitions import MEASURES
 from casereview.metrics.periods import week_of
 from casereview.metrics.scorecard import measure_chart
@@ -87,5 +87,5 @@ def spc_text(db: Database, measure: str, scope: str, weeks: int | None, fmt: str
     for week in data["weeks"]:
         row = {**week, "rules": ";".join(week["rules"]), "notes": " | ".join(week["notes"]),
                "assurance": data["assurance"]}
-        writer.writerow({k: "" if row[k] is None else neutralise(row[k]) for k in CSV_COLUMNS})
+        writer.writerow({k: csv_cell(row[k]) for k in CSV_COLUMNS})
     return out.getvalue()

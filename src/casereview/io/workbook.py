@@ -26,7 +26,9 @@ _MERGE = re.compile(rb'<(?:\w+:)?mergeCell ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
 _CELL = re.compile(rb'<(?:\w+:)?c\b([^>]*?)(?<!/)>(.*?)</(?:\w+:)?c>', re.S)
 _CELL_REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
 _FORMULA = re.compile(rb'<(?:\w+:)?f\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?f>)', re.S)
-_VALUE = re.compile(rb'<(?:\w+:)?v>[^<]')
+# A saved result: a <v> element with content, even none (Excel saves a formula giving "" as
+# <v></v>), or an inline string. A bare <v/> (or no <v>) is a formula saved without it.
+_VALUE = re.compile(rb'<(?:\w+:)?(?:v|is)>')
 
 
 def read_sheet(path: Path, known: tuple[str, ...], required: tuple[str, ...],
@@ -75,7 +77,7 @@ def read_sheet(path: Path, known: tuple[str, ...], required: tuple[str, ...],
         try:
             for number, cells in enumerate(values, start=2):
                 texts = [cell_text(c) for c in cells]
-                if not "".join(texts).strip():
+                if not "".join(texts).strip() and number not in unsaved:
                     continue
                 kept = [texts[i] if i < len(texts) else "" for i in named]
                 error = None

@@ -48,6 +48,7 @@ import asyncio
 from collections.abc import Callable
 from typing import Any, ClassVar, TypeVar
 
+from rich.cells import cell_len
 from rich.markup import escape
 from textual import on
 from textual.binding import Binding
@@ -79,7 +80,7 @@ def set_text(widget: Static, text: str) -> None:
         return
     width = widget.content_size.width
     same_height = (widget.is_mounted and width > 0 and isinstance(old, str)
-                   and all("\n" not in t and len(t) <= width for t in (old, text)))
+                   and all("\n" not in t and cell_len(t) <= width for t in (old, text)))
     widget.update(text, layout=not same_height)
 
 
