@@ -146,15 +146,19 @@ def _received(inbox: queue.Queue, child: Any, idle: Any, checker: Any, rows: Any
     if rows is not None:
         taken = 0
         rows = iter(rows)
+        read_all = False
         while inbox.empty():  # the child has not said it is ready
             chunk = list(islice(rows, CHUNK_ROWS))
             if not chunk:
+                read_all = True
                 break
             taken += len(chunk)
             yield checker.batch(chunk)
         start.value = taken
         if hasattr(rows, "close"):
             rows.close()
+        if read_all:
+            return  # every row validated here: the child is stopped, not waited for
     while True:
         if inbox.empty():
             idle.set()  # nothing to write: the child's next batch comes raw, for us
