@@ -1,6 +1,7 @@
 """Opening the app paints the home screen without loading the record models (pydantic comes
 with the first record validated; the screens behind the menu are imported when opened or by
-a worker after the first paint). Every menu entry still opens its screen."""
+a worker after the first paint), the metrics engine or how its numbers are written (loaded
+with the first scorecard, after the first paint). Every menu entry still opens its screen."""
 
 import os
 import subprocess
@@ -26,7 +27,9 @@ connect(sys.argv[1]).conn.close()
 print(sorted(m for m in ("pydantic", "casereview.domain.move",
                          "casereview.io.kinds", "casereview.tui.screens.night_log",
                          "casereview.storage.moves",
-                         "nhs_number", "matplotlib", "fpdf", "casereview.io.board_pack")
+                         "nhs_number", "matplotlib", "fpdf", "casereview.io.board_pack",
+                         "dateutil", "casereview.metrics.spc", "casereview.metrics.display",
+                         "casereview.domain.validation", "casereview.tui.widgets.dialogs")
              if m in sys.modules))
 """
 

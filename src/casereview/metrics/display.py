@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from casereview.metrics.definitions import DOWN, MEASURES, UP
 from casereview.metrics.periods import Period
-from casereview.metrics.spc import (
+from casereview.metrics.readings import (
     COMMON,
     CONCERN,
     FAIL,

@@ -6,8 +6,6 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from dateutil.relativedelta import relativedelta
-
 _WEEK = re.compile(r"^(\d{4})-W(\d{1,2})$", re.IGNORECASE)
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 _QUARTER = re.compile(r"^(\d{4})/(\d{2})\s*Q([1-4])$", re.IGNORECASE)
@@ -49,6 +47,12 @@ class Period:
                 "end": self.end.isoformat()}
 
 
+def _first_of_month(day: date, months: int = 0) -> date:
+    """The first day of the month ``months`` after the one holding ``day``."""
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
 def week_of(day: date) -> Period:
     year, week, _ = day.isocalendar()
     monday = day - timedelta(days=day.weekday())
@@ -57,15 +61,15 @@ def week_of(day: date) -> Period:
 
 def month_of(day: date) -> Period:
     start = day.replace(day=1)
-    end = start + relativedelta(months=1) - timedelta(days=1)
+    end = _first_of_month(start, 1) - timedelta(days=1)
     return Period("month", f"{start:%Y-%m}", start, end)
 
 
 def quarter_of(day: date) -> Period:
     fy_start_year = day.year if day.month >= 4 else day.year - 1
     quarter = ((day.month - 4) % 12) // 3 + 1
-    start = date(fy_start_year, 4, 1) + relativedelta(months=3 * (quarter - 1))
-    end = start + relativedelta(months=3) - timedelta(days=1)
+    start = _first_of_month(date(fy_start_year, 4, 1), 3 * (quarter - 1))
+    end = _first_of_month(start, 3) - timedelta(days=1)
     label = f"{fy_start_year}/{(fy_start_year + 1) % 100:02d} Q{quarter}"
     return Period("quarter", label, start, end)
 
@@ -97,7 +101,7 @@ def parse_quarter(text: str) -> Period:
     if (first + 1) % 100 != second:
         raise PeriodError(f"'{text}': a financial year runs from one year to the next, "
                           f"e.g. {first}/{(first + 1) % 100:02d}")
-    return quarter_of(date(first, 4, 1) + relativedelta(months=3 * (quarter - 1)))
+    return quarter_of(_first_of_month(date(first, 4, 1), 3 * (quarter - 1)))
 
 
 def parse_period(kind: str, text: str) -> Period:

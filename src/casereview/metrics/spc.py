@@ -69,6 +69,15 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from casereview.metrics.definitions import DOWN, UP
+from casereview.metrics.readings import (
+    COMMON,
+    CONCERN,
+    FAIL,
+    HIT_AND_MISS,
+    IMPROVEMENT,
+    NEITHER,
+    PASS,
+)
 
 BASELINE_POINTS = 20
 MIN_POINTS = 12
@@ -97,8 +106,6 @@ SIGNAL_WORDS = {
     (SHIFT, HIGH): "a run of 7 or more weeks above the mean",
     (SHIFT, LOW): "a run of 7 or more weeks below the mean",
 }
-COMMON, IMPROVEMENT, CONCERN, NEITHER = "common", "improvement", "concern", "neither"
-PASS, FAIL, HIT_AND_MISS = "pass", "fail", "hit_and_miss"
 
 # The reading as written by `casereview spc` (SPEC 7): improvement / concern / common cause /
 # none, and special cause with no improvement direction.

@@ -9,13 +9,12 @@ and a few retries if the lock outlasts the timeout.
 from __future__ import annotations
 
 import os
-import secrets
 import sqlite3
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
-from importlib import resources
+from functools import cache
 from pathlib import Path
 
 from casereview.storage.errors import (
@@ -75,15 +74,19 @@ def connection_of(db: Database | sqlite3.Connection) -> sqlite3.Connection:
     return db.conn if isinstance(db, Database) else db
 
 
-def migration_scripts() -> list[tuple[int, str]]:
-    """(version, SQL) for every numbered script in storage/migrations, oldest first."""
+@cache
+def migration_scripts() -> tuple[tuple[int, str], ...]:
+    """(version, SQL) for every numbered script in storage/migrations, oldest first: read
+    once a process (every connection checks the schema's version against the newest)."""
+    from importlib import resources
+
     folder = resources.files("casereview.storage") / "migrations"
     scripts = []
     for entry in folder.iterdir():
         name = entry.name
         if name.endswith(".sql") and name[:4].isdigit():
             scripts.append((int(name[:4]), entry.read_text(encoding="utf-8")))
-    return sorted(scripts)
+    return tuple(sorted(scripts))
 
 
 _migration_scripts = migration_scripts
@@ -364,4 +367,6 @@ def get_setting(db: Database, key: str, default: str | None = None) -> str | Non
 
 
 def new_secret() -> str:
+    import secrets
+
     return secrets.token_hex(32)

@@ -14,14 +14,13 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from casereview.domain.access import Access, AccessDenied, AccountDisabled, Permission
-from casereview.domain.validation import Context
 from casereview.domain.values import LONDON
 from casereview.storage.access import bind
-from casereview.storage.context import load_context
 from casereview.storage.db import connect
 from casereview.tui.key_order import KeysInOrder
 
 if TYPE_CHECKING:  # annotations only: storage.db.Database stands in for it
+    from casereview.domain.validation import Context
     from casereview.storage.db import Database
 
 Clock = Callable[[], datetime]
@@ -184,6 +183,10 @@ class CaseReviewApp(KeysInOrder, App):
         return self.clock().astimezone(LONDON)
 
     def context(self) -> Context:
+        """What a record is validated against (loaded with the first form: the rules are
+        not needed to paint the home screen)."""
+        from casereview.storage.context import load_context
+
         return load_context(self.db, self.now())
 
     def on_ready(self) -> None:

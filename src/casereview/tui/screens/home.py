@@ -7,6 +7,7 @@ freezes; switching between all sites and one site redraws from the scorecard alr
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
@@ -20,13 +21,11 @@ from textual.widgets import DataTable, Header, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from casereview.domain.values import format_uk_date
-from casereview.metrics.display import scope_title
 from casereview.metrics.periods import Period, month_of, quarter_of, week_of
 from casereview.storage.changelog import last_change_id
 from casereview.storage.nights import unaudited_nights
 from casereview.tui.navigation import destinations
 from casereview.tui.screens.action_sources import ACTIONS_BINDING
-from casereview.tui.widgets.dialogs import AskText
 from casereview.tui.widgets.footer import Footer
 from casereview.tui.widgets.menu_grid import MenuGrid
 from casereview.tui.widgets.scorecard_view import ScorecardView
@@ -85,6 +84,7 @@ class HomeScreen(Screen):
         self.card: Scorecard | None = None
         self._card_change: int | None = None  # the last change-log entry the card has seen
         self._request = 0
+        self._painted = False  # the first frame is on screen: the workers may start
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -106,6 +106,20 @@ class HomeScreen(Screen):
         self.refresh_bindings()
         self.period = default_period(self.app.now().date())
         self.query_one(ScorecardView).table.focus()
+        self.call_after_refresh(self._first_paint)
+
+    def _first_paint(self) -> None:
+        self._painted = True
+
+    def _after_first_paint(self, start: Callable[..., object], *args) -> None:
+        """Start a worker now, or once the first frame is on screen: the scorecard and the
+        plan panel are read in threads, and a thread importing the metrics engine and the
+        record models while the first frame is drawn takes the interpreter from it (the
+        first frame shows that they are coming)."""
+        if self._painted:
+            start(*args)
+        else:
+            self.call_after_refresh(start, *args)
 
     def on_screen_resume(self) -> None:
         # Back from another screen: the nights panel and the scorecard change only if records
@@ -126,7 +140,7 @@ class HomeScreen(Screen):
         self._card_change = last_change_id(self.app.db)
         self._request += 1
         self.view.waiting(f"Computing the scorecard for {self.period.label}…")
-        self.compute_scorecard(self.period, self._request)
+        self._after_first_paint(self.compute_scorecard, self.period, self._request)
 
     @work(thread=True, exclusive=True, group="scorecard", exit_on_error=False)
     def compute_scorecard(self, period: Period, request: int) -> None:
@@ -190,6 +204,9 @@ class HomeScreen(Screen):
         if line is None or self.card is None:
             self.notify("Choose a measure in the scorecard first.", severity="warning")
             return
+        from casereview.metrics.display import scope_title
+        from casereview.tui.widgets.dialogs import AskText
+
         measure, scope = line.measure.name, line.scope
         where = scope_title(scope, self.card.reference.sites)
         current = "" if line.target is None else f"{line.target:g}"
@@ -219,7 +236,7 @@ class HomeScreen(Screen):
     # --- where to go, what needs doing --------------------------------------------------------
 
     def refresh_todo(self) -> None:
-        self.refresh_plan()
+        self._after_first_paint(self.refresh_plan)
         today = self.app.now().date()
         missing = unaudited_nights(self.app.db, today - timedelta(days=7),
                                    today - timedelta(days=1))

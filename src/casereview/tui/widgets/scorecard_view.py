@@ -13,23 +13,13 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
 from casereview.domain.values import format_uk_date
-from casereview.metrics.definitions import PROGRAMME_TITLES
-from casereview.metrics.display import (
-    ASSURANCE_SHORT,
-    VARIATION_SHORT,
-    describe_target,
-    format_target,
-    format_value,
-    line_title,
-    period_words,
-    scales_target,
-    scope_title,
-    target_heading,
-)
 from casereview.tui.widgets.sparkline import sparkline_text
 
 if TYPE_CHECKING:  # the scorecard is computed (and its modules loaded) in a worker
     from casereview.metrics.scorecard import Line, Scorecard
+
+# How a scorecard's numbers and words are written (metrics.display) is loaded with the first
+# scorecard shown, which its worker has made: the first frame says it is being computed.
 
 VARIATION_STYLES = {"improvement": "bold #5b9bd5", "concern": "bold #ed7d31",
                     "common": "#a5a5a5", "neither": "bold #ffc000"}
@@ -40,6 +30,8 @@ SCOPE_SEPARATOR = "|"
 
 def signal_cell(line: Line) -> Text:
     """The reading and the mean it was judged against (SPEC 6): 'Improvement · 20.6'."""
+    from casereview.metrics.display import VARIATION_SHORT, format_value
+
     if line.variation is None:
         segment = line.segment
         enough = segment is not None and segment.enough
@@ -54,6 +46,8 @@ def signal_cell(line: Line) -> Text:
 def target_cell(line: Line) -> Text:
     """The target for the period's value (a count's weekly target pro rata for a month or a
     quarter) and the assurance of the weekly chart against the weekly target."""
+    from casereview.metrics.display import ASSURANCE_SHORT, format_target
+
     if line.target is None:
         return Text("")
     text = Text(format_target(line.measure.name, line.period_target))
@@ -91,6 +85,9 @@ class ScorecardView(Vertical):
 
     def show(self, card: Scorecard, scope: str) -> None:
         """Fill the table for one scope, keeping the cursor on the same measure."""
+        from casereview.metrics.definitions import PROGRAMME_TITLES
+        from casereview.metrics.display import period_words, target_heading
+
         self.card, self.scope = card, scope
         table = self.table
         keep = self.selected_measure()
@@ -124,6 +121,8 @@ class ScorecardView(Vertical):
         self.show_detail()
 
     def _title(self, card: Scorecard, scope: str) -> str:
+        from casereview.metrics.display import period_words, scope_title
+
         period = card.period
         where = scope_title(scope, card.reference.sites)
         note = "  [i](in progress: to date)[/i]" if card.in_progress else ""
@@ -139,6 +138,8 @@ class ScorecardView(Vertical):
         return f"{line.measure.name}{SCOPE_SEPARATOR}{line.scope}"
 
     def _cells(self, line: Line) -> list:
+        from casereview.metrics.display import format_value, line_title
+
         name = line.measure.name
         spark = [v for _, v in line.weekly[-_recent_weeks():]]
         style = VARIATION_STYLES.get(line.variation or "", "")
@@ -167,6 +168,13 @@ class ScorecardView(Vertical):
         return self.card.line(measure, scope or self.scope)
 
     def show_detail(self) -> None:
+        from casereview.metrics.display import (
+            ASSURANCE_SHORT,
+            describe_target,
+            line_title,
+            scales_target,
+        )
+
         line = self.selected_line()
         detail = self.query_one("#sc-detail", Static)
         if line is None:
