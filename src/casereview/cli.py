@@ -182,6 +182,33 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _NotTheApp(Exception):
+    """The arguments are more than the options of opening the app."""
+
+
+class _AppOptions(argparse.ArgumentParser):
+    def error(self, message: str):
+        raise _NotTheApp(message)
+
+
+def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
+    """Opening the app (no command, the usual case) is parsed by its few options alone,
+    without building every command's parser (a few milliseconds of the cold start);
+    anything else (a command, --help, --version, a mistake) by the whole parser, which
+    answers as it always has."""
+    app = _AppOptions(prog="casereview", parents=[_common()], add_help=False,
+                      exit_on_error=False)
+    app.add_argument("--web-session", action="store_true")
+    try:
+        args, rest = app.parse_known_args(argv)
+    except (argparse.ArgumentError, _NotTheApp):
+        rest = True
+    if not rest:
+        args.command = None
+        return args
+    return build_parser().parse_args(argv)
+
+
 def _users_parser(sub, common: argparse.ArgumentParser) -> None:
     users = sub.add_parser(
         "users", parents=[common], help="user accounts and roles (SPEC 8)",
@@ -223,8 +250,7 @@ def _fail(message: str, code: int = INVALID) -> int:
 def main(argv: list[str] | None = None, *, clock: Callable[[], datetime] | None = None) -> int:
     """Run a command. ``clock`` gives the time of asking (London time by default): what a
     period in progress counts, and which weeks have ended."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parse_arguments(argv)
     args.now = (clock or _london_now)()
     db_path = getattr(args, "db", None) or default_db()
     from casereview.identity import current_user

@@ -66,3 +66,25 @@ def test_import_kinds_still_checked_on_the_command_line(tmp_path, capsys):
         assert exc.code == 2
     err = capsys.readouterr().err
     assert "invalid choice: 'bogus' (choose from " in err and "'moves'" in err
+
+
+def test_opening_the_app_parses_its_options_as_the_whole_parser_does(capsys):
+    """The app's own options are parsed without every command's parser; whatever else is
+    given (a command, help, a mistake) is answered by the whole parser, as before."""
+    import pytest
+
+    from casereview.cli import build_parser, parse_arguments
+
+    def parsed(parse, argv):
+        try:
+            return vars(parse(argv))
+        except SystemExit as exc:
+            return f"exit {exc.code}: {capsys.readouterr()}"
+
+    for argv in ([], ["--db", "x"], ["--db=x", "--user", "b"], ["--web-session"], ["--d", "x"],
+                 ["--user", "demo"], ["demo", "--db", "x"], ["--db", "x", "check"], ["--db"],
+                 ["--frob"], ["x"], ["-h"], ["--version"]):
+        assert parsed(parse_arguments, argv) == parsed(build_parser().parse_args, argv), argv
+    with pytest.raises(SystemExit):
+        parse_arguments(["--help"])
+    assert "board-pack" in capsys.readouterr().out
