@@ -178,6 +178,31 @@ async def test_a_sample_with_problems_is_not_saved_and_each_field_says_why(ref_d
     assert ref_db.conn.execute("SELECT COUNT(*) FROM experience").fetchone()[0] == 0
 
 
+async def test_a_key_that_is_no_answer_is_said_beside_the_question(ref_db, db_path):
+    """A character that is no option's key is not dropped in silence: the question says which
+    keys answer it, keeps the focus, and the next right key answers it and clears the line."""
+    app = create_app(db_path, "typist", clock=lambda: NOW)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("e")
+        await pilot.pause()
+        entry = app.screen
+        await type_text(pilot, "a1")
+        await pilot.press("tab")
+        await type_text(pilot, "R. Khan")
+        await pilot.press("tab", "1", "q")  # fft very good; dignity has no key q
+        await pilot.pause()
+        dignity = entry.query_one("#dignity", AnswerKeys)
+        problem = text_of(entry.query_one("#dignity-problem", Static))
+        assert problem.startswith("'q' is not an answer here: a = ")
+        assert entry.focused is dignity and dignity.value == ""
+        await pilot.press("a")
+        await pilot.pause()
+        assert dignity.value == "ALWAYS"
+        assert text_of(entry.query_one("#dignity-problem", Static)) == ""
+        assert entry.focused is entry.query_one("#involved", AnswerKeys)
+    assert ref_db.conn.execute("SELECT COUNT(*) FROM experience").fetchone()[0] == 0
+
+
 async def test_grid_picks_out_the_wards_that_missed_the_target(ref_db, db_path):
     seed(ref_db, [("2026-11-17", "A1", "GOOD")] * 5 + [("2026-11-18", "A2", "POOR")] * 3
          + [("2026-11-22", "B1", "GOOD")] * 6)

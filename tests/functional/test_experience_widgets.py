@@ -16,6 +16,7 @@ class Harness(App):
     def __init__(self) -> None:
         super().__init__()
         self.chosen: list[str] = []
+        self.refused: list[str] = []
 
     def compose(self) -> ComposeResult:
         yield AnswerKeys([Choice("y", "YES", "Yes"), Choice("n", "NO", "No")], id="keys")
@@ -24,14 +25,19 @@ class Harness(App):
     def on_answer_keys_chosen(self, event: AnswerKeys.Chosen) -> None:
         self.chosen.append(event.value)
 
+    def on_answer_keys_refused(self, event: AnswerKeys.Refused) -> None:
+        self.refused.append(event.explain())
+
 
 async def test_one_key_chooses_and_backspace_clears():
     app = Harness()
     async with app.run_test() as pilot:
         keys = app.query_one(AnswerKeys)
         keys.focus()
-        await pilot.press("q")  # not an option: nothing happens
+        await pilot.press("q")  # not an option: nothing is chosen, and the form is told
+        await pilot.pause()
         assert keys.value == "" and app.chosen == []
+        assert app.refused == ["'q' is not an answer here: y = Yes; n = No"]
         await pilot.press("Y")
         assert keys.value == "YES"
         await pilot.press("n")

@@ -15,6 +15,7 @@ top is empty. A key typed while the app is idle is delivered at once.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections import deque
 from typing import TYPE_CHECKING
 
@@ -69,6 +70,11 @@ class KeysInOrder:
 
     _held_keys: deque[events.Key]
     _key_pump: asyncio.Task | None = None
+    _last_key_at: float = float("-inf")  # time.monotonic() of the last key typed
+
+    def seconds_since_key(self) -> float:
+        """How long since the last key reached the app (a pause in the typing)."""
+        return time.monotonic() - self._last_key_at
 
     def _quiet(self: App, handling: int = 0) -> bool:  # type: ignore[misc]
         """Nothing waiting or being handled (``handling``: messages in hand that are ours)."""
@@ -84,6 +90,7 @@ class KeysInOrder:
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key) and not event.is_forwarded:
+            self._last_key_at = time.monotonic()
             _Dispatching.install()
             if not hasattr(self, "_held_keys"):
                 self._held_keys = deque()

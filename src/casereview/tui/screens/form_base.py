@@ -357,6 +357,15 @@ class FormScreen(ShowsMessages, Screen):
         if name is not None:
             self.field_changed(name)
 
+    @on(AnswerKeys.Refused)
+    def _answer_refused(self, event: AnswerKeys.Refused) -> None:
+        """A key that is no answer: said on the question's problem line (or the message line)."""
+        name = self._field_of(event.control)
+        if name is not None and self.problem_widget(name) is not None:
+            self.set_problem(name, event.explain())
+        else:
+            self.show_message(escape(event.explain()), "warning")
+
     @on(Input.Submitted)
     def _field_submitted(self, event: Input.Submitted) -> None:
         if self._field_of(event.input) is not None:

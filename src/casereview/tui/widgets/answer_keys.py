@@ -1,6 +1,7 @@
 """A coded answer picked with one key: the options are shown on one line with their keys, the
 chosen one highlighted. Typing an option's key chooses it and tells the form, which moves on to
-the next question; Backspace or Delete clears the answer."""
+the next question; Backspace or Delete clears the answer. Any other character is refused, and
+the form says so beside the question (a key typed is never silently dropped)."""
 
 from __future__ import annotations
 
@@ -45,6 +46,22 @@ class AnswerKeys(Widget, can_focus=True):
         def control(self) -> AnswerKeys:
             return self.widget
 
+    class Refused(Message):
+        """A character that is no option's key was typed: nothing was chosen."""
+
+        def __init__(self, widget: AnswerKeys, character: str) -> None:
+            super().__init__()
+            self.widget = widget
+            self.character = character
+
+        @property
+        def control(self) -> AnswerKeys:
+            return self.widget
+
+        def explain(self) -> str:
+            options = "; ".join(f"{c.key} = {c.label}" for c in self.widget.choices)
+            return f"{self.character!r} is not an answer here: {options}"
+
     def __init__(self, choices: list[Choice], *, id: str | None = None,
                  classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
@@ -58,8 +75,10 @@ class AnswerKeys(Widget, can_focus=True):
         self.value = code if code in self._codes else ""
 
     def check_consume_key(self, key: str, character: str | None) -> bool:
-        # Our option keys win over any screen binding on the same key while we have focus.
-        return key.lower() in self._by_key or key in CLEAR_KEYS
+        # Our option keys win over any screen binding on the same key while we have focus, and
+        # so does any other character: it is refused here, said beside the question.
+        return (key.lower() in self._by_key or key in CLEAR_KEYS
+                or (character is not None and character.isprintable()))
 
     def on_key(self, event: events.Key) -> None:
         choice = self._by_key.get((event.character or event.key).lower())
@@ -73,6 +92,10 @@ class AnswerKeys(Widget, can_focus=True):
             event.prevent_default()
             self.value = ""
             self.post_message(self.Chosen(self, ""))
+        elif event.character is not None and event.character.isprintable():
+            event.stop()
+            event.prevent_default()
+            self.post_message(self.Refused(self, event.character))
 
     def render(self) -> Text:
         text = Text(no_wrap=True, overflow="ellipsis")
