@@ -6,7 +6,7 @@ at 80x24 the ward's samples for the week are on screen under the form."""
 from __future__ import annotations
 
 import pytest
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from casereview.domain.experience import Experience
 from casereview.domain.validation import validate
@@ -15,6 +15,7 @@ from casereview.storage.experience import save_experience
 from casereview.tui.app import create_app
 from casereview.tui.screens.experience_entry import ExperienceEntryScreen
 from casereview.tui.screens.night_log import NightLogScreen
+from casereview.tui.widgets.footer import Footer
 from tests.conftest import NOW, settle
 
 MOVE = ["23:15", "a1", "a2", "cap", "2", "84", "y", "S Okafor", "y", "9990000018"]

@@ -35,7 +35,7 @@ from casereview.storage.experience import (
 )
 from casereview.storage.records import soft_delete
 from casereview.tui.screens.action_sources import ACTIONS_BINDING, show_record_actions
-from casereview.tui.screens.form_base import FormScreen, MessageLine
+from casereview.tui.screens.form_base import FormScreen, MessageLine, set_text
 from casereview.tui.widgets.answer_keys import AnswerKeys, Choice
 from casereview.tui.widgets.code_input import CodeInput
 from casereview.tui.widgets.code_list_input import CodeListInput
@@ -223,7 +223,7 @@ class ExperienceEntryScreen(FormScreen):
         table.clear()
         status = self.query_one("#week-status", Static)
         if ward is None:
-            status.update("Choose a ward: the ward's samples for the week are listed below.")
+            set_text(status, "Choose a ward: the ward's samples for the week are listed below.")
             return
         monday = self._week_monday()
         page = sample_list(SampleFilter(ward_code=ward, week=monday)).first(self.app.db,
@@ -231,11 +231,11 @@ class ExperienceEntryScreen(FormScreen):
         target = weekly_target(self.app.db)
         is_older = self.app.context().reference.wards[ward].older_adults
         if is_older:
-            status.update(week_status(len(page.rows), target, ward, monday,
-                                      self.app.now().date()))
+            set_text(status, week_status(len(page.rows), target, ward, monday,
+                                         self.app.now().date()))
         else:
-            status.update(f"[b]{ward}[/b] is not an older-adult ward: it has no weekly target "
-                          f"({len(page.rows)} samples in {week_of(monday).label}).")
+            set_text(status, f"[b]{ward}[/b] is not an older-adult ward: it has no weekly "
+                             f"target ({len(page.rows)} samples in {week_of(monday).label}).")
         for row in page.rows:
             table.add_row(*sample_cells(row), key=str(row["id"]))
 
@@ -282,7 +282,9 @@ class ExperienceEntryScreen(FormScreen):
             return
         verb = "Updated" if was_editing else "Saved"
         self.clear_answers()
-        self.refresh_week()
+        # The cleared answers and the message are drawn first; the week's list follows a
+        # frame later (refilling it took longer than the rest of the save).
+        self.call_after_refresh(self.refresh_week)
         self.show_message(f"{verb} sample {record_id} ({sample.ward_code}, "
                           f"{format_uk_date(sample.sample_date)}, FFT "
                           f"{FFT[sample.fft or '']}). Next sample for the same ward:", "ok")

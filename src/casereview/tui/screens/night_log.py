@@ -26,7 +26,7 @@ from casereview.storage.moves import (
     save_move,
 )
 from casereview.storage.records import soft_delete
-from casereview.tui.screens.form_base import FormScreen, MessageLine
+from casereview.tui.screens.form_base import FormScreen, MessageLine, set_text
 from casereview.tui.widgets.code_input import CodeInput
 from casereview.tui.widgets.dialogs import AskText
 from casereview.tui.widgets.footer import Footer
@@ -191,7 +191,7 @@ class NightLogScreen(FormScreen):
         table = self.query_one("#moves", DataTable)
         table.clear()
         if site is None or self.night is None:
-            status_widget.update("")
+            set_text(status_widget, "")
             return
         status = night_status(self.app.db, site, self.night)
         night_text = f"{self.night:%a} {format_uk_date(self.night)}"
@@ -200,8 +200,8 @@ class NightLogScreen(FormScreen):
                       + (" (nil return)" if status.moves == 0 else ""))
         else:
             closed = "[yellow]not closed[/yellow] (F2 to close)"
-        status_widget.update(f"[b]{night_text}[/b] at {site}: {status.moves} move"
-                             f"{'s' if status.moves != 1 else ''}, {closed}")
+        set_text(status_widget, f"[b]{night_text}[/b] at {site}: {status.moves} move"
+                                f"{'s' if status.moves != 1 else ''}, {closed}")
         reasons = context.reference.reasons
         for row in moves_for_night(self.app.db, site, self.night):
             clinical = reasons.get(row["reason"], ("", False))[1]
@@ -298,7 +298,9 @@ class NightLogScreen(FormScreen):
             f"({move.reason}{'' if move.non_clinical else ', clinical'})"
             + ("" if move.out_of_hours else " [b]outside the night window[/b]"), "ok")
         self.clear_form()
-        self.refresh_night()
+        # The cleared form and the message are drawn first; the night's list follows a frame
+        # later (refilling it took longer than the rest of the save).
+        self.call_after_refresh(self.refresh_night)
         self.focus_now(self.query_one("#time", Input))
 
     def clear_form(self) -> None:

@@ -25,7 +25,7 @@ from casereview.domain.toc import (
 from casereview.domain.values import blank, format_uk_date, parse_date
 from casereview.storage.toc import PolicyTimeline, get_toc, load_timeline, save_toc
 from casereview.tui.screens.action_sources import ACTIONS_BINDING, show_record_actions
-from casereview.tui.screens.form_base import FormScreen, MessageLine
+from casereview.tui.screens.form_base import FormScreen, MessageLine, set_text
 from casereview.tui.widgets.code_input import CodeInput
 from casereview.tui.widgets.footer import Footer
 from casereview.tui.widgets.text_input import Input
@@ -185,8 +185,8 @@ class TocFormScreen(FormScreen):
         else:
             policy_text = (f"Timeline: policy version {version.id}, in force from "
                            f"{format_uk_date(version.effective_from)}")
-        self.query_one("#policy-line", Static).update(
-            policy_text + (" on the audit date" if audit_date else " today"))
+        set_text(self.query_one("#policy-line", Static),
+                 policy_text + (" on the audit date" if audit_date else " today"))
         results = {r.step: r for r in evaluate(version.policy, typed)}
         for step in STEPS:
             due = self.query_one(f"#{step}-due", Static)
@@ -195,13 +195,13 @@ class TocFormScreen(FormScreen):
             unreadable = not blank(text) and typed[date_field(step)] is None
             result = results.get(step)
             if result is None:
-                due.update("[dim]not timed by the policy[/dim]")
-                status.update("[yellow]? not a date (yet)[/yellow]" if unreadable else "")
+                set_text(due, "[dim]not timed by the policy[/dim]")
+                set_text(status, "[yellow]? not a date (yet)[/yellow]" if unreadable else "")
                 continue
-            due.update(due_text(result))
-            status.update("[yellow]? not a date (yet)[/yellow]" if unreadable
+            set_text(due, due_text(result))
+            set_text(status, "[yellow]? not a date (yet)[/yellow]" if unreadable
                           else status_text(result, audit_date))
-        self.query_one("#summary", Static).update(summary_text(list(results.values())))
+        set_text(self.query_one("#summary", Static), summary_text(list(results.values())))
 
     # --- saving ---------------------------------------------------------------------------
 
@@ -233,8 +233,8 @@ class TocFormScreen(FormScreen):
 
     def set_problem(self, name: str, message: str) -> None:
         if name in STEP_FIELDS:
-            self.query_one(f"#{name.removesuffix('_date')}-status", Static).update(
-                f"[red]{escape(message)}[/red]" if message else "")
+            set_text(self.query_one(f"#{name.removesuffix('_date')}-status", Static),
+                     f"[red]{escape(message)}[/red]" if message else "")
         else:
             super().set_problem(name, message)
 
