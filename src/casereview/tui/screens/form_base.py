@@ -54,13 +54,13 @@ from textual import on
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.css.query import NoMatches
-from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Label, SelectionList, Static, TextArea
 
 from casereview.domain.access import AccountDisabled, Permission
 from casereview.domain.validation import RecordInvalid, validate
 from casereview.storage.errors import DatabaseError
+from casereview.tui.opening import OpensOnce
 from casereview.tui.widgets.answer_keys import AnswerKeys
 from casereview.tui.widgets.dialogs import Confirm
 from casereview.tui.widgets.text_input import Input
@@ -137,7 +137,7 @@ class ShowsMessages:
         self.app.push_screen(Confirm(question), done)  # type: ignore[attr-defined]
 
 
-class FormScreen(ShowsMessages, Screen):
+class FormScreen(ShowsMessages, OpensOnce):
     """An entry screen: see the module's docstring for how to build one."""
 
     DEFAULT_CSS = """
