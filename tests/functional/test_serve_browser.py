@@ -104,10 +104,26 @@ def _signed_in(db_path: Path, user: str):
                                   "user = ?", user)
 
 
+def _night_and_a_past_time() -> tuple[str, str]:
+    """The night the served night log opens on (tui/screens/night_log.default_night: tonight
+    from 22:00, else the night just ended) and a time in it that has already passed (the app
+    refuses a move in the future). Near 22:00 it first waits for the new night to begin, so
+    that the test and the app agree on which night is open."""
+    now = datetime.now(LONDON)
+    if (now.hour, now.minute) >= (21, 58) and now.hour < 22 or (now.hour, now.minute) == (22, 0):
+        time.sleep((now.replace(hour=22, minute=1, second=5, microsecond=0) - now)
+                   .total_seconds())
+        now = datetime.now(LONDON)
+    if now.hour >= 22:
+        return now.date().isoformat(), "22:00"
+    return (now - timedelta(days=1)).date().isoformat(), "23:15"
+
+
 def test_admin_logs_a_move_and_closes_a_night_in_the_browser(served, tmp_path, shots):
     from selenium.webdriver.common.keys import Keys
 
     url, db_path = served
+    night, moved_at = _night_and_a_past_time()
     driver = chromium(tmp_path / "profile-admin")
     try:
         page = Page(driver, url)
@@ -117,20 +133,19 @@ def test_admin_logs_a_move_and_closes_a_night_in_the_browser(served, tmp_path, s
         page.shot(shots / "admin-dashboard.png")
         page.keys("n")
         page.settle(3)
-        page.fields("23:15", "a1", "a2", "cap")
+        page.fields(moved_at, "a1", "a2", "cap")
         page.keys(Keys.ENTER)
         moves = wait_for(lambda: _rows(db_path, "SELECT site_code, from_ward, to_ward, reason, "
                                                 "audit_night, created_by FROM move"),
                          60, what="the move to be saved")
-        last_night = (datetime.now(LONDON) - timedelta(days=1)).date().isoformat()
-        assert moves == [("NGH", "A1", "A2", "CAPACITY", last_night, ADMIN)]
+        assert moves == [("NGH", "A1", "A2", "CAPACITY", night, ADMIN)]
         page.keys(Keys.F2)
         page.settle(2)
         page.keys(Keys.ENTER)  # audited by: the signed-in user
         nights = wait_for(lambda: _rows(db_path, "SELECT site_code, audit_night, audited_by, "
                                                  "created_by FROM night_audit"),
                           60, what="the night to be closed")
-        assert nights == [("NGH", last_night, ADMIN, ADMIN)]
+        assert nights == [("NGH", night, ADMIN, ADMIN)]
         page.shot(shots / "admin-night-log.png")
     finally:
         driver.quit()
