@@ -19,7 +19,9 @@ class Under(Screen):
 
 
 class Form(OpensOnce):
-    DEFAULT_CSS = "Form Input { width: 20; } Form Input:focus { width: 30; }"
+    DEFAULT_CSS = """Form Input { width: 20; } Form.-short Input { width: 10; }
+    Form Input:focus, Form.-short Input:focus { width: 30; }"""
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
 
     def compose(self) -> ComposeResult:
         for n in range(5):
@@ -75,3 +77,18 @@ async def test_a_real_resize_reaches_the_form_and_the_screen_under_it(monkeypatc
         app.pop_screen()
         await pilot.pause()
         assert under.size == (100, 30)
+
+
+async def test_the_size_classes_are_set_before_the_first_layout_and_follow_a_resize():
+    app = Harness()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        form = Form(classes="")
+        app.push_screen(form)
+        await pilot.pause()
+        assert form.has_class("-short") and not form.has_class("-tall")
+        assert form.query_one("#f1", Input).size.width == 10
+        await pilot.resize_terminal(100, 40)
+        await pilot.pause()
+        assert form.has_class("-tall") and not form.has_class("-short")
+        assert form.query_one("#f1", Input).size.width == 20
