@@ -124,13 +124,17 @@ class Session:
                              since)
 
     def wait_quiet(self, hold: float = 0.25, timeout: float = 120.0) -> None:
-        """Until no worker has run and no key been held for ``hold`` seconds."""
+        """Until no worker has run, no key been held and no key or screen been shown for
+        ``hold`` seconds. (A screen's workers start after its first frame: the quiet before
+        that frame is not the screen's, so a screen coming up counts as activity too.)"""
         deadline = time.perf_counter() + timeout
         while time.perf_counter() < deadline:
             self.poll()
             marks = [e for e in self.events if e["ev"] in ("busy", "quiet")]
-            if marks and marks[-1]["ev"] == "quiet" \
-                    and time.perf_counter() - marks[-1]["t"] >= hold:
+            shown = [e["t"] for e in self.events if e["ev"] in ("key", "shown", "screen")]
+            now = time.perf_counter()
+            if marks and marks[-1]["ev"] == "quiet" and now - marks[-1]["t"] >= hold \
+                    and (not shown or now - shown[-1] >= hold):
                 return
             time.sleep(0.01)
         raise TimeoutError("the app did not fall quiet")
