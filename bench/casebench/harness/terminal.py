@@ -166,10 +166,23 @@ def instrument(events: Events) -> None:
         if top is not state["screen"]:
             state.update(screen=top, first=now, data_done=False,
                          keys=state["n"])
+            self.set_timer(0.02, lambda: data_without_a_frame(self, top))
         if not state["data_done"] and data_in(self, top):
             state["data_done"] = True
             events.write(ev="screen", name=type(top).__name__, first=state["first"], t=now,
                          keys=state["keys"])
+
+    def data_without_a_frame(app, screen) -> None:
+        """A worker that ends without changing what is on screen draws no frame: the data
+        is then in when it ends (checked every 20 ms until it is)."""
+        if state["data_done"] or state["screen"] is not screen:
+            return
+        if data_in(app, screen):
+            state["data_done"] = True
+            events.write(ev="screen", name=type(screen).__name__, first=state["first"],
+                         t=time.perf_counter(), keys=state["keys"])
+        else:
+            app.set_timer(0.02, lambda: data_without_a_frame(app, screen))
 
     App._display = display
 
