@@ -200,7 +200,7 @@ class TocFormScreen(FormScreen):
                 continue
             set_text(due, due_text(result))
             set_text(status, "[yellow]? not a date (yet)[/yellow]" if unreadable
-                          else status_text(result, audit_date))
+                     else status_text(result, audit_date))
         set_text(self.query_one("#summary", Static), summary_text(list(results.values())))
 
     # --- saving ---------------------------------------------------------------------------
