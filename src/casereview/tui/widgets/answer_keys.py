@@ -34,29 +34,30 @@ class AnswerKeys(Widget, can_focus=True):
 
     value: reactive[str] = reactive("")
 
-    class Chosen(Message):
+    class _Typed(Message):
+        """A key typed in the widget (``control``: the widget, for the form's handlers)."""
+
+        def __init__(self, widget: AnswerKeys) -> None:
+            super().__init__()
+            self.widget = widget
+
+        @property
+        def control(self) -> AnswerKeys:
+            return self.widget
+
+    class Chosen(_Typed):
         """An answer was chosen (or cleared) by a key press."""
 
         def __init__(self, widget: AnswerKeys, value: str) -> None:
-            super().__init__()
-            self.widget = widget
+            super().__init__(widget)
             self.value = value
 
-        @property
-        def control(self) -> AnswerKeys:
-            return self.widget
-
-    class Refused(Message):
+    class Refused(_Typed):
         """A character that is no option's key was typed: nothing was chosen."""
 
         def __init__(self, widget: AnswerKeys, character: str) -> None:
-            super().__init__()
-            self.widget = widget
+            super().__init__(widget)
             self.character = character
-
-        @property
-        def control(self) -> AnswerKeys:
-            return self.widget
 
         def explain(self) -> str:
             options = "; ".join(f"{c.key} = {c.label}" for c in self.widget.choices)
